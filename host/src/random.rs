@@ -1,0 +1,1 @@
+//! Random draws (pending the reference generator).
