@@ -1,1 +1,151 @@
-//! Random draws (pending the reference generator).
+//! Random draws: the reference streams of `glass_backend_api::random`, on
+//! any backend.
+//!
+//! Python GLASS takes a NumPy `Generator`; here an [`Rng`] is a seed and a
+//! stream counter. Each draw uses the next stream, and element `j` of a draw
+//! is element `j` of that stream, so the same seed and the same sequence of
+//! calls give the same universe on every backend, at any batch size and
+//! thread count.
+//!
+//! When a backend implements `random.*` the draws happen there. Otherwise
+//! the host computes the same reference stream and uploads it with
+//! `asarray`; for `poisson` and `multinomial`, whose parameters are arrays,
+//! this fallback downloads the parameters first (the one place where a
+//! backend without `random.*` costs a round trip; it is documented, not
+//! hidden).
+
+use glass_backend_api::random as reference;
+use glass_backend_api::{DType, HostBuffer, Op, RValue};
+
+use crate::backend::{Arg, Backend};
+use crate::error::{Error, Result};
+use crate::Array;
+
+/// A seeded source of independent streams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rng {
+    seed: u64,
+    stream: u32,
+}
+
+fn shape_i64(shape: &[usize]) -> RValue {
+    RValue::Ints(shape.iter().map(|&n| n as i64).collect::<Vec<_>>().into())
+}
+
+fn fallback_error(op: &str, e: reference::RandomError) -> Error {
+    Error::Invalid(format!("{op}: {}", e.0))
+}
+
+impl Rng {
+    /// A generator whose first draw uses stream 0.
+    pub fn new(seed: u64) -> Rng {
+        Rng { seed, stream: 0 }
+    }
+
+    /// A generator whose next draw uses `stream`.
+    pub fn with_stream(seed: u64, stream: u32) -> Rng {
+        Rng { seed, stream }
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The stream the next draw will use.
+    pub fn stream(&self) -> u32 {
+        self.stream
+    }
+
+    fn next_stream(&mut self) -> Result<u32> {
+        let s = self.stream;
+        self.stream = s
+            .checked_add(1)
+            .ok_or_else(|| Error::Invalid("Rng: all 2^32 streams of this seed are used".into()))?;
+        Ok(s)
+    }
+
+    fn head(&self, stream: u32) -> [RValue; 3] {
+        [RValue::Int(self.seed as i64), RValue::Int(stream as i64), RValue::Int(0)]
+    }
+
+    /// `rng.uniform(low, high, size)`: float64 in `[low, high)`.
+    pub fn uniform(&mut self, xp: &Backend, shape: &[usize], low: f64, high: f64) -> Result<Array> {
+        let stream = self.next_stream()?;
+        if xp.supports(Op::RandomUniform) {
+            let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
+            args.extend(
+                [shape_i64(shape), RValue::Float(low), RValue::Float(high), RValue::DType(DType::Float64)]
+                    .into_iter()
+                    .map(Arg::Value),
+            );
+            return xp.call_array(Op::RandomUniform, &args);
+        }
+        let mut out = vec![0.0; shape.iter().product()];
+        reference::fill_uniform(self.seed, stream, 0, &mut out);
+        for u in &mut out {
+            *u = reference::scale_uniform(*u, low, high);
+        }
+        xp.asarray(&out, shape)
+    }
+
+    /// `rng.normal(loc, scale, size)`: float64.
+    pub fn normal(&mut self, xp: &Backend, shape: &[usize], loc: f64, scale: f64) -> Result<Array> {
+        let stream = self.next_stream()?;
+        if xp.supports(Op::RandomNormal) {
+            let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
+            args.extend(
+                [shape_i64(shape), RValue::Float(loc), RValue::Float(scale), RValue::DType(DType::Float64)]
+                    .into_iter()
+                    .map(Arg::Value),
+            );
+            return xp.call_array(Op::RandomNormal, &args);
+        }
+        let mut out = vec![0.0; shape.iter().product()];
+        reference::fill_normal(self.seed, stream, 0, &mut out);
+        for z in &mut out {
+            *z = loc + scale * *z;
+        }
+        xp.asarray(&out, shape)
+    }
+
+    /// `rng.standard_normal(size)`.
+    pub fn standard_normal(&mut self, xp: &Backend, shape: &[usize]) -> Result<Array> {
+        self.normal(xp, shape, 0.0, 1.0)
+    }
+
+    /// `rng.poisson(lam)`: int64 of lam's shape.
+    pub fn poisson(&mut self, lam: &Array) -> Result<Array> {
+        let stream = self.next_stream()?;
+        let xp = lam.backend();
+        if xp.supports(Op::RandomPoisson) {
+            let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
+            args.push(Arg::Array(lam));
+            return xp.call_array(Op::RandomPoisson, &args);
+        }
+        let lam_host = lam.astype(DType::Float64)?.to_vec::<f64>()?;
+        let mut out = vec![0i64; lam_host.len()];
+        reference::fill_poisson(self.seed, stream, 0, &lam_host, &mut out)
+            .map_err(|e| fallback_error("poisson", e))?;
+        xp.asarray(&out, lam.shape())
+    }
+
+    /// `rng.multinomial(n, pvals)`: int64 of shape `n.shape + (len(pvals),)`.
+    pub fn multinomial(&mut self, n: &Array, pvals: &Array) -> Result<Array> {
+        let stream = self.next_stream()?;
+        let xp = n.backend();
+        if xp.supports(Op::RandomMultinomial) {
+            let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
+            args.push(Arg::Array(n));
+            args.push(Arg::Array(pvals));
+            return xp.call_array(Op::RandomMultinomial, &args);
+        }
+        let n_host = n.to_vec::<i64>()?;
+        let p_host = pvals.to_vec::<f64>()?;
+        let mut out = vec![0i64; n_host.len() * p_host.len()];
+        reference::fill_multinomial(self.seed, stream, 0, &n_host, &p_host, &mut out)
+            .map_err(|e| fallback_error("multinomial", e))?;
+        let mut shape = n.shape().to_vec();
+        shape.push(p_host.len());
+        xp.asarray_buffer(HostBuffer::Int64(out.into()), &shape.iter().map(|&s| s as i64).collect::<Vec<_>>())
+    }
+}

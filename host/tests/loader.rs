@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{load, plugin_path};
+use common::load;
 use glass::{Backend, DType, Error, Op};
 use glass_backend_api::ErrorKind;
 

@@ -1,0 +1,23 @@
+//! The suite on the in-process strict backend. (One backend per test binary:
+//! both plugins export the same root-module symbol, so their rlibs cannot
+//! be linked into one executable.)
+
+use glass_conformance::{run, Options, Outcome, Report};
+
+fn print_failures(report: &Report) {
+    println!("{}", report.table());
+    for r in &report.results {
+        if let Outcome::Fail(m) = &r.outcome {
+            println!("FAIL {} {}: {}", r.op, r.check, m);
+        }
+    }
+}
+
+#[test]
+fn strict() {
+    let inst = glass_backend_strict::glass_backend_instance("").expect("create");
+    let report = run(&inst, &Options::default());
+    print_failures(&report);
+    // SAFETY: every array of the run has been released.
+    unsafe { (inst.destroy)(inst.ctx) };
+}
