@@ -233,9 +233,9 @@ impl Element for Complex64 {
     fn slice_of(b: &HostBuffer) -> Option<&[Self]> {
         match b {
             // SAFETY: RComplex and Complex64 are both #[repr(C)] { re: f64, im: f64 }.
-            HostBuffer::Complex128(v) => Some(unsafe {
-                std::slice::from_raw_parts(v.as_ptr() as *const Complex64, v.len())
-            }),
+            HostBuffer::Complex128(v) => {
+                Some(unsafe { std::slice::from_raw_parts(v.as_ptr() as *const Complex64, v.len()) })
+            }
             _ => None,
         }
     }
@@ -257,7 +257,10 @@ mod tests {
     fn promotion() {
         use DType::*;
         assert_eq!(DType::promote_standard(Float32, Float64), Some(Float64));
-        assert_eq!(DType::promote_standard(Float64, Complex128), Some(Complex128));
+        assert_eq!(
+            DType::promote_standard(Float64, Complex128),
+            Some(Complex128)
+        );
         assert_eq!(DType::promote_standard(Int64, Float64), None);
         assert_eq!(DType::promote_standard(Bool, Int64), None);
         assert_eq!(DType::promote_lenient(Int64, Float32), Float64);
@@ -268,6 +271,9 @@ mod tests {
     #[test]
     fn complex_slice_view() {
         let b = Complex64::into_buffer(vec![Complex64::new(1.0, -2.0)]);
-        assert_eq!(Complex64::slice_of(&b).unwrap()[0], Complex64::new(1.0, -2.0));
+        assert_eq!(
+            Complex64::slice_of(&b).unwrap()[0],
+            Complex64::new(1.0, -2.0)
+        );
     }
 }

@@ -70,7 +70,10 @@ pub fn info(
         api_version: crate::API_VERSION.into(),
         op_list_version: crate::ops::OP_LIST_VERSION,
         ops: ops.into_iter().map(|s| RString::from(s.into())).collect(),
-        devices: devices.into_iter().map(|s| RString::from(s.into())).collect(),
+        devices: devices
+            .into_iter()
+            .map(|s| RString::from(s.into()))
+            .collect(),
     }
 }
 
@@ -316,7 +319,9 @@ fn into_raw_value<A: Send + Sync + 'static>(v: Value<A>) -> RValue {
     }
 }
 
-unsafe extern "C" fn ffi_info<B: Backend>(ctx: *const c_void) -> RResult<BackendInfo, BackendError> {
+unsafe extern "C" fn ffi_info<B: Backend>(
+    ctx: *const c_void,
+) -> RResult<BackendInfo, BackendError> {
     let ctx = &*(ctx as *const Ctx<B>);
     guard("info", || {
         let mut info = ctx.backend.info();
@@ -347,7 +352,10 @@ unsafe extern "C" fn ffi_call<B: Backend>(
     .into()
 }
 
-unsafe extern "C" fn ffi_meta<B: Backend>(ctx: *const c_void, x: RawArray) -> RResult<ArrayMeta, BackendError> {
+unsafe extern "C" fn ffi_meta<B: Backend>(
+    ctx: *const c_void,
+    x: RawArray,
+) -> RResult<ArrayMeta, BackendError> {
     let ctx = &*(ctx as *const Ctx<B>);
     let a = &*(x.ptr as *const B::Array);
     guard("meta", || Ok(ctx.backend.meta(a))).into()
@@ -391,7 +399,9 @@ pub fn instance<B: Backend>(config: &str) -> BResult<BackendInstance> {
 }
 
 /// The root module's `create` for `B`.
-pub extern "C" fn ffi_create<B: Backend>(config: RStr<'_>) -> RResult<BackendInstance, BackendError> {
+pub extern "C" fn ffi_create<B: Backend>(
+    config: RStr<'_>,
+) -> RResult<BackendInstance, BackendError> {
     instance::<B>(config.as_str()).into()
 }
 
@@ -421,7 +431,7 @@ macro_rules! export_backend {
         // What abi_stable's `#[export_root_module]` generates, spelled with
         // `$crate` paths so that plugins need not depend on abi_stable.
         #[doc(hidden)]
-        #[export_name = "_as_0lib_1header_0root_bmodule_bloader"]
+        #[export_name = "_1as_0lib_1header_0root_bmodule_bloader"]
         pub static GLASS_BACKEND_LIB_HEADER: $crate::reexports::abi_stable::library::LibHeader = {
             extern "C" fn erased_module() -> $crate::reexports::abi_stable::library::RootModuleResult {
                 $crate::reexports::abi_stable::library::__call_root_module_loader(glass_backend_root_module)
@@ -446,7 +456,7 @@ mod tests {
     fn exported_symbol_is_abi_stables_loader_name() {
         assert_eq!(
             abi_stable::library::ROOT_MODULE_LOADER_NAME,
-            "_as_0lib_1header_0root_bmodule_bloader"
+            "_1as_0lib_1header_0root_bmodule_bloader"
         );
     }
 }

@@ -14,7 +14,7 @@ use abi_stable::std_types::{RResult, RSlice, RStr, RString, RVec};
 use abi_stable::{declare_root_module_statics, package_version_strings, StableAbi};
 
 use crate::error::BackendError;
-use crate::value::{ArrayMeta, RawArray, RValue};
+use crate::value::{ArrayMeta, RValue, RawArray};
 
 /// What a backend says about itself.
 #[repr(C)]
@@ -52,7 +52,8 @@ pub struct BackendInstance {
         op: u32,
         args: RSlice<'_, RValue>,
     ) -> RResult<RVec<RValue>, BackendError>,
-    pub meta: unsafe extern "C" fn(ctx: *const c_void, x: RawArray) -> RResult<ArrayMeta, BackendError>,
+    pub meta:
+        unsafe extern "C" fn(ctx: *const c_void, x: RawArray) -> RResult<ArrayMeta, BackendError>,
     /// Adds an owner to an array handle.
     pub retain: unsafe extern "C" fn(ctx: *const c_void, x: RawArray),
     /// Drops an owner of an array handle; the last one frees the array.

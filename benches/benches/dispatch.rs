@@ -33,7 +33,9 @@ fn dispatch(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("embedded", n), &x, |bench, x| {
             bench.iter(|| x.add(x).unwrap())
         });
-        let nd = NdArray::Float64(ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[n]), data.clone()).unwrap());
+        let nd = NdArray::Float64(
+            ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[n]), data.clone()).unwrap(),
+        );
         group.bench_with_input(BenchmarkId::new("direct", n), &nd, |bench, x| {
             bench.iter(|| single(call_direct(Op::Add, &[Arg::Array(x), Arg::Array(x)])).unwrap())
         });

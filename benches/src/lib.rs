@@ -9,7 +9,8 @@ use glass::Backend;
 /// The backends to benchmark, loaded from their plugin libraries where
 /// found (the embedded ndarray backend otherwise).
 pub fn backends() -> Vec<Backend> {
-    let names = std::env::var("GLASS_BENCH_BACKENDS").unwrap_or_else(|_| "ndarray,strict".to_string());
+    let names =
+        std::env::var("GLASS_BENCH_BACKENDS").unwrap_or_else(|_| "ndarray,strict".to_string());
     names
         .split(',')
         .map(str::trim)

@@ -28,7 +28,11 @@ impl Array {
     /// `raw` must be a live, owned handle of `backend`.
     pub(crate) unsafe fn from_raw(backend: Backend, raw: RawArray) -> Array {
         let (dtype, shape, device) = match backend.meta(raw) {
-            Ok(m) => (m.dtype, m.shape.iter().map(|&n| n as usize).collect(), m.device),
+            Ok(m) => (
+                m.dtype,
+                m.shape.iter().map(|&n| n as usize).collect(),
+                m.device,
+            ),
             // A backend whose `meta` fails is broken; keep the handle so it
             // is released, and let the next op report the problem.
             Err(_) => (DType::Bool, vec![0], u32::MAX),
@@ -75,11 +79,18 @@ impl Array {
 
     /// Downloads the data in C order.
     pub fn to_host(&self) -> Result<HostBuffer> {
-        match self.backend.call(Op::ToHost, &[Arg::Array(self)])?.into_iter().next() {
+        match self
+            .backend
+            .call(Op::ToHost, &[Arg::Array(self)])?
+            .into_iter()
+            .next()
+        {
             Some(Out::Value(RValue::Buffer(b))) => Ok(b),
             _ => Err(self.backend.op_error(
                 "to_host",
-                glass_backend_api::BackendError::internal("the backend did not return a host buffer"),
+                glass_backend_api::BackendError::internal(
+                    "the backend did not return a host buffer",
+                ),
             )),
         }
     }
@@ -95,7 +106,10 @@ impl Array {
             )));
         }
         T::from_buffer(self.to_host()?).ok_or_else(|| {
-            Error::Invalid(format!("to_vec: the backend returned data that is not {}", T::DTYPE))
+            Error::Invalid(format!(
+                "to_vec: the backend returned data that is not {}",
+                T::DTYPE
+            ))
         })
     }
 
@@ -356,4 +370,3 @@ impl std::ops::Neg for ArrayResult {
         }
     }
 }
-

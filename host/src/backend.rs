@@ -95,7 +95,11 @@ pub struct Backend {
 
 impl std::fmt::Debug for Backend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Backend({} {}, {})", self.inner.info.name, self.inner.info.version, self.inner.source)
+        write!(
+            f,
+            "Backend({} {}, {})",
+            self.inner.info.name, self.inner.info.version, self.inner.source
+        )
     }
 }
 
@@ -150,7 +154,9 @@ pub fn search_dirs() -> Vec<PathBuf> {
 
 /// Whether a `GLASS_BACKEND` value is a path rather than a name.
 fn looks_like_path(s: &str) -> bool {
-    s.contains(std::path::MAIN_SEPARATOR) || s.contains('/') || s.ends_with(std::env::consts::DLL_SUFFIX)
+    s.contains(std::path::MAIN_SEPARATOR)
+        || s.contains('/')
+        || s.ends_with(std::env::consts::DLL_SUFFIX)
 }
 
 impl Backend {
@@ -202,9 +208,11 @@ impl Backend {
     /// The ndarray backend linked into this program, behind the same C ABI
     /// as its plugin.
     pub fn embedded_ndarray() -> Result<Backend> {
-        let instance = glass_backend_ndarray::glass_backend_instance("").map_err(|error| Error::CreateFailed {
-            path: "(embedded ndarray)".into(),
-            error,
+        let instance = glass_backend_ndarray::glass_backend_instance("").map_err(|error| {
+            Error::CreateFailed {
+                path: "(embedded ndarray)".into(),
+                error,
+            }
         })?;
         Backend::from_instance(instance, Source::Embedded)
     }
@@ -267,7 +275,10 @@ impl Backend {
             .enumerate()
             .map(|(i, n)| (n.clone(), i as u32))
             .collect();
-        let ids = OPS.iter().map(|spec| by_name.get(spec.name).copied()).collect();
+        let ids = OPS
+            .iter()
+            .map(|spec| by_name.get(spec.name).copied())
+            .collect();
         Ok(Backend {
             inner: Arc::new(Inner {
                 instance,
@@ -358,7 +369,9 @@ impl Backend {
                 .into_iter()
                 .map(|v| match v {
                     // SAFETY: result arrays are owned by us, from this instance.
-                    RValue::Array(h) => Out::Array(unsafe { crate::Array::from_raw(self.clone(), h) }),
+                    RValue::Array(h) => {
+                        Out::Array(unsafe { crate::Array::from_raw(self.clone(), h) })
+                    }
                     other => Out::Value(other),
                 })
                 .collect()),
@@ -437,9 +450,9 @@ fn library_error(path: &Path, e: LibraryError) -> Error {
             path: path.to_path_buf(),
             reason: err.to_string(),
         },
-        LibraryError::GetSymbolError { .. } => Error::NotAPlugin {
+        LibraryError::GetSymbolError { err, .. } => Error::NotAPlugin {
             path: path.to_path_buf(),
-            reason: "it exports no glass (abi_stable) root module".to_string(),
+            reason: format!("it exports no glass (abi_stable) root module ({err})"),
         },
         LibraryError::IncompatibleVersionNumber { actual_version, .. } => Error::AbiMismatch {
             path: path.to_path_buf(),
@@ -457,7 +470,10 @@ fn library_error(path: &Path, e: LibraryError) -> Error {
         },
         LibraryError::InvalidAbiHeader(h) => Error::AbiMismatch {
             path: path.to_path_buf(),
-            host: format!("{host} (abi_stable header {:?})", abi_stable::library::AbiHeader::VALUE),
+            host: format!(
+                "{host} (abi_stable header {:?})",
+                abi_stable::library::AbiHeader::VALUE
+            ),
             plugin: format!("abi_stable header {h:?}"),
         },
         LibraryError::RootModule { err, .. } => Error::NotAPlugin {
@@ -493,7 +509,9 @@ pub fn discover() -> Vec<Discovered> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for dir in search_dirs() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
@@ -514,4 +532,3 @@ pub fn discover() -> Vec<Discovered> {
     }
     out
 }
-

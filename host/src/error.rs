@@ -50,7 +50,9 @@ pub enum Error {
     NotAPlugin { path: PathBuf, reason: String },
 
     /// The plugin was built against an incompatible glass-backend-api.
-    #[error("{path} was built against glass-backend-api {plugin}, incompatible with this host's {host}")]
+    #[error(
+        "{path} was built against glass-backend-api {plugin}, incompatible with this host's {host}"
+    )]
     AbiMismatch {
         path: PathBuf,
         host: String,

@@ -22,10 +22,15 @@
 //! GLASS modules. It never copies data to the CPU behind a backend's back:
 //! the only host round trips are the explicit `to_host`/`to_vec`/`to_backend`.
 
+pub mod algorithm;
 pub mod array;
+pub mod arraytools;
 pub mod backend;
+pub mod cosmology;
 pub mod error;
+pub mod observations;
 pub mod random;
+pub mod shells;
 pub mod xp;
 
 pub use array::{Array, ArrayResult, IntoOperand};

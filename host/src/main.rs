@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 use glass::backend::{discover, search_dirs, Backend, BACKEND_ENV};
 
 #[derive(Parser)]
-#[command(name = "glass", version, about = "GLASS, the Generator for Large Scale Structure, on pluggable array backends")]
+#[command(
+    name = "glass",
+    version,
+    about = "GLASS, the Generator for Large Scale Structure, on pluggable array backends"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,19 +68,28 @@ fn print_backend(b: &Backend) {
         info.api_version,
         info.ops.len(),
         info.op_list_version,
-        if ext.is_empty() { "-".to_string() } else { ext.join(",") },
+        if ext.is_empty() {
+            "-".to_string()
+        } else {
+            ext.join(",")
+        },
         b.source()
     );
 }
 
 fn backends() -> glass::Result<ExitCode> {
     // The choice in GLASS_BACKEND must load, or the command fails naming why.
-    let chosen = std::env::var(BACKEND_ENV).ok().filter(|s| !s.trim().is_empty());
+    let chosen = std::env::var(BACKEND_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty());
     if let Some(spec) = &chosen {
         Backend::by_spec(spec.trim())?;
     }
     println!("backends (searched: {}):", {
-        let d: Vec<String> = search_dirs().iter().map(|p| p.display().to_string()).collect();
+        let d: Vec<String> = search_dirs()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         d.join(":")
     });
     print_backend(&Backend::embedded_ndarray()?);
@@ -94,12 +107,20 @@ fn backends() -> glass::Result<ExitCode> {
         }
     }
     if let Some(spec) = chosen {
-        println!("GLASS_BACKEND={spec} selects: {}", Backend::by_spec(spec.trim())?.source());
+        println!(
+            "GLASS_BACKEND={spec} selects: {}",
+            Backend::by_spec(spec.trim())?.source()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn conformance(backend: Option<String>, seed: u64, cases: usize, filter: Option<String>) -> glass::Result<ExitCode> {
+fn conformance(
+    backend: Option<String>,
+    seed: u64,
+    cases: usize,
+    filter: Option<String>,
+) -> glass::Result<ExitCode> {
     let b = match backend {
         Some(spec) => Backend::by_spec(&spec)?,
         None => Backend::from_env()?,
@@ -119,5 +140,9 @@ fn conformance(backend: Option<String>, seed: u64, cases: usize, filter: Option<
         report.failed(),
         report.skipped()
     );
-    Ok(if report.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

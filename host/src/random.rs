@@ -65,7 +65,11 @@ impl Rng {
     }
 
     fn head(&self, stream: u32) -> [RValue; 3] {
-        [RValue::Int(self.seed as i64), RValue::Int(stream as i64), RValue::Int(0)]
+        [
+            RValue::Int(self.seed as i64),
+            RValue::Int(stream as i64),
+            RValue::Int(0),
+        ]
     }
 
     /// `rng.uniform(low, high, size)`: float64 in `[low, high)`.
@@ -74,9 +78,14 @@ impl Rng {
         if xp.supports(Op::RandomUniform) {
             let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
             args.extend(
-                [shape_i64(shape), RValue::Float(low), RValue::Float(high), RValue::DType(DType::Float64)]
-                    .into_iter()
-                    .map(Arg::Value),
+                [
+                    shape_i64(shape),
+                    RValue::Float(low),
+                    RValue::Float(high),
+                    RValue::DType(DType::Float64),
+                ]
+                .into_iter()
+                .map(Arg::Value),
             );
             return xp.call_array(Op::RandomUniform, &args);
         }
@@ -94,9 +103,14 @@ impl Rng {
         if xp.supports(Op::RandomNormal) {
             let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
             args.extend(
-                [shape_i64(shape), RValue::Float(loc), RValue::Float(scale), RValue::DType(DType::Float64)]
-                    .into_iter()
-                    .map(Arg::Value),
+                [
+                    shape_i64(shape),
+                    RValue::Float(loc),
+                    RValue::Float(scale),
+                    RValue::DType(DType::Float64),
+                ]
+                .into_iter()
+                .map(Arg::Value),
             );
             return xp.call_array(Op::RandomNormal, &args);
         }
@@ -146,6 +160,9 @@ impl Rng {
             .map_err(|e| fallback_error("multinomial", e))?;
         let mut shape = n.shape().to_vec();
         shape.push(p_host.len());
-        xp.asarray_buffer(HostBuffer::Int64(out.into()), &shape.iter().map(|&s| s as i64).collect::<Vec<_>>())
+        xp.asarray_buffer(
+            HostBuffer::Int64(out.into()),
+            &shape.iter().map(|&s| s as i64).collect::<Vec<_>>(),
+        )
     }
 }

@@ -39,7 +39,10 @@ impl Backend {
         if out.len() != 1 {
             return Err(self.op_error(
                 op.name(),
-                glass_backend_api::BackendError::internal(format!("expected one array, got {}", out.len())),
+                glass_backend_api::BackendError::internal(format!(
+                    "expected one array, got {}",
+                    out.len()
+                )),
             ));
         }
         Ok(out.remove(0))
@@ -88,21 +91,34 @@ impl Backend {
     }
 
     pub fn zeros(&self, shape: &[usize], dtype: DType) -> Result<Array> {
-        self.create(Op::Zeros, vec![ints(&shape_i64(shape)), RValue::DType(dtype)])
+        self.create(
+            Op::Zeros,
+            vec![ints(&shape_i64(shape)), RValue::DType(dtype)],
+        )
     }
 
     pub fn ones(&self, shape: &[usize], dtype: DType) -> Result<Array> {
-        self.create(Op::Ones, vec![ints(&shape_i64(shape)), RValue::DType(dtype)])
+        self.create(
+            Op::Ones,
+            vec![ints(&shape_i64(shape)), RValue::DType(dtype)],
+        )
     }
 
     pub fn empty(&self, shape: &[usize], dtype: DType) -> Result<Array> {
-        self.create(Op::Empty, vec![ints(&shape_i64(shape)), RValue::DType(dtype)])
+        self.create(
+            Op::Empty,
+            vec![ints(&shape_i64(shape)), RValue::DType(dtype)],
+        )
     }
 
     pub fn full(&self, shape: &[usize], fill_value: f64, dtype: DType) -> Result<Array> {
         self.create(
             Op::Full,
-            vec![ints(&shape_i64(shape)), RValue::Float(fill_value), RValue::DType(dtype)],
+            vec![
+                ints(&shape_i64(shape)),
+                RValue::Float(fill_value),
+                RValue::DType(dtype),
+            ],
         )
     }
 
@@ -110,11 +126,23 @@ impl Backend {
     pub fn arange(&self, start: f64, stop: f64, step: f64, dtype: DType) -> Result<Array> {
         self.create(
             Op::Arange,
-            vec![RValue::Float(start), RValue::Float(stop), RValue::Float(step), RValue::DType(dtype)],
+            vec![
+                RValue::Float(start),
+                RValue::Float(stop),
+                RValue::Float(step),
+                RValue::DType(dtype),
+            ],
         )
     }
 
-    pub fn linspace(&self, start: f64, stop: f64, num: usize, endpoint: bool, dtype: DType) -> Result<Array> {
+    pub fn linspace(
+        &self,
+        start: f64,
+        stop: f64,
+        num: usize,
+        endpoint: bool,
+        dtype: DType,
+    ) -> Result<Array> {
         self.create(
             Op::Linspace,
             vec![
@@ -140,7 +168,12 @@ impl Backend {
     }
 
     /// `xp.where(condition, x1, x2)`.
-    pub fn where_(&self, condition: &Array, x1: impl IntoOperand, x2: impl IntoOperand) -> Result<Array> {
+    pub fn where_(
+        &self,
+        condition: &Array,
+        x1: impl IntoOperand,
+        x2: impl IntoOperand,
+    ) -> Result<Array> {
         let (a, b) = (x1.operand(), x2.operand());
         let arg = |o: &crate::array::Operand<'_>| -> RValue {
             match o {
@@ -180,12 +213,18 @@ impl Backend {
 
     /// `xp.fft.fftfreq(n, d)`.
     pub fn fftfreq(&self, n: usize, d: f64) -> Result<Array> {
-        self.create(Op::FftFftfreq, vec![RValue::Int(n as i64), RValue::Float(d)])
+        self.create(
+            Op::FftFftfreq,
+            vec![RValue::Int(n as i64), RValue::Float(d)],
+        )
     }
 
     /// `xp.fft.rfftfreq(n, d)`.
     pub fn rfftfreq(&self, n: usize, d: f64) -> Result<Array> {
-        self.create(Op::FftRfftfreq, vec![RValue::Int(n as i64), RValue::Float(d)])
+        self.create(
+            Op::FftRfftfreq,
+            vec![RValue::Int(n as i64), RValue::Float(d)],
+        )
     }
 }
 
@@ -273,12 +312,26 @@ reductions! {
 impl Array {
     /// `xp.std(x, axis, correction, keepdims)`.
     pub fn std(&self, axis: Option<&[i64]>, correction: f64, keepdims: bool) -> Result<Array> {
-        self.call1(Op::Std, vec![opt_ints(axis), RValue::Float(correction), RValue::Bool(keepdims)])
+        self.call1(
+            Op::Std,
+            vec![
+                opt_ints(axis),
+                RValue::Float(correction),
+                RValue::Bool(keepdims),
+            ],
+        )
     }
 
     /// `xp.var(x, axis, correction, keepdims)`.
     pub fn var(&self, axis: Option<&[i64]>, correction: f64, keepdims: bool) -> Result<Array> {
-        self.call1(Op::Var, vec![opt_ints(axis), RValue::Float(correction), RValue::Bool(keepdims)])
+        self.call1(
+            Op::Var,
+            vec![
+                opt_ints(axis),
+                RValue::Float(correction),
+                RValue::Bool(keepdims),
+            ],
+        )
     }
 
     pub fn argmax(&self, axis: Option<i64>, keepdims: bool) -> Result<Array> {
@@ -290,11 +343,17 @@ impl Array {
     }
 
     pub fn cumulative_sum(&self, axis: Option<i64>, include_initial: bool) -> Result<Array> {
-        self.call1(Op::CumulativeSum, vec![opt_int(axis), RValue::Bool(include_initial)])
+        self.call1(
+            Op::CumulativeSum,
+            vec![opt_int(axis), RValue::Bool(include_initial)],
+        )
     }
 
     pub fn cumulative_prod(&self, axis: Option<i64>, include_initial: bool) -> Result<Array> {
-        self.call1(Op::CumulativeProd, vec![opt_int(axis), RValue::Bool(include_initial)])
+        self.call1(
+            Op::CumulativeProd,
+            vec![opt_int(axis), RValue::Bool(include_initial)],
+        )
     }
 
     pub fn astype(&self, dtype: DType) -> Result<Array> {
@@ -320,10 +379,21 @@ impl Array {
 
     /// `xp.full_like(x, fill_value, dtype=dtype)`; falls back to `full`.
     pub fn full_like(&self, fill_value: f64, dtype: Option<DType>) -> Result<Array> {
-        self.like(Op::FullLike, Op::Full, Some(RValue::Float(fill_value)), dtype)
+        self.like(
+            Op::FullLike,
+            Op::Full,
+            Some(RValue::Float(fill_value)),
+            dtype,
+        )
     }
 
-    fn like(&self, op: Op, fallback: Op, fill: Option<RValue>, dtype: Option<DType>) -> Result<Array> {
+    fn like(
+        &self,
+        op: Op,
+        fallback: Op,
+        fill: Option<RValue>,
+        dtype: Option<DType>,
+    ) -> Result<Array> {
         if self.backend().supports(op) {
             let mut rest = fill.clone().into_iter().collect::<Vec<_>>();
             rest.push(opt_dtype(dtype));
@@ -345,16 +415,32 @@ impl Array {
     /// `xp.searchsorted(self, x2, side=side)`; `self` is sorted and 1-d.
     pub fn searchsorted(&self, x2: &Array, right: bool) -> Result<Array> {
         let side = RValue::Str(if right { "right" } else { "left" }.into());
-        self.backend()
-            .call_array(Op::Searchsorted, &[Arg::Array(self), Arg::Array(x2), Arg::Value(side)])
+        self.backend().call_array(
+            Op::Searchsorted,
+            &[Arg::Array(self), Arg::Array(x2), Arg::Value(side)],
+        )
     }
 
     pub fn sort(&self, axis: i64, descending: bool) -> Result<Array> {
-        self.call1(Op::Sort, vec![RValue::Int(axis), RValue::Bool(descending), RValue::Bool(true)])
+        self.call1(
+            Op::Sort,
+            vec![
+                RValue::Int(axis),
+                RValue::Bool(descending),
+                RValue::Bool(true),
+            ],
+        )
     }
 
     pub fn argsort(&self, axis: i64, descending: bool) -> Result<Array> {
-        self.call1(Op::Argsort, vec![RValue::Int(axis), RValue::Bool(descending), RValue::Bool(true)])
+        self.call1(
+            Op::Argsort,
+            vec![
+                RValue::Int(axis),
+                RValue::Bool(descending),
+                RValue::Bool(true),
+            ],
+        )
     }
 
     /// `xp.nonzero(x)`: one int64 array per axis.
@@ -416,51 +502,85 @@ impl Array {
         };
         self.backend().call_array(
             Op::Setitem,
-            &[Arg::Array(self), Arg::Value(RValue::Index(index.to_vec().into())), v],
+            &[
+                Arg::Array(self),
+                Arg::Value(RValue::Index(index.to_vec().into())),
+                v,
+            ],
         )
     }
 
     /// `xp.take(x, indices, axis=axis)`.
     pub fn take(&self, indices: &Array, axis: Option<i64>) -> Result<Array> {
-        self.backend()
-            .call_array(Op::Take, &[Arg::Array(self), Arg::Array(indices), Arg::Value(opt_int(axis))])
+        self.backend().call_array(
+            Op::Take,
+            &[
+                Arg::Array(self),
+                Arg::Array(indices),
+                Arg::Value(opt_int(axis)),
+            ],
+        )
     }
 
     /// `x[mask]` for a boolean mask.
     pub fn mask(&self, mask: &Array) -> Result<Array> {
-        self.backend().call_array(Op::GetitemMask, &[Arg::Array(self), Arg::Array(mask)])
+        self.backend()
+            .call_array(Op::GetitemMask, &[Arg::Array(self), Arg::Array(mask)])
     }
 
     pub fn matmul(&self, other: &Array) -> Result<Array> {
-        self.backend().call_array(Op::Matmul, &[Arg::Array(self), Arg::Array(other)])
+        self.backend()
+            .call_array(Op::Matmul, &[Arg::Array(self), Arg::Array(other)])
     }
 
     pub fn vecdot(&self, other: &Array, axis: i64) -> Result<Array> {
-        self.backend()
-            .call_array(Op::Vecdot, &[Arg::Array(self), Arg::Array(other), Arg::Value(RValue::Int(axis))])
+        self.backend().call_array(
+            Op::Vecdot,
+            &[
+                Arg::Array(self),
+                Arg::Array(other),
+                Arg::Value(RValue::Int(axis)),
+            ],
+        )
     }
 
     /// `xp.linalg.solve(self, b)`.
     pub fn solve(&self, b: &Array) -> Result<Array> {
-        self.backend().call_array(Op::LinalgSolve, &[Arg::Array(self), Arg::Array(b)])
+        self.backend()
+            .call_array(Op::LinalgSolve, &[Arg::Array(self), Arg::Array(b)])
     }
 
     /// `xp.linalg.eigh(x)`: (eigenvalues, eigenvectors).
     pub fn eigh(&self) -> Result<(Array, Array)> {
-        let mut v = self.backend().call_arrays(Op::LinalgEigh, &[Arg::Array(self)])?;
+        let mut v = self
+            .backend()
+            .call_arrays(Op::LinalgEigh, &[Arg::Array(self)])?;
         if v.len() != 2 {
-            return Err(Error::Invalid(format!("linalg.eigh: the backend returned {} arrays, not 2", v.len())));
+            return Err(Error::Invalid(format!(
+                "linalg.eigh: the backend returned {} arrays, not 2",
+                v.len()
+            )));
         }
         let vecs = v.remove(1);
         Ok((v.remove(0), vecs))
     }
 
     pub fn vector_norm(&self, axis: Option<&[i64]>, keepdims: bool, ord: f64) -> Result<Array> {
-        self.call1(Op::LinalgVectorNorm, vec![opt_ints(axis), RValue::Bool(keepdims), RValue::Float(ord)])
+        self.call1(
+            Op::LinalgVectorNorm,
+            vec![opt_ints(axis), RValue::Bool(keepdims), RValue::Float(ord)],
+        )
     }
 
     fn fft_call(&self, op: Op, n: Option<usize>, axis: i64, norm: &str) -> Result<Array> {
-        self.call1(op, vec![opt_int(n.map(|n| n as i64)), RValue::Int(axis), RValue::Str(norm.into())])
+        self.call1(
+            op,
+            vec![
+                opt_int(n.map(|n| n as i64)),
+                RValue::Int(axis),
+                RValue::Str(norm.into()),
+            ],
+        )
     }
 
     /// `xp.fft.fft(x, n, axis, norm)`.

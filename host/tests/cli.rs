@@ -6,7 +6,8 @@ use std::process::Command;
 
 fn glass() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_glass"));
-    c.env_remove("GLASS_BACKEND").env("GLASS_PLUGIN_PATH", common::deps_dir());
+    c.env_remove("GLASS_BACKEND")
+        .env("GLASS_PLUGIN_PATH", common::deps_dir());
     c
 }
 
@@ -25,9 +26,18 @@ fn backends_lists_ndarray_and_strict() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("ndarray"), "{out}");
     assert!(out.contains("strict"), "{out}");
-    assert!(out.contains("libglass_backend_strict"), "paths are shown: {out}");
-    assert!(out.contains(&format!("abi {}", glass_backend_api::API_VERSION)), "{out}");
-    assert!(out.contains("random"), "ndarray's extensions are listed: {out}");
+    assert!(
+        out.contains("libglass_backend_strict"),
+        "paths are shown: {out}"
+    );
+    assert!(
+        out.contains(&format!("abi {}", glass_backend_api::API_VERSION)),
+        "{out}"
+    );
+    assert!(
+        out.contains("random"),
+        "ndarray's extensions are listed: {out}"
+    );
 }
 
 #[test]
@@ -54,7 +64,10 @@ fn conformance_passes_on_ndarray_and_strict() {
         assert_eq!(code, 0, "{backend}:\n{out}{err}");
         assert!(out.contains(&format!("conformance of {backend}")), "{out}");
         assert!(out.contains(" 0 failed"), "{out}");
-        assert!(out.contains("libglass_backend_"), "loaded from its library: {out}");
+        assert!(
+            out.contains("libglass_backend_"),
+            "loaded from its library: {out}"
+        );
     }
 }
 
@@ -63,6 +76,9 @@ fn conformance_fails_on_a_broken_backend_and_names_the_op() {
     let path = common::plugin_path("quirky");
     let (code, out, err) = run(glass().args(["conformance", "--backend"]).arg(&path));
     assert_eq!(code, 1, "{out}{err}");
-    let line = out.lines().find(|l| l.contains("subtract")).unwrap_or_default();
+    let line = out
+        .lines()
+        .find(|l| l.contains("subtract"))
+        .unwrap_or_default();
     assert!(line.to_lowercase().contains("fail"), "{out}");
 }

@@ -14,19 +14,31 @@ fn ndarray_and_strict_load_side_by_side() {
     assert_eq!(st.name(), "strict");
     assert_eq!(nd.info().api_version, glass_backend_api::API_VERSION);
     assert!(nd.supports(Op::RandomNormal));
-    assert!(!st.supports(Op::RandomNormal), "strict implements standard ops only");
+    assert!(
+        !st.supports(Op::RandomNormal),
+        "strict implements standard ops only"
+    );
     assert!(st.supports(Op::Add));
     // Both work at once, in one process.
     let a = nd.asarray1(&[1.0, 2.0]).unwrap();
     let b = st.asarray1(&[3.0, 4.0]).unwrap();
-    assert_eq!((&a + &a).ok().unwrap().to_vec::<f64>().unwrap(), vec![2.0, 4.0]);
-    assert_eq!((&b + &b).ok().unwrap().to_vec::<f64>().unwrap(), vec![6.0, 8.0]);
+    assert_eq!(
+        (&a + &a).ok().unwrap().to_vec::<f64>().unwrap(),
+        vec![2.0, 4.0]
+    );
+    assert_eq!(
+        (&b + &b).ok().unwrap().to_vec::<f64>().unwrap(),
+        vec![6.0, 8.0]
+    );
     // Arrays of two backends are never mixed.
     let err = (&a + &b).ok().unwrap_err();
     assert!(matches!(err, Error::MixedBackends { .. }), "{err}");
     // Moving one explicitly works.
     let b_on_nd = b.to_backend(&nd).unwrap();
-    assert_eq!((&a + &b_on_nd).ok().unwrap().to_vec::<f64>().unwrap(), vec![4.0, 6.0]);
+    assert_eq!(
+        (&a + &b_on_nd).ok().unwrap().to_vec::<f64>().unwrap(),
+        vec![4.0, 6.0]
+    );
 }
 
 #[test]
@@ -53,7 +65,10 @@ fn unknown_name_lists_what_was_found() {
     let msg = err.to_string();
     assert!(matches!(err, Error::UnknownBackend { .. }), "{msg}");
     assert!(msg.contains("unknown backend `nope`"), "{msg}");
-    assert!(msg.contains("strict"), "the message lists the backends found: {msg}");
+    assert!(
+        msg.contains("strict"),
+        "the message lists the backends found: {msg}"
+    );
 }
 
 #[test]
@@ -94,13 +109,13 @@ fn a_library_that_is_not_a_glass_plugin_is_refused() {
 #[test]
 fn an_op_the_backend_lacks_is_unsupported_by_name() {
     let st = load("strict");
-    let err = st
-        .call(Op::RandomNormal, &[])
-        .map(|_| ())
-        .unwrap_err();
+    let err = st.call(Op::RandomNormal, &[]).map(|_| ()).unwrap_err();
     assert_eq!(err.kind(), Some(ErrorKind::Unsupported));
     let msg = err.to_string();
-    assert!(msg.contains("strict") && msg.contains("random.normal"), "{msg}");
+    assert!(
+        msg.contains("strict") && msg.contains("random.normal"),
+        "{msg}"
+    );
 }
 
 #[test]

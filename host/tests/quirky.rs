@@ -27,9 +27,14 @@ fn a_plugin_built_against_an_older_op_list_loads() {
     }
     // An op of its own that the host's list does not know is reachable by name.
     let out = q
-        .call_named("legacy.scale", &[Arg::Array(&a), Arg::Value(RValue::Float(2.0))])
+        .call_named(
+            "legacy.scale",
+            &[Arg::Array(&a), Arg::Value(RValue::Float(2.0))],
+        )
         .unwrap();
-    let Some(Out::Array(s)) = out.into_iter().next() else { panic!("no array") };
+    let Some(Out::Array(s)) = out.into_iter().next() else {
+        panic!("no array")
+    };
     assert_eq!(s.to_vec::<f64>().unwrap(), vec![2.0, 4.0, 6.0]);
 }
 
@@ -58,7 +63,10 @@ fn the_conformance_suite_names_the_broken_op() {
         .map(|r| r.op.as_str())
         .collect();
     assert!(failed.contains(&"subtract"), "failed: {failed:?}");
-    assert!(failed.contains(&"divide"), "the panicking op fails too: {failed:?}");
+    assert!(
+        failed.contains(&"divide"),
+        "the panicking op fails too: {failed:?}"
+    );
     assert!(!failed.contains(&"add"), "add is correct: {failed:?}");
     assert!(report.table().contains("subtract"));
 }

@@ -21,7 +21,9 @@ fn build_example() -> PathBuf {
         .status()
         .expect("run cargo");
     assert!(status.success(), "building the example backend failed");
-    target.join("debug").join(glass::backend::library_file_name("example"))
+    target
+        .join("debug")
+        .join(glass::backend::library_file_name("example"))
 }
 
 #[test]

@@ -61,7 +61,11 @@ pub fn data(rng: &mut Rng, dtype: DType, n: usize, dom: Dom) -> Data {
         DType::Int64 => Data::Int((0..n).map(|_| dom.draw(rng).round() as i64).collect()),
         DType::Float32 => Data::F32((0..n).map(|_| dom.draw(rng) as f32).collect()),
         DType::Float64 => Data::F64((0..n).map(|_| dom.draw(rng)).collect()),
-        DType::Complex128 => Data::C128((0..n).map(|_| C64::new(dom.draw(rng), dom.draw(rng))).collect()),
+        DType::Complex128 => Data::C128(
+            (0..n)
+                .map(|_| C64::new(dom.draw(rng), dom.draw(rng)))
+                .collect(),
+        ),
     }
 }
 

@@ -60,8 +60,16 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
     let n = a.len().max(b.len());
     let mut out = vec![0; n];
     for i in 0..n {
-        let da = if i + a.len() >= n { a[i + a.len() - n] } else { 1 };
-        let db = if i + b.len() >= n { b[i + b.len() - n] } else { 1 };
+        let da = if i + a.len() >= n {
+            a[i + a.len() - n]
+        } else {
+            1
+        };
+        let db = if i + b.len() >= n {
+            b[i + b.len() - n]
+        } else {
+            1
+        };
         out[i] = match (da, db) {
             (x, y) if x == y => x,
             (1, y) => y,
@@ -81,7 +89,13 @@ pub fn broadcast_index(from: &[usize], out: &[usize]) -> Vec<usize> {
         .map(|flat| {
             let idx = unravel(flat, out);
             (0..from.len())
-                .map(|k| if from[k] == 1 { 0 } else { idx[k + off] * st[k] })
+                .map(|k| {
+                    if from[k] == 1 {
+                        0
+                    } else {
+                        idx[k + off] * st[k]
+                    }
+                })
                 .sum()
         })
         .collect()
@@ -335,7 +349,11 @@ impl Tol {
         if exp.is_infinite() || got.is_infinite() {
             return exp == got;
         }
-        if self.zero_sign && exp == 0.0 && got == 0.0 && exp.is_sign_negative() != got.is_sign_negative() {
+        if self.zero_sign
+            && exp == 0.0
+            && got == 0.0
+            && exp.is_sign_negative() != got.is_sign_negative()
+        {
             return false;
         }
         (got - exp).abs() <= self.atol + self.rtol * exp.abs().max(self.scale)
@@ -356,10 +374,17 @@ impl Tol {
 /// the first difference.
 pub fn compare(got: &HostArray, exp: &HostArray, tol: Tol) -> Result<(), String> {
     if got.dtype() != exp.dtype() {
-        return Err(format!("dtype {} where {} was expected", got.dtype(), exp.dtype()));
+        return Err(format!(
+            "dtype {} where {} was expected",
+            got.dtype(),
+            exp.dtype()
+        ));
     }
     if got.shape != exp.shape {
-        return Err(format!("shape {:?} where {:?} was expected", got.shape, exp.shape));
+        return Err(format!(
+            "shape {:?} where {:?} was expected",
+            got.shape, exp.shape
+        ));
     }
     if got.len() != exp.len() {
         return Err(format!("{} elements for shape {:?}", got.len(), got.shape));
@@ -380,7 +405,9 @@ fn first_mismatch(got: &Data, exp: &Data, tol: Tol) -> Option<usize> {
     match (got, exp) {
         (Data::Bool(g), Data::Bool(e)) => (0..e.len()).find(|&i| g[i] != e[i]),
         (Data::Int(g), Data::Int(e)) => (0..e.len()).find(|&i| g[i] != e[i]),
-        (Data::F32(g), Data::F32(e)) => (0..e.len()).find(|&i| !tol.close_f(g[i] as f64, e[i] as f64)),
+        (Data::F32(g), Data::F32(e)) => {
+            (0..e.len()).find(|&i| !tol.close_f(g[i] as f64, e[i] as f64))
+        }
         (Data::F64(g), Data::F64(e)) => (0..e.len()).find(|&i| !tol.close_f(g[i], e[i])),
         (Data::C128(g), Data::C128(e)) => (0..e.len()).find(|&i| !tol.close_c(g[i], e[i])),
         _ => Some(0),
@@ -389,7 +416,12 @@ fn first_mismatch(got: &Data, exp: &Data, tol: Tol) -> Option<usize> {
 
 /// Compares with a float64/complex128 reference: `exp` is rounded to the
 /// dtype of `got` when `want` says so.
-pub fn compare_ref(got: &HostArray, exp_hi: &HostArray, want: DType, tol: Tol) -> Result<(), String> {
+pub fn compare_ref(
+    got: &HostArray,
+    exp_hi: &HostArray,
+    want: DType,
+    tol: Tol,
+) -> Result<(), String> {
     if got.dtype() != want {
         return Err(format!("dtype {} where {} was expected", got.dtype(), want));
     }

@@ -19,6 +19,12 @@
 //! unknown op id `Unsupported`), and the `random.*` streams bit for bit
 //! against [`glass_backend_api::random`].
 //!
+//! Outcomes: a wrong dtype, shape, value or error kind is a `Fail` naming
+//! the op and the difference (a panic caught by the plugin, an `Internal`
+//! error, is a `Fail` too); an op the backend does not list is a `Skip`, and
+//! so is a check whose valid call the backend answers `Unsupported` (a
+//! partial backend, such as one without float32).
+//!
 //! Only dtype combinations that the Array API standard allows are tested
 //! (same kind, float32 with float64, real with complex floating), so the
 //! strict backend must pass everything too.
@@ -116,6 +122,20 @@ impl Report {
             .map(|r| &r.outcome)
     }
 
+    /// Failures that are the suite's own bugs (a check that panicked, or a
+    /// reference that could not be built), as `op check: message`.
+    pub fn suite_bugs(&self) -> Vec<String> {
+        self.results
+            .iter()
+            .filter_map(|r| match &r.outcome {
+                Outcome::Fail(m) if m.contains("the check panicked") || m.contains("suite bug") => {
+                    Some(format!("{} {}: {m}", r.op, r.check))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether any check of `op` failed.
     pub fn op_failed(&self, op: &str) -> bool {
         self.results
@@ -141,8 +161,14 @@ impl Report {
         for op in ops {
             let rs: Vec<&CaseResult> = self.results.iter().filter(|r| r.op == op).collect();
             let p = rs.iter().filter(|r| r.outcome == Outcome::Pass).count();
-            let f = rs.iter().filter(|r| matches!(r.outcome, Outcome::Fail(_))).count();
-            let s = rs.iter().filter(|r| matches!(r.outcome, Outcome::Skip(_))).count();
+            let f = rs
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Fail(_)))
+                .count();
+            let s = rs
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Skip(_)))
+                .count();
             let note = rs
                 .iter()
                 .find_map(|r| match &r.outcome {
@@ -206,7 +232,9 @@ impl Ctx<'_> {
     pub fn require(&self, ops: &[&str]) -> CResult {
         for op in ops {
             if !self.s.has(op) {
-                return Err(Bad::Skip(format!("needs {op}, which the backend does not list")));
+                return Err(Bad::Skip(format!(
+                    "needs {op}, which the backend does not list"
+                )));
             }
         }
         Ok(())
@@ -222,7 +250,11 @@ pub(crate) struct Check {
 }
 
 impl Check {
-    pub fn new(op: &'static str, name: impl Into<String>, f: impl Fn(&mut Ctx<'_>) -> CResult + 'static) -> Check {
+    pub fn new(
+        op: &'static str,
+        name: impl Into<String>,
+        f: impl Fn(&mut Ctx<'_>) -> CResult + 'static,
+    ) -> Check {
         Check {
             op,
             name: name.into(),
@@ -236,8 +268,9 @@ pub const CONTRACT: &str = "(contract)";
 
 /// FNV-1a, to give every check its own stream from the run's seed.
 fn hash(s: &str) -> u64 {
-    s.bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
@@ -255,9 +288,17 @@ fn run_check(sess: &Session<'_>, c: &Check, options: &Options) -> Outcome {
         rng: Rng::seed_from_u64(options.seed ^ hash(c.op) ^ hash(&c.name).rotate_left(17)),
         cases: options.cases_per_op.max(1),
     };
-    match catch_unwind(AssertUnwindSafe(|| (c.f)(&mut ctx))) {
+    sess.take_unsupported();
+    let r = catch_unwind(AssertUnwindSafe(|| (c.f)(&mut ctx)));
+    let unsupported = sess.take_unsupported();
+    match r {
         Ok(Ok(())) => Outcome::Pass,
-        Ok(Err(Bad::Fail(m))) => Outcome::Fail(m),
+        // A backend may list an op without every dtype or variant of it:
+        // an `Unsupported` answer to a valid call is a skip, not a failure.
+        Ok(Err(Bad::Fail(m))) => match unsupported {
+            Some(u) => Outcome::Skip(format!("{}: {} not implemented ({u})", c.op, c.name)),
+            None => Outcome::Fail(m),
+        },
         Ok(Err(Bad::Skip(m))) => Outcome::Skip(m),
         Err(p) => Outcome::Fail(format!("the check panicked: {}", panic_message(&*p))),
     }
@@ -302,7 +343,11 @@ pub fn run(instance: &BackendInstance, options: &Options) -> Report {
         }
         let mine: Vec<&Check> = checks.iter().filter(|c| c.op == op).collect();
         if mine.is_empty() {
-            push(op, "listed", Outcome::Skip("no conformance checks for this op".into()));
+            push(
+                op,
+                "listed",
+                Outcome::Skip("no conformance checks for this op".into()),
+            );
         }
         for c in mine {
             let outcome = if transfers || op == CONTRACT {

@@ -2,10 +2,13 @@
 //! once, array handles released on drop, uploads and downloads checked
 //! against the arrays' metadata.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use glass_backend_api::reexports::abi_stable::std_types::{RResult, RSlice};
-use glass_backend_api::{ArrayMeta, BackendError, BackendInfo, BackendInstance, ErrorKind, RValue, RawArray};
+use glass_backend_api::{
+    ArrayMeta, BackendError, BackendInfo, BackendInstance, ErrorKind, RValue, RawArray,
+};
 
 use crate::host::{numel, HostArray};
 
@@ -14,6 +17,8 @@ pub struct Session<'i> {
     inst: &'i BackendInstance,
     pub info: BackendInfo,
     ids: HashMap<String, u32>,
+    /// The last `Unsupported` error of a call that was expected to succeed.
+    unsupported: RefCell<Option<String>>,
 }
 
 /// An array owned by the suite; released when dropped.
@@ -63,7 +68,12 @@ impl<'i> Session<'i> {
         for (i, name) in info.ops.iter().enumerate() {
             ids.entry(name.to_string()).or_insert(i as u32);
         }
-        Ok(Session { inst, info, ids })
+        Ok(Session {
+            inst,
+            info,
+            ids,
+            unsupported: RefCell::new(None),
+        })
     }
 
     /// Whether the backend lists `op`.
@@ -93,31 +103,58 @@ impl<'i> Session<'i> {
     pub fn call(&self, op: &str, args: &[RValue]) -> Result<Vec<Out<'_>>, BackendError> {
         match self.ids.get(op) {
             Some(&id) => self.call_id(id, args),
-            None => Err(BackendError::unsupported(format!("{op} is not listed by the backend"))),
+            None => Err(BackendError::unsupported(format!(
+                "{op} is not listed by the backend"
+            ))),
         }
+    }
+
+    /// Calls `op` where it must succeed: an error becomes a message, and an
+    /// `Unsupported` one is remembered (see [`Session::take_unsupported`]).
+    fn call_ok(&self, op: &str, args: &[RValue]) -> Result<Vec<Out<'_>>, String> {
+        self.call(op, args).map_err(|e| {
+            if e.kind == ErrorKind::Unsupported && self.has(op) {
+                *self.unsupported.borrow_mut() = Some(format!("{op}: {}", e.message));
+            }
+            format!("{op} failed: {e}")
+        })
+    }
+
+    /// The last `Unsupported` error that a call expected to succeed got
+    /// (a backend that lists an op but not every dtype of it), cleared.
+    pub fn take_unsupported(&self) -> Option<String> {
+        self.unsupported.borrow_mut().take()
     }
 
     /// Calls `op`, which must return exactly one array.
     pub fn call1(&self, op: &str, args: &[RValue]) -> Result<Arr<'_>, String> {
-        let mut out = self.call(op, args).map_err(|e| format!("{op} failed: {e}"))?;
+        let mut out = self.call_ok(op, args)?;
         if out.len() != 1 {
             let kinds: Vec<_> = out.iter().map(|o| o.kind()).collect();
-            return Err(format!("{op} returned {kinds:?} where one array was expected"));
+            return Err(format!(
+                "{op} returned {kinds:?} where one array was expected"
+            ));
         }
         match out.pop() {
             Some(Out::Array(a)) => Ok(a),
-            Some(o) => Err(format!("{op} returned a {} where an array was expected", o.kind())),
+            Some(o) => Err(format!(
+                "{op} returned a {} where an array was expected",
+                o.kind()
+            )),
             None => Err(format!("{op} returned nothing")),
         }
     }
 
     /// Calls `op`, which must return only arrays.
     pub fn call_arrays(&self, op: &str, args: &[RValue]) -> Result<Vec<Arr<'_>>, String> {
-        let out = self.call(op, args).map_err(|e| format!("{op} failed: {e}"))?;
+        let out = self.call_ok(op, args)?;
         out.into_iter()
             .map(|o| match o {
                 Out::Array(a) => Ok(a),
-                o => Err(format!("{op} returned a {} where arrays were expected", o.kind())),
+                o => Err(format!(
+                    "{op} returned a {} where arrays were expected",
+                    o.kind()
+                )),
             })
             .collect()
     }
@@ -134,7 +171,10 @@ impl<'i> Session<'i> {
     /// Uploads a host array with `asarray`.
     pub fn upload(&self, h: &HostArray) -> Result<Arr<'_>, String> {
         let shape: Vec<i64> = h.shape.iter().map(|&n| n as i64).collect();
-        self.call1("asarray", &[RValue::Buffer(h.to_buffer()), RValue::Ints(shape.into())])
+        self.call1(
+            "asarray",
+            &[RValue::Buffer(h.to_buffer()), RValue::Ints(shape.into())],
+        )
     }
 
     /// Downloads an array with `to_host`, checking the buffer against the
@@ -142,7 +182,7 @@ impl<'i> Session<'i> {
     pub fn download(&self, a: &Arr<'_>) -> Result<HostArray, String> {
         let m = self.meta(a)?;
         let shape: Vec<usize> = m.shape.iter().map(|&n| n as usize).collect();
-        let mut out = self.call("to_host", &[a.rv()]).map_err(|e| format!("to_host failed: {e}"))?;
+        let mut out = self.call_ok("to_host", &[a.rv()])?;
         let buf = match (out.len(), out.pop()) {
             (1, Some(Out::Other(RValue::Buffer(b)))) => b,
             _ => return Err("to_host did not return one host buffer".into()),
@@ -171,9 +211,18 @@ impl<'i> Session<'i> {
     }
 
     /// Calls `op`, which must fail with an error of `kind`.
-    pub fn expect_err(&self, op: &str, args: &[RValue], kind: ErrorKind, what: &str) -> Result<(), String> {
+    pub fn expect_err(
+        &self,
+        op: &str,
+        args: &[RValue],
+        kind: ErrorKind,
+        what: &str,
+    ) -> Result<(), String> {
         match self.call(op, args) {
-            Ok(_) => Err(format!("{op} on {what} succeeded where a {} error was expected", kind.name())),
+            Ok(_) => Err(format!(
+                "{op} on {what} succeeded where a {} error was expected",
+                kind.name()
+            )),
             Err(e) if e.kind == kind => Ok(()),
             Err(e) => Err(format!(
                 "{op} on {what} gave a {} error where a {} error was expected ({})",

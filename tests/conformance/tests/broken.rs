@@ -1,5 +1,7 @@
 //! A deliberately broken backend: `add` returns wrong values. The suite must
-//! report `add` as failed, by name, while the ops it gets right pass.
+//! report `add` as failed, by name, while the ops it gets right pass. It is
+//! also partial (float64 only, `Unsupported` for other dtypes), which the
+//! suite reports as skips.
 
 use glass_backend_api::export::{self, Args, Backend, Operand, Value};
 use glass_backend_api::{ArrayMeta, BResult, BackendError, BackendInfo, DType, HostBuffer};
@@ -31,7 +33,7 @@ impl Broken {
             Operand::Array(a) => Ok((a.shape.clone(), a.data.clone())),
             Operand::Float(v) => Ok((vec![], vec![v])),
             Operand::Int(v) => Ok((vec![], vec![v as f64])),
-            _ => Err(BackendError::dtype("add: float64 only")),
+            _ => Err(BackendError::unsupported("add: float64 only")),
         }
     }
 
@@ -39,9 +41,14 @@ impl Broken {
     fn add(args: &Args<'_, Arr>) -> BResult<Vec<Value<Arr>>> {
         let (sa, a) = Self::operand(args, 0)?;
         let (sb, b) = Self::operand(args, 1)?;
-        let shape = broadcast_shapes(&sa, &sb).ok_or_else(|| BackendError::shape("add: shapes do not broadcast"))?;
+        let shape = broadcast_shapes(&sa, &sb)
+            .ok_or_else(|| BackendError::shape("add: shapes do not broadcast"))?;
         let (ia, ib) = (broadcast_index(&sa, &shape), broadcast_index(&sb, &shape));
-        let data = ia.iter().zip(&ib).map(|(&i, &j)| a[i] + b[j] + 1.0).collect();
+        let data = ia
+            .iter()
+            .zip(&ib)
+            .map(|(&i, &j)| a[i] + b[j] + 1.0)
+            .collect();
         Ok(vec![Value::Array(Arr { data, shape })])
     }
 }
@@ -54,7 +61,13 @@ impl Backend for Broken {
     }
 
     fn info(&self) -> BackendInfo {
-        export::info("broken", "0.0.0", "a deliberately broken backend", OPS, ["cpu"])
+        export::info(
+            "broken",
+            "0.0.0",
+            "a deliberately broken backend",
+            OPS,
+            ["cpu"],
+        )
     }
 
     fn call(&self, op: usize, args: &Args<'_, Arr>) -> BResult<Vec<Value<Arr>>> {
@@ -63,13 +76,21 @@ impl Backend for Broken {
                 let shape: Vec<usize> = args.ints(1)?.iter().map(|&n| n as usize).collect();
                 match args.buffer(0)? {
                     HostBuffer::Float64(v) if v.len() == shape.iter().product::<usize>() => {
-                        Ok(vec![Value::Array(Arr { data: v.to_vec(), shape })])
+                        Ok(vec![Value::Array(Arr {
+                            data: v.to_vec(),
+                            shape,
+                        })])
                     }
                     HostBuffer::Float64(_) => Err(BackendError::shape("asarray: wrong length")),
-                    b => Err(BackendError::dtype(format!("asarray: {} is not supported", b.dtype()))),
+                    b => Err(BackendError::dtype(format!(
+                        "asarray: {} is not supported",
+                        b.dtype()
+                    ))),
                 }
             }
-            "to_host" => Ok(vec![Value::Buffer(HostBuffer::Float64(args.array(0)?.data.clone().into()))]),
+            "to_host" => Ok(vec![Value::Buffer(HostBuffer::Float64(
+                args.array(0)?.data.clone().into(),
+            ))]),
             "add" => Self::add(args),
             "negative" => Self::unary(args, |x| -x),
             "sin" => Self::unary(args, f64::sin),
@@ -106,11 +127,22 @@ fn broken_add_is_reported_and_correct_ops_pass() {
         ("(contract)", "unknown_op_id"),
         ("(contract)", "info"),
     ] {
-        assert_eq!(report.outcome(op, check), Some(&Outcome::Pass), "{op} {check}\n{}", report.table());
+        assert_eq!(
+            report.outcome(op, check),
+            Some(&Outcome::Pass),
+            "{op} {check}\n{}",
+            report.table()
+        );
     }
     // Ops it does not list are skipped, not failed.
-    assert!(matches!(report.outcome("subtract", "listed"), Some(Outcome::Skip(_))));
-    assert!(report.table().lines().any(|l| l.starts_with("add ") && l.contains("values[float64]")));
+    assert!(matches!(
+        report.outcome("subtract", "listed"),
+        Some(Outcome::Skip(_))
+    ));
+    assert!(report
+        .table()
+        .lines()
+        .any(|l| l.starts_with("add ") && l.contains("values[float64]")));
     // SAFETY: every array of the run has been released.
     unsafe { (inst.destroy)(inst.ctx) };
 }

@@ -15,7 +15,7 @@
 //! promotion is allowed); the strict backend refuses what the standard does
 //! not define before it gets here.
 
-use glass_backend_api::{ArrayMeta, Args, BResult, BackendError, DType, HostBuffer, Op, Value};
+use glass_backend_api::{Args, ArrayMeta, BResult, BackendError, DType, HostBuffer, Op, Value};
 use ndarray::ArrayD;
 use num_complex::Complex64;
 
@@ -116,7 +116,10 @@ pub fn supported_ops() -> Vec<Op> {
 }
 
 /// Calls `op` on arguments whose arrays are (or wrap) [`NdArray`]s.
-pub fn call<A: AsRef<NdArray> + 'static>(op: Op, args: &Args<'_, A>) -> BResult<Vec<Value<NdArray>>> {
+pub fn call<A: AsRef<NdArray> + 'static>(
+    op: Op,
+    args: &Args<'_, A>,
+) -> BResult<Vec<Value<NdArray>>> {
     if creation::supports(op) {
         creation::call(op, args)
     } else if elementwise::supports(op) {
@@ -136,7 +139,9 @@ pub fn call<A: AsRef<NdArray> + 'static>(op: Op, args: &Args<'_, A>) -> BResult<
     } else if random::supports(op) {
         random::call(op, args)
     } else {
-        Err(BackendError::unsupported(format!("{op} is not implemented by the ndarray core")))
+        Err(BackendError::unsupported(format!(
+            "{op} is not implemented by the ndarray core"
+        )))
     }
 }
 
@@ -160,11 +165,18 @@ pub fn from_buffer(buf: &HostBuffer, shape: &[usize]) -> BResult<NdArray> {
     let err = |e: ndarray::ShapeError| BackendError::shape(format!("asarray: {e}"));
     Ok(match buf {
         HostBuffer::Bool(v) => NdArray::Bool(ArrayD::from_shape_vec(sh, v.to_vec()).map_err(err)?),
-        HostBuffer::Int64(v) => NdArray::Int64(ArrayD::from_shape_vec(sh, v.to_vec()).map_err(err)?),
-        HostBuffer::Float32(v) => NdArray::Float32(ArrayD::from_shape_vec(sh, v.to_vec()).map_err(err)?),
-        HostBuffer::Float64(v) => NdArray::Float64(ArrayD::from_shape_vec(sh, v.to_vec()).map_err(err)?),
+        HostBuffer::Int64(v) => {
+            NdArray::Int64(ArrayD::from_shape_vec(sh, v.to_vec()).map_err(err)?)
+        }
+        HostBuffer::Float32(v) => {
+            NdArray::Float32(ArrayD::from_shape_vec(sh, v.to_vec()).map_err(err)?)
+        }
+        HostBuffer::Float64(v) => {
+            NdArray::Float64(ArrayD::from_shape_vec(sh, v.to_vec()).map_err(err)?)
+        }
         HostBuffer::Complex128(v) => NdArray::Complex128(
-            ArrayD::from_shape_vec(sh, v.iter().map(|&c| Complex64::from(c)).collect()).map_err(err)?,
+            ArrayD::from_shape_vec(sh, v.iter().map(|&c| Complex64::from(c)).collect())
+                .map_err(err)?,
         ),
     })
 }

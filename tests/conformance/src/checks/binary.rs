@@ -2,7 +2,9 @@
 //! the standard's mixed-dtype promotions, Python scalars on either side,
 //! `inplace`, IEEE special values, and `DType` errors outside the domain.
 
-use glass_backend_api::DType::{self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I};
+use glass_backend_api::DType::{
+    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+};
 use glass_backend_api::{ErrorKind, RValue};
 use num_complex::Complex64 as C64;
 use rand::RngExt;
@@ -36,36 +38,57 @@ enum BRef {
 fn apply(op: &str, f: BRef, a: &Data, b: &Data) -> Result<Data, String> {
     let z = |n: usize| 0..n;
     Ok(match (f, a, b) {
-        (BRef::Arith { r, .. }, Data::F64(x), Data::F64(y)) => Data::F64(z(x.len()).map(|k| r(x[k], y[k])).collect()),
-        (BRef::Arith { r, .. }, Data::F32(x), Data::F32(y)) => {
-            Data::F32(z(x.len()).map(|k| r(x[k] as f64, y[k] as f64) as f32).collect())
+        (BRef::Arith { r, .. }, Data::F64(x), Data::F64(y)) => {
+            Data::F64(z(x.len()).map(|k| r(x[k], y[k])).collect())
         }
+        (BRef::Arith { r, .. }, Data::F32(x), Data::F32(y)) => Data::F32(
+            z(x.len())
+                .map(|k| r(x[k] as f64, y[k] as f64) as f32)
+                .collect(),
+        ),
         (BRef::Arith { c: Some(c), .. }, Data::C128(x), Data::C128(y)) => {
             Data::C128(z(x.len()).map(|k| c(x[k], y[k])).collect())
         }
-        (BRef::Arith { i: Some(i), .. }, Data::Int(x), Data::Int(y)) => Data::Int(z(x.len()).map(|k| i(x[k], y[k])).collect()),
-        (BRef::Cmp { r, .. }, Data::F64(x), Data::F64(y)) => Data::Bool(z(x.len()).map(|k| r(x[k], y[k])).collect()),
+        (BRef::Arith { i: Some(i), .. }, Data::Int(x), Data::Int(y)) => {
+            Data::Int(z(x.len()).map(|k| i(x[k], y[k])).collect())
+        }
+        (BRef::Cmp { r, .. }, Data::F64(x), Data::F64(y)) => {
+            Data::Bool(z(x.len()).map(|k| r(x[k], y[k])).collect())
+        }
         (BRef::Cmp { r, .. }, Data::F32(x), Data::F32(y)) => {
             Data::Bool(z(x.len()).map(|k| r(x[k] as f64, y[k] as f64)).collect())
         }
         (BRef::Cmp { c: Some(c), .. }, Data::C128(x), Data::C128(y)) => {
             Data::Bool(z(x.len()).map(|k| c(x[k], y[k])).collect())
         }
-        (BRef::Cmp { i, .. }, Data::Int(x), Data::Int(y)) => Data::Bool(z(x.len()).map(|k| i(x[k], y[k])).collect()),
+        (BRef::Cmp { i, .. }, Data::Int(x), Data::Int(y)) => {
+            Data::Bool(z(x.len()).map(|k| i(x[k], y[k])).collect())
+        }
         (BRef::Cmp { b: Some(b), .. }, Data::Bool(x), Data::Bool(y)) => {
             Data::Bool(z(x.len()).map(|k| b(x[k], y[k])).collect())
         }
-        (BRef::Logic(l), Data::Bool(x), Data::Bool(y)) => Data::Bool(z(x.len()).map(|k| l(x[k], y[k])).collect()),
+        (BRef::Logic(l), Data::Bool(x), Data::Bool(y)) => {
+            Data::Bool(z(x.len()).map(|k| l(x[k], y[k])).collect())
+        }
         _ => return Err(format!("the suite has no {op} reference for {}", a.dtype())),
     })
 }
 
 /// The reference result of `op(x1, x2)`: broadcast, promote, apply.
 fn reference(op: &str, f: BRef, x1: &HostArray, x2: &HostArray) -> Result<HostArray, String> {
-    let shape = broadcast_shapes(&x1.shape, &x2.shape)
-        .ok_or_else(|| format!("suite bug: {:?} and {:?} do not broadcast", x1.shape, x2.shape))?;
-    let dt = DType::promote_standard(x1.dtype(), x2.dtype())
-        .ok_or_else(|| format!("suite bug: {} and {} do not promote", x1.dtype(), x2.dtype()))?;
+    let shape = broadcast_shapes(&x1.shape, &x2.shape).ok_or_else(|| {
+        format!(
+            "suite bug: {:?} and {:?} do not broadcast",
+            x1.shape, x2.shape
+        )
+    })?;
+    let dt = DType::promote_standard(x1.dtype(), x2.dtype()).ok_or_else(|| {
+        format!(
+            "suite bug: {} and {} do not promote",
+            x1.dtype(),
+            x2.dtype()
+        )
+    })?;
     let a = x1.data.gather(&broadcast_index(&x1.shape, &shape)).cast(dt);
     let b = x2.data.gather(&broadcast_index(&x2.shape, &shape)).cast(dt);
     Ok(HostArray::new(shape, apply(op, f, &a, &b)?))
@@ -193,20 +216,74 @@ fn table() -> Vec<Binary> {
     let grid = Dom::Grid(-3, 3);
     let nb: &[DType] = &[Bool];
     let real_only: &[DType] = &[C];
-    let arith = |r, c, i| BRef::Arith { r, c: Some(c), i: Some(i) };
-    let realf = |r| BRef::Arith { r, c: None, i: None };
-    let cmp = |r, i, c: Option<fn(C64, C64) -> bool>, bo: Option<fn(bool, bool) -> bool>| BRef::Cmp { r, c, i, b: bo };
+    let arith = |r, c, i| BRef::Arith {
+        r,
+        c: Some(c),
+        i: Some(i),
+    };
+    let realf = |r| BRef::Arith {
+        r,
+        c: None,
+        i: None,
+    };
+    let cmp = |r, i, c: Option<fn(C64, C64) -> bool>, bo: Option<fn(bool, bool) -> bool>| {
+        BRef::Cmp { r, c, i, b: bo }
+    };
     vec![
-        b("add", NUMERIC, u, u, arith(|a, b| a + b, |a, b| a + b, i64::wrapping_add), nb, true, Some(true)),
-        b("subtract", NUMERIC, u, u, arith(|a, b| a - b, |a, b| a - b, i64::wrapping_sub), nb, true, Some(true)),
-        b("multiply", NUMERIC, u, u, arith(|a, b| a * b, |a, b| a * b, i64::wrapping_mul), nb, true, Some(true)),
-        b("divide", FLOATS, u, nz, BRef::Arith { r: |a, b| a / b, c: Some(|a, b| a / b), i: None }, nb, true, Some(true)),
+        b(
+            "add",
+            NUMERIC,
+            u,
+            u,
+            arith(|a, b| a + b, |a, b| a + b, i64::wrapping_add),
+            nb,
+            true,
+            Some(true),
+        ),
+        b(
+            "subtract",
+            NUMERIC,
+            u,
+            u,
+            arith(|a, b| a - b, |a, b| a - b, i64::wrapping_sub),
+            nb,
+            true,
+            Some(true),
+        ),
+        b(
+            "multiply",
+            NUMERIC,
+            u,
+            u,
+            arith(|a, b| a * b, |a, b| a * b, i64::wrapping_mul),
+            nb,
+            true,
+            Some(true),
+        ),
+        b(
+            "divide",
+            FLOATS,
+            u,
+            nz,
+            BRef::Arith {
+                r: |a, b| a / b,
+                c: Some(|a, b| a / b),
+                i: None,
+            },
+            nb,
+            true,
+            Some(true),
+        ),
         b(
             "floor_divide",
             REAL,
             u,
             nz,
-            BRef::Arith { r: |a, b| fdivmod(a, b).0, c: None, i: Some(ifloordiv) },
+            BRef::Arith {
+                r: |a, b| fdivmod(a, b).0,
+                c: None,
+                i: Some(ifloordiv),
+            },
             &[Bool, C],
             true,
             None,
@@ -216,27 +293,193 @@ fn table() -> Vec<Binary> {
             REAL,
             u,
             nz,
-            BRef::Arith { r: |a, b| fdivmod(a, b).1, c: None, i: Some(iremainder) },
+            BRef::Arith {
+                r: |a, b| fdivmod(a, b).1,
+                c: None,
+                i: Some(iremainder),
+            },
             &[Bool, C],
             true,
             None,
         ),
-        b("pow", REAL_FLOATS, Dom::Uniform(0.1, 4.0), Dom::Uniform(-3.0, 3.0), realf(f64::powf), nb, true, None),
-        b("atan2", REAL_FLOATS, u, u, realf(f64::atan2), &[Bool, C], false, Some(true)),
-        b("hypot", REAL_FLOATS, u, u, realf(f64::hypot), &[Bool, C], false, Some(true)),
-        b("maximum", REAL, grid, grid, BRef::Arith { r: nan_max, c: None, i: Some(i64::max) }, &[Bool, C], false, Some(false)),
-        b("minimum", REAL, grid, grid, BRef::Arith { r: nan_min, c: None, i: Some(i64::min) }, &[Bool, C], false, Some(false)),
-        b("copysign", REAL_FLOATS, u, u, realf(f64::copysign), &[Bool, C], false, Some(true)),
-        b("logaddexp", REAL_FLOATS, Dom::Uniform(-30.0, 30.0), Dom::Uniform(-30.0, 30.0), realf(logaddexp), &[Bool, C], false, Some(true)),
-        b("equal", ALL, grid, grid, cmp(|a, b| a == b, |a, b| a == b, Some(|a, b| a == b), Some(|a, b| a == b)), &[], false, Some(false)),
-        b("not_equal", ALL, grid, grid, cmp(|a, b| a != b, |a, b| a != b, Some(|a, b| a != b), Some(|a, b| a != b)), &[], false, Some(false)),
-        b("less", REAL, grid, grid, cmp(|a, b| a < b, |a, b| a < b, None, None), real_only, false, Some(false)),
-        b("less_equal", REAL, grid, grid, cmp(|a, b| a <= b, |a, b| a <= b, None, None), real_only, false, Some(false)),
-        b("greater", REAL, grid, grid, cmp(|a, b| a > b, |a, b| a > b, None, None), real_only, false, Some(false)),
-        b("greater_equal", REAL, grid, grid, cmp(|a, b| a >= b, |a, b| a >= b, None, None), real_only, false, Some(false)),
-        b("logical_and", &[Bool], u, u, BRef::Logic(|a, b| a && b), &[F64], false, None),
-        b("logical_or", &[Bool], u, u, BRef::Logic(|a, b| a || b), &[F64], false, None),
-        b("logical_xor", &[Bool], u, u, BRef::Logic(|a, b| a != b), &[F64], false, None),
+        b(
+            "pow",
+            REAL_FLOATS,
+            Dom::Uniform(0.1, 4.0),
+            Dom::Uniform(-3.0, 3.0),
+            realf(f64::powf),
+            nb,
+            true,
+            None,
+        ),
+        b(
+            "atan2",
+            REAL_FLOATS,
+            u,
+            u,
+            realf(f64::atan2),
+            &[Bool, C],
+            false,
+            Some(true),
+        ),
+        b(
+            "hypot",
+            REAL_FLOATS,
+            u,
+            u,
+            realf(f64::hypot),
+            &[Bool, C],
+            false,
+            Some(true),
+        ),
+        b(
+            "maximum",
+            REAL,
+            grid,
+            grid,
+            BRef::Arith {
+                r: nan_max,
+                c: None,
+                i: Some(i64::max),
+            },
+            &[Bool, C],
+            false,
+            Some(false),
+        ),
+        b(
+            "minimum",
+            REAL,
+            grid,
+            grid,
+            BRef::Arith {
+                r: nan_min,
+                c: None,
+                i: Some(i64::min),
+            },
+            &[Bool, C],
+            false,
+            Some(false),
+        ),
+        b(
+            "copysign",
+            REAL_FLOATS,
+            u,
+            u,
+            realf(f64::copysign),
+            &[Bool, C],
+            false,
+            Some(true),
+        ),
+        b(
+            "logaddexp",
+            REAL_FLOATS,
+            Dom::Uniform(-30.0, 30.0),
+            Dom::Uniform(-30.0, 30.0),
+            realf(logaddexp),
+            &[Bool, C],
+            false,
+            Some(true),
+        ),
+        b(
+            "equal",
+            ALL,
+            grid,
+            grid,
+            cmp(
+                |a, b| a == b,
+                |a, b| a == b,
+                Some(|a, b| a == b),
+                Some(|a, b| a == b),
+            ),
+            &[],
+            false,
+            Some(false),
+        ),
+        b(
+            "not_equal",
+            ALL,
+            grid,
+            grid,
+            cmp(
+                |a, b| a != b,
+                |a, b| a != b,
+                Some(|a, b| a != b),
+                Some(|a, b| a != b),
+            ),
+            &[],
+            false,
+            Some(false),
+        ),
+        b(
+            "less",
+            REAL,
+            grid,
+            grid,
+            cmp(|a, b| a < b, |a, b| a < b, None, None),
+            real_only,
+            false,
+            Some(false),
+        ),
+        b(
+            "less_equal",
+            REAL,
+            grid,
+            grid,
+            cmp(|a, b| a <= b, |a, b| a <= b, None, None),
+            real_only,
+            false,
+            Some(false),
+        ),
+        b(
+            "greater",
+            REAL,
+            grid,
+            grid,
+            cmp(|a, b| a > b, |a, b| a > b, None, None),
+            real_only,
+            false,
+            Some(false),
+        ),
+        b(
+            "greater_equal",
+            REAL,
+            grid,
+            grid,
+            cmp(|a, b| a >= b, |a, b| a >= b, None, None),
+            real_only,
+            false,
+            Some(false),
+        ),
+        b(
+            "logical_and",
+            &[Bool],
+            u,
+            u,
+            BRef::Logic(|a, b| a && b),
+            &[F64],
+            false,
+            None,
+        ),
+        b(
+            "logical_or",
+            &[Bool],
+            u,
+            u,
+            BRef::Logic(|a, b| a || b),
+            &[F64],
+            false,
+            None,
+        ),
+        b(
+            "logical_xor",
+            &[Bool],
+            u,
+            u,
+            BRef::Logic(|a, b| a != b),
+            &[F64],
+            false,
+            None,
+        ),
     ]
     .into_iter()
     .map(|mut s| {
@@ -248,7 +491,6 @@ fn table() -> Vec<Binary> {
     })
     .collect()
 }
-
 
 /// Checks one call against the reference.
 fn check_case(
@@ -279,7 +521,11 @@ fn values_check(s: &Binary, d1: DType, d2: DType) -> Check {
         for case in 0..ctx.cases {
             let base = gen::shape(&mut ctx.rng, 0, 3, 5);
             let (s1, s2) = gen::broadcastable(&mut ctx.rng, &base);
-            let (s1, s2) = if ctx.rng.random::<bool>() { (s1, s2) } else { (s2, s1) };
+            let (s1, s2) = if ctx.rng.random::<bool>() {
+                (s1, s2)
+            } else {
+                (s2, s1)
+            };
             let x1 = gen::array(&mut ctx.rng, d1, &s1, dom1);
             let x2 = gen::array(&mut ctx.rng, d2, &s2, dom2);
             let c = format!("case {case}, x1 {}, x2 {}", desc(&x1), desc(&x2));
@@ -338,7 +584,12 @@ fn scalar_check(s: &Binary, d: DType, sd: DType) -> Check {
             let sc = scalar(ctx, sd, sdom);
             let sv = scalar_arg(&sc);
             let sc = sc.cast(d);
-            let c = format!("case {case}, x {}, scalar {:?} on the {}", desc(&x), sv, if left { "left" } else { "right" });
+            let c = format!(
+                "case {case}, x {}, scalar {:?} on the {}",
+                desc(&x),
+                sv,
+                if left { "left" } else { "right" }
+            );
             if left {
                 check_case(ctx, op, f, &sc, &x, |h| vec![sv, h[0].clone()], &[&x], &c)?;
             } else {
@@ -352,9 +603,18 @@ fn scalar_check(s: &Binary, d: DType, sd: DType) -> Check {
 /// Fixed broadcasting cases: (3,1) with (1,4), 0-d with (2,3), (0,) with (1,).
 fn broadcast_check(s: &Binary) -> Check {
     let (op, f, dom1, dom2) = (s.op, s.f, s.dom1, s.dom2);
-    let d = if s.dtypes.contains(&F64) { F64 } else { s.dtypes[0] };
+    let d = if s.dtypes.contains(&F64) {
+        F64
+    } else {
+        s.dtypes[0]
+    };
     Check::new(op, "broadcasting", move |ctx| {
-        let pairs: [(&[usize], &[usize]); 4] = [(&[3, 1], &[1, 4]), (&[], &[2, 3]), (&[0], &[1]), (&[2, 1, 3], &[4, 1])];
+        let pairs: [(&[usize], &[usize]); 4] = [
+            (&[3, 1], &[1, 4]),
+            (&[], &[2, 3]),
+            (&[0], &[1]),
+            (&[2, 1, 3], &[4, 1]),
+        ];
         for (s1, s2) in pairs {
             let x1 = gen::array(&mut ctx.rng, d, s1, dom1);
             let x2 = gen::array(&mut ctx.rng, d, s2, dom2);
@@ -377,15 +637,28 @@ fn inplace_check(s: &Binary) -> Check {
         let x1 = gen::array(&mut ctx.rng, F64, &[3, 4], dom1);
         let x2 = gen::array(&mut ctx.rng, F32, &[4], dom2);
         let c = "inplace, x1 float64[3, 4], x2 float32[4]";
-        check_case(ctx, op, f, &x1, &x2, |h| vec![h[0].clone(), h[1].clone(), t.clone()], &[&x1, &x2], c)?;
+        check_case(
+            ctx,
+            op,
+            f,
+            &x1,
+            &x2,
+            |h| vec![h[0].clone(), h[1].clone(), t.clone()],
+            &[&x1, &x2],
+            c,
+        )?;
         let y1 = x2.clone();
         let y2 = gen::array(&mut ctx.rng, F64, &[4], dom2);
-        expect_err_with(ctx, op, &[&y1, &y2], ErrorKind::DType, |h| vec![h[0].clone(), h[1].clone(), t.clone()])
-            .map_err(|m| format!("inplace: {m}"))?;
+        expect_err_with(ctx, op, &[&y1, &y2], ErrorKind::DType, |h| {
+            vec![h[0].clone(), h[1].clone(), t.clone()]
+        })
+        .map_err(|m| format!("inplace: {m}"))?;
         let z1 = gen::array(&mut ctx.rng, F64, &[1, 4], dom1);
         let z2 = gen::array(&mut ctx.rng, F64, &[3, 1], dom2);
-        expect_err_with(ctx, op, &[&z1, &z2], ErrorKind::Shape, |h| vec![h[0].clone(), h[1].clone(), t.clone()])
-            .map_err(|m| format!("inplace: {m}"))?;
+        expect_err_with(ctx, op, &[&z1, &z2], ErrorKind::Shape, |h| {
+            vec![h[0].clone(), h[1].clone(), t.clone()]
+        })
+        .map_err(|m| format!("inplace: {m}"))?;
         Ok(())
     })
 }
@@ -394,7 +667,15 @@ fn inplace_check(s: &Binary) -> Check {
 fn special_check(s: &Binary, zero_sign: bool) -> Check {
     let (op, f) = (s.op, s.f);
     Check::new(op, "special_values[float64]", move |_ctx| {
-        let vals = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0, 1.0, -1.5];
+        let vals = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+        ];
         let n = vals.len();
         let x1 = HostArray::f64(vec![n, 1], vals.to_vec());
         let x2 = HostArray::f64(vec![n], vals.to_vec());
@@ -404,7 +685,8 @@ fn special_check(s: &Binary, zero_sign: bool) -> Check {
         if zero_sign {
             tol = tol.with_zero_sign();
         }
-        compare(&got, &exp, tol).map_err(|m| Bad::Fail(format!("x1 {vals:?} (as a column), x2 {vals:?}: {m}")))
+        compare(&got, &exp, tol)
+            .map_err(|m| Bad::Fail(format!("x1 {vals:?} (as a column), x2 {vals:?}: {m}")))
     })
 }
 
@@ -497,7 +779,13 @@ fn clip_checks() -> Vec<Check> {
                     })
                     .collect();
                 let exp = HostArray::f64(shape.clone(), exp).cast(d);
-                let sc = |v: f64| if d == I { RValue::Int(v as i64) } else { RValue::Float(v) };
+                let sc = |v: f64| {
+                    if d == I {
+                        RValue::Int(v as i64)
+                    } else {
+                        RValue::Float(v)
+                    }
+                };
                 let got = match (&lo_a, &hi_a) {
                     (Some(la), Some(ha)) => eval_with(ctx, "clip", &[&x, la, ha], pass),
                     _ => {
@@ -516,9 +804,12 @@ fn clip_checks() -> Vec<Check> {
             Ok(())
         }));
     }
-    v.push(dtype_error_check("clip", C, |d| bad_pair(d)[..1].to_vec(), |h| {
-        vec![h[0].clone(), RValue::Float(0.0), RValue::Float(1.0)]
-    }));
+    v.push(dtype_error_check(
+        "clip",
+        C,
+        |d| bad_pair(d)[..1].to_vec(),
+        |h| vec![h[0].clone(), RValue::Float(0.0), RValue::Float(1.0)],
+    ));
     v
 }
 
@@ -534,7 +825,9 @@ fn where_checks() -> Vec<Check> {
                 let cond = gen::array(&mut ctx.rng, Bool, &sc, Dom::Grid(0, 1));
                 let x1 = gen::array(&mut ctx.rng, d, &s1, Dom::Uniform(-5.0, 5.0));
                 let x2 = gen::array(&mut ctx.rng, d, &s2, Dom::Uniform(-5.0, 5.0));
-                let Some(shape) = broadcast_shapes(&sc, &s1).and_then(|s| broadcast_shapes(&s, &s2)) else {
+                let Some(shape) =
+                    broadcast_shapes(&sc, &s1).and_then(|s| broadcast_shapes(&s, &s2))
+                else {
                     continue;
                 };
                 let ci = broadcast_index(&sc, &shape);
@@ -542,10 +835,23 @@ fn where_checks() -> Vec<Check> {
                 let i2 = broadcast_index(&s2, &shape);
                 let both = Data::concat(&[&x1.data, &x2.data]).ok_or("suite bug: where dtypes")?;
                 let idx: Vec<usize> = (0..numel(&shape))
-                    .map(|k| if cond.data.truthy(ci[k]) { i1[k] } else { x1.len() + i2[k] })
+                    .map(|k| {
+                        if cond.data.truthy(ci[k]) {
+                            i1[k]
+                        } else {
+                            x1.len() + i2[k]
+                        }
+                    })
                     .collect();
                 let exp = HostArray::new(shape, both.gather(&idx));
-                let c = || format!("case {case}, condition {}, x1 {}, x2 {}", desc(&cond), desc(&x1), desc(&x2));
+                let c = || {
+                    format!(
+                        "case {case}, condition {}, x1 {}, x2 {}",
+                        desc(&cond),
+                        desc(&x1),
+                        desc(&x2)
+                    )
+                };
                 let got = within(eval_with(ctx, "where", &[&cond, &x1, &x2], pass), c)?;
                 within(compare(&got, &exp, Tol::EXACT), c)?;
             }
@@ -560,7 +866,15 @@ fn where_checks() -> Vec<Check> {
         let i2 = broadcast_index(&[4], &[3, 4]);
         let vals1 = x1h.data.to_f64().unwrap_or_default();
         let vals2 = x2.data.to_f64().unwrap_or_default();
-        let exp: Vec<f64> = (0..12).map(|k| if cond.data.truthy(k) { vals1[k] } else { vals2[i2[k]] }).collect();
+        let exp: Vec<f64> = (0..12)
+            .map(|k| {
+                if cond.data.truthy(k) {
+                    vals1[k]
+                } else {
+                    vals2[i2[k]]
+                }
+            })
+            .collect();
         let exp = HostArray::f64(vec![3, 4], exp);
         let got = eval_with(ctx, "where", &[&cond, &x1, &x2], pass)?;
         compare(&got, &exp, Tol::EXACT)?;
@@ -600,6 +914,9 @@ mod tests {
         let x1 = HostArray::new(vec![2, 1], Data::F32(vec![1.0, 2.0]));
         let x2 = HostArray::f64(vec![3], vec![10.0, 20.0, 30.0]);
         let r = reference("add", add.f, &x1, &x2).unwrap();
-        assert_eq!(r, HostArray::f64(vec![2, 3], vec![11.0, 21.0, 31.0, 12.0, 22.0, 32.0]));
+        assert_eq!(
+            r,
+            HostArray::f64(vec![2, 3], vec![11.0, 21.0, 31.0, 12.0, 22.0, 32.0])
+        );
     }
 }

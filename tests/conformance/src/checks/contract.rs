@@ -51,13 +51,20 @@ pub(crate) fn checks() -> Vec<Check> {
             match ctx.s.call_id(id, &[RValue::Int(1)]) {
                 Ok(_) => Err(format!("op id {id} (past the end of the op list) succeeded").into()),
                 Err(e) if e.kind == ErrorKind::Unsupported => Ok(()),
-                Err(e) => Err(format!("op id {id} gave a {} error where Unsupported was expected", e.kind.name()).into()),
+                Err(e) => Err(format!(
+                    "op id {id} gave a {} error where Unsupported was expected",
+                    e.kind.name()
+                )
+                .into()),
             }
         }),
         Check::new(CONTRACT_OP, "bad_arguments", |ctx| {
             ctx.require(&["add"])?;
             // Arguments of the wrong kind are errors, never crashes.
-            match ctx.s.call("add", &[RValue::Str("x".into()), RValue::Ints(vec![1].into())]) {
+            match ctx.s.call(
+                "add",
+                &[RValue::Str("x".into()), RValue::Ints(vec![1].into())],
+            ) {
                 Ok(_) => Err("add(str, ints) succeeded".into()),
                 Err(e) if e.kind == ErrorKind::Internal => {
                     Err(format!("add(str, ints) gave an Internal error: {}", e.message).into())

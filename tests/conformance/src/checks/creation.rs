@@ -1,6 +1,8 @@
 //! Transfers and creation ops.
 
-use glass_backend_api::DType::{self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I};
+use glass_backend_api::DType::{
+    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+};
 use glass_backend_api::{ErrorKind, RValue};
 use num_complex::Complex64 as C64;
 use rand::RngExt;
@@ -47,17 +49,35 @@ fn roundtrip() -> Vec<Check> {
                     let a = ctx.s.upload(&x)?;
                     let m = ctx.s.meta(&a)?;
                     if m.device != 0 {
-                        return Err(format!("case {case}: asarray put {} on device {}", desc(&x), m.device).into());
+                        return Err(format!(
+                            "case {case}: asarray put {} on device {}",
+                            desc(&x),
+                            m.device
+                        )
+                        .into());
                     }
-                    let got = within(ctx.s.download(&a), || format!("case {case}, x {}", desc(&x)))?;
-                    within(compare(&got, &x, Tol::EXACT.with_zero_sign()), || format!("case {case}, x {}", desc(&x)))?;
+                    let got = within(ctx.s.download(&a), || {
+                        format!("case {case}, x {}", desc(&x))
+                    })?;
+                    within(compare(&got, &x, Tol::EXACT.with_zero_sign()), || {
+                        format!("case {case}, x {}", desc(&x))
+                    })?;
                 }
                 Ok(())
             })
         })
         .collect();
     v.push(Check::new("asarray", "special_values", |ctx| {
-        let x = HostArray::f64(vec![5], vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, f64::MIN_POSITIVE / 4.0]);
+        let x = HostArray::f64(
+            vec![5],
+            vec![
+                f64::NAN,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                -0.0,
+                f64::MIN_POSITIVE / 4.0,
+            ],
+        );
         let got = ctx.s.download(&ctx.s.upload(&x)?)?;
         compare(&got, &x, Tol::EXACT.with_zero_sign())?;
         Ok(())
@@ -77,7 +97,9 @@ fn roundtrip() -> Vec<Check> {
     v.push(Check::new("to_host", "c_order_of_views", |ctx| {
         ctx.require(&["permute_dims"])?;
         let x = HostArray::f64(vec![2, 3], (0..6).map(|k| k as f64).collect());
-        let got = eval_with(ctx, "permute_dims", &[&x], |h| vec![h[0].clone(), ints(&[1, 0])])?;
+        let got = eval_with(ctx, "permute_dims", &[&x], |h| {
+            vec![h[0].clone(), ints(&[1, 0])]
+        })?;
         let exp = HostArray::f64(vec![3, 2], vec![0.0, 3.0, 1.0, 4.0, 2.0, 5.0]);
         compare(&got, &exp, Tol::EXACT)?;
         Ok(())
@@ -91,17 +113,23 @@ fn constant(op: &'static str, value: Option<bool>) -> Vec<Check> {
             Check::new(op, format!("values[{d}]"), move |ctx| {
                 for case in 0..ctx.cases.div_ceil(4) {
                     let shape = gen::shape(&mut ctx.rng, 0, 4, 5);
-                    let got = within(ctx.s.eval(op, &[ints(&shape), RValue::DType(d)]), || format!("case {case}, shape {shape:?}"))?;
+                    let got = within(ctx.s.eval(op, &[ints(&shape), RValue::DType(d)]), || {
+                        format!("case {case}, shape {shape:?}")
+                    })?;
                     let exp = match value {
                         Some(v) => filled(&shape, &one_of(d, v)),
                         None => {
                             if got.dtype() != d || got.shape != shape {
-                                return Err(format!("{op}({shape:?}, {d}) gave {}", desc(&got)).into());
+                                return Err(
+                                    format!("{op}({shape:?}, {d}) gave {}", desc(&got)).into()
+                                );
                             }
                             continue;
                         }
                     };
-                    within(compare(&got, &exp, Tol::EXACT), || format!("case {case}, shape {shape:?}"))?;
+                    within(compare(&got, &exp, Tol::EXACT), || {
+                        format!("case {case}, shape {shape:?}")
+                    })?;
                 }
                 Ok(())
             })
@@ -117,7 +145,11 @@ fn full() -> Vec<Check> {
                     let shape = gen::shape(&mut ctx.rng, 0, 4, 5);
                     let (arg, val) = fill_value(ctx, d);
                     let c = || format!("case {case}, shape {shape:?}, fill {arg:?}");
-                    let got = within(ctx.s.eval("full", &[ints(&shape), arg.clone(), RValue::DType(d)]), c)?;
+                    let got = within(
+                        ctx.s
+                            .eval("full", &[ints(&shape), arg.clone(), RValue::DType(d)]),
+                        c,
+                    )?;
                     within(compare(&got, &filled(&shape, &val), Tol::EXACT), c)?;
                 }
                 Ok(())
@@ -133,7 +165,11 @@ fn like(op: &'static str, value: Option<bool>) -> Vec<Check> {
             for case in 0..ctx.cases.div_ceil(4) {
                 let shape = gen::shape(&mut ctx.rng, 0, 4, 5);
                 let x = gen::array(&mut ctx.rng, d, &shape, Dom::Uniform(-5.0, 5.0));
-                let to = if ctx.rng.random::<bool>() { None } else { Some(ALL[ctx.rng.random_range(0..5)]) };
+                let to = if ctx.rng.random::<bool>() {
+                    None
+                } else {
+                    Some(ALL[ctx.rng.random_range(0..5)])
+                };
                 let want = to.unwrap_or(d);
                 let (mut extra, fill) = if op == "full_like" {
                     let (a, f) = fill_value(ctx, want);
@@ -156,7 +192,12 @@ fn like(op: &'static str, value: Option<bool>) -> Vec<Check> {
                     (None, Some(f)) => filled(&shape, &f),
                     (None, None) => {
                         if got.dtype() != want || got.shape != shape {
-                            return Err(format!("{}: got {} where {want}{shape:?} was expected", c(), desc(&got)).into());
+                            return Err(format!(
+                                "{}: got {} where {want}{shape:?} was expected",
+                                c(),
+                                desc(&got)
+                            )
+                            .into());
                         }
                         continue;
                     }
@@ -178,11 +219,20 @@ fn arange() -> Vec<Check> {
                 let step = if step == 0.0 { 0.5 } else { step / 2.0 };
                 let stop = start + step * ctx.rng.random_range(-1.0..12.0);
                 let n = ((stop - start) / step).ceil().max(0.0) as usize;
-                let exp = HostArray::f64(vec![n], (0..n).map(|i| start + i as f64 * step).collect());
-                let args = [RValue::Float(start), RValue::Float(stop), RValue::Float(step), RValue::DType(F64)];
+                let exp =
+                    HostArray::f64(vec![n], (0..n).map(|i| start + i as f64 * step).collect());
+                let args = [
+                    RValue::Float(start),
+                    RValue::Float(stop),
+                    RValue::Float(step),
+                    RValue::DType(F64),
+                ];
                 let c = || format!("case {case}, arange({start}, {stop}, {step})");
                 let got = within(ctx.s.eval("arange", &args), c)?;
-                within(compare(&got, &exp, Tol::elementwise(F64).scaled(step.abs())), c)?;
+                within(
+                    compare(&got, &exp, Tol::elementwise(F64).scaled(step.abs())),
+                    c,
+                )?;
             }
             Ok(())
         }),
@@ -191,10 +241,20 @@ fn arange() -> Vec<Check> {
                 let start = ctx.rng.random_range(-10..10i64);
                 let step = [-3i64, -1, 1, 2, 5][ctx.rng.random_range(0..5)];
                 let stop = ctx.rng.random_range(-15..15i64);
-                let (span, st) = if step > 0 { (stop - start, step) } else { (start - stop, -step) };
+                let (span, st) = if step > 0 {
+                    (stop - start, step)
+                } else {
+                    (start - stop, -step)
+                };
                 let n = ((span.max(0) + st - 1) / st) as usize;
-                let exp = HostArray::int(vec![n], (0..n).map(|i| start + i as i64 * step).collect());
-                let args = [RValue::Int(start), RValue::Int(stop), RValue::Int(step), RValue::DType(I)];
+                let exp =
+                    HostArray::int(vec![n], (0..n).map(|i| start + i as i64 * step).collect());
+                let args = [
+                    RValue::Int(start),
+                    RValue::Int(stop),
+                    RValue::Int(step),
+                    RValue::DType(I),
+                ];
                 let c = || format!("case {case}, arange({start}, {stop}, {step})");
                 let got = within(ctx.s.eval("arange", &args), c)?;
                 within(compare(&got, &exp, Tol::EXACT), c)?;
@@ -211,15 +271,47 @@ fn linspace() -> Vec<Check> {
             for case in 0..ctx.cases {
                 let num = ctx.rng.random_range(0..=8usize);
                 let endpoint = ctx.rng.random::<bool>();
-                let a = C64::new(gen::exact_scalar(&mut ctx.rng), if d == C { gen::exact_scalar(&mut ctx.rng) } else { 0.0 });
-                let b = C64::new(gen::exact_scalar(&mut ctx.rng), if d == C { gen::exact_scalar(&mut ctx.rng) } else { 0.0 });
+                let a = C64::new(
+                    gen::exact_scalar(&mut ctx.rng),
+                    if d == C {
+                        gen::exact_scalar(&mut ctx.rng)
+                    } else {
+                        0.0
+                    },
+                );
+                let b = C64::new(
+                    gen::exact_scalar(&mut ctx.rng),
+                    if d == C {
+                        gen::exact_scalar(&mut ctx.rng)
+                    } else {
+                        0.0
+                    },
+                );
                 let div = if endpoint { num.saturating_sub(1) } else { num }.max(1) as f64;
                 let vals: Vec<C64> = (0..num)
-                    .map(|i| if endpoint && i + 1 == num && num > 1 { b } else { a + (b - a) * (i as f64 / div) })
+                    .map(|i| {
+                        if endpoint && i + 1 == num && num > 1 {
+                            b
+                        } else {
+                            a + (b - a) * (i as f64 / div)
+                        }
+                    })
                     .collect();
                 let exp = HostArray::c128(vec![num], vals).cast(d);
-                let arg = |z: C64| if d == C { RValue::Complex(z.into()) } else { RValue::Float(z.re) };
-                let args = [arg(a), arg(b), RValue::Int(num as i64), RValue::Bool(endpoint), RValue::DType(d)];
+                let arg = |z: C64| {
+                    if d == C {
+                        RValue::Complex(z.into())
+                    } else {
+                        RValue::Float(z.re)
+                    }
+                };
+                let args = [
+                    arg(a),
+                    arg(b),
+                    RValue::Int(num as i64),
+                    RValue::Bool(endpoint),
+                    RValue::DType(d),
+                ];
                 let c = || format!("case {case}, linspace({a}, {b}, {num}, endpoint={endpoint})");
                 let got = within(ctx.s.eval("linspace", &args), c)?;
                 let scale = a.norm().max(b.norm());
@@ -235,11 +327,17 @@ fn eye() -> Check {
     Check::new("eye", "values", |ctx| {
         for case in 0..ctx.cases {
             let n = ctx.rng.random_range(0..=5usize);
-            let m = if ctx.rng.random::<bool>() { None } else { Some(ctx.rng.random_range(0..=5usize)) };
+            let m = if ctx.rng.random::<bool>() {
+                None
+            } else {
+                Some(ctx.rng.random_range(0..=5usize))
+            };
             let k = ctx.rng.random_range(-3..=3i64);
             let d = ALL[ctx.rng.random_range(0..5)];
             let cols = m.unwrap_or(n);
-            let vals: Vec<bool> = (0..n * cols).map(|f| (f % cols) as i64 - (f / cols) as i64 == k).collect();
+            let vals: Vec<bool> = (0..n * cols)
+                .map(|f| (f % cols) as i64 - (f / cols) as i64 == k)
+                .collect();
             let exp = HostArray::bool(vec![n, cols], vals).cast(d);
             let args = [
                 RValue::Int(n as i64),
@@ -264,12 +362,18 @@ fn astype() -> Vec<Check> {
                 let shape = gen::shape(&mut ctx.rng, 0, 3, 4);
                 let x = gen::array(&mut ctx.rng, from, &shape, Dom::Uniform(-100.0, 100.0));
                 if refused {
-                    super::expect_err_with(ctx, "astype", &[&x], ErrorKind::DType, |h| vec![h[0].clone(), RValue::DType(to)])?;
+                    super::expect_err_with(ctx, "astype", &[&x], ErrorKind::DType, |h| {
+                        vec![h[0].clone(), RValue::DType(to)]
+                    })?;
                     return Ok(());
                 }
                 let exp = x.cast(to);
-                let got = eval_with(ctx, "astype", &[&x], |h| vec![h[0].clone(), RValue::DType(to)])?;
-                within(compare(&got, &exp, Tol::EXACT), || format!("x {}", desc(&x)))?;
+                let got = eval_with(ctx, "astype", &[&x], |h| {
+                    vec![h[0].clone(), RValue::DType(to)]
+                })?;
+                within(compare(&got, &exp, Tol::EXACT), || {
+                    format!("x {}", desc(&x))
+                })?;
                 Ok(())
             }));
         }
@@ -284,11 +388,19 @@ fn to_device() -> Check {
         let b = ctx.s.call1("to_device", &[a.rv(), RValue::Int(0)])?;
         let m = ctx.s.meta(&b)?;
         if m.device != 0 {
-            return Err(Bad::Fail(format!("to_device(x, 0) is on device {}", m.device)));
+            return Err(Bad::Fail(format!(
+                "to_device(x, 0) is on device {}",
+                m.device
+            )));
         }
         compare(&ctx.s.download(&b)?, &x, Tol::EXACT)?;
         let n = ctx.s.info.devices.len() as i64;
-        ctx.s.expect_err("to_device", &[a.rv(), RValue::Int(n + 3)], ErrorKind::Device, "an unknown device")?;
+        ctx.s.expect_err(
+            "to_device",
+            &[a.rv(), RValue::Int(n + 3)],
+            ErrorKind::Device,
+            "an unknown device",
+        )?;
         Ok(())
     })
 }

@@ -33,7 +33,9 @@ fn dft(x: &[C64], sign: f64) -> Vec<C64> {
         .map(|k| {
             x.iter()
                 .enumerate()
-                .map(|(j, &v)| v * C64::from_polar(1.0, sign * 2.0 * PI * ((j * k) % n) as f64 / n as f64))
+                .map(|(j, &v)| {
+                    v * C64::from_polar(1.0, sign * 2.0 * PI * ((j * k) % n) as f64 / n as f64)
+                })
                 .sum()
         })
         .collect()
@@ -41,7 +43,13 @@ fn dft(x: &[C64], sign: f64) -> Vec<C64> {
 
 /// Applies `f` to every lane along `axis`, the lane truncated or
 /// zero-padded to `n_in`; `f` returns `n_out` values.
-fn along(x: &HostArray, axis: usize, n_in: usize, n_out: usize, f: impl Fn(&[C64]) -> Vec<C64>) -> (Vec<usize>, Vec<C64>) {
+fn along(
+    x: &HostArray,
+    axis: usize,
+    n_in: usize,
+    n_out: usize,
+    f: impl Fn(&[C64]) -> Vec<C64>,
+) -> (Vec<usize>, Vec<C64>) {
     let v = x.data.to_c64();
     let mut out_shape = x.shape.clone();
     out_shape[axis] = n_out;
@@ -80,11 +88,19 @@ struct Case {
 fn random_case(ctx: &mut Ctx<'_>, complex: bool, min_len: usize) -> Case {
     let mut shape = gen::shape(&mut ctx.rng, 1, 3, 5);
     let axis = ctx.rng.random_range(0..shape.len());
-    let n = ctx.rng.random::<bool>().then(|| ctx.rng.random_range(min_len.max(1)..=8usize));
+    let n = ctx
+        .rng
+        .random::<bool>()
+        .then(|| ctx.rng.random_range(min_len.max(1)..=8usize));
     if n.is_none() && shape[axis] < min_len.max(1) {
         shape[axis] = min_len.max(1) + ctx.rng.random_range(0..3);
     }
-    let x = gen::array(&mut ctx.rng, if complex { C } else { F64 }, &shape, Dom::Uniform(-1.0, 1.0));
+    let x = gen::array(
+        &mut ctx.rng,
+        if complex { C } else { F64 },
+        &shape,
+        Dom::Uniform(-1.0, 1.0),
+    );
     let norm = NORMS[ctx.rng.random_range(0..3)];
     Case { x, axis, n, norm }
 }
@@ -95,7 +111,11 @@ fn args(c: &Case, axis_neg: bool) -> impl Fn(&[RValue]) -> Vec<RValue> + '_ {
         vec![
             h[0].clone(),
             c.n.map_or(RValue::None, |n| RValue::Int(n as i64)),
-            RValue::Int(if axis_neg { c.axis as i64 - nd } else { c.axis as i64 }),
+            RValue::Int(if axis_neg {
+                c.axis as i64 - nd
+            } else {
+                c.axis as i64
+            }),
             RValue::Str(c.norm.into()),
         ]
     }
@@ -112,10 +132,23 @@ fn complex_fft(op: &'static str) -> Check {
             let c = random_case(ctx, true, 1);
             let n = c.n.unwrap_or(c.x.shape[c.axis]);
             let s = scale(c.norm, n, inverse);
-            let (shape, v) = along(&c.x, c.axis, n, n, |l| dft(l, if inverse { 1.0 } else { -1.0 }).into_iter().map(|z| z * s).collect());
+            let (shape, v) = along(&c.x, c.axis, n, n, |l| {
+                dft(l, if inverse { 1.0 } else { -1.0 })
+                    .into_iter()
+                    .map(|z| z * s)
+                    .collect()
+            });
             let exp = HostArray::c128(shape, v);
             let neg = ctx.rng.random::<bool>();
-            let what = || format!("case {case}, x {}, n {:?}, axis {}, norm {}", desc(&c.x), c.n, c.axis, c.norm);
+            let what = || {
+                format!(
+                    "case {case}, x {}, n {:?}, axis {}, norm {}",
+                    desc(&c.x),
+                    c.n,
+                    c.axis,
+                    c.norm
+                )
+            };
             let got = within(eval_with(ctx, op, &[&c.x], args(&c, neg)), what)?;
             within(compare(&got, &exp, tol(n)), what)?;
         }
@@ -129,9 +162,23 @@ fn rfft() -> Check {
             let c = random_case(ctx, false, 1);
             let n = c.n.unwrap_or(c.x.shape[c.axis]);
             let s = scale(c.norm, n, false);
-            let (shape, v) = along(&c.x, c.axis, n, n / 2 + 1, |l| dft(l, -1.0).into_iter().take(n / 2 + 1).map(|z| z * s).collect());
+            let (shape, v) = along(&c.x, c.axis, n, n / 2 + 1, |l| {
+                dft(l, -1.0)
+                    .into_iter()
+                    .take(n / 2 + 1)
+                    .map(|z| z * s)
+                    .collect()
+            });
             let exp = HostArray::c128(shape, v);
-            let what = || format!("case {case}, x {}, n {:?}, axis {}, norm {}", desc(&c.x), c.n, c.axis, c.norm);
+            let what = || {
+                format!(
+                    "case {case}, x {}, n {:?}, axis {}, norm {}",
+                    desc(&c.x),
+                    c.n,
+                    c.axis,
+                    c.norm
+                )
+            };
             let got = within(eval_with(ctx, "fft.rfft", &[&c.x], args(&c, false)), what)?;
             within(compare(&got, &exp, tol(n)), what)?;
         }
@@ -153,11 +200,18 @@ fn irfft_lane(h: &[C64], n: usize, s: f64) -> Vec<C64> {
             }
         })
         .collect();
-    dft(&full, 1.0).into_iter().map(|z| C64::new(z.re * s, 0.0)).collect()
+    dft(&full, 1.0)
+        .into_iter()
+        .map(|z| C64::new(z.re * s, 0.0))
+        .collect()
 }
 
 fn irfft(clean: bool) -> Check {
-    let name = if clean { "values[complex128]" } else { "ignores_dc_and_nyquist_imag" };
+    let name = if clean {
+        "values[complex128]"
+    } else {
+        "ignores_dc_and_nyquist_imag"
+    };
     Check::new("fft.irfft", name, move |ctx| {
         for case in 0..ctx.cases {
             let mut c = random_case(ctx, true, 2);
@@ -178,7 +232,15 @@ fn irfft(clean: bool) -> Check {
             }
             let (shape, v) = along(&c.x, c.axis, n / 2 + 1, n, |l| irfft_lane(l, n, s));
             let exp = HostArray::c128(shape, v).cast(F64);
-            let what = || format!("case {case}, x {}, n {:?}, axis {}, norm {}", desc(&c.x), c.n, c.axis, c.norm);
+            let what = || {
+                format!(
+                    "case {case}, x {}, n {:?}, axis {}, norm {}",
+                    desc(&c.x),
+                    c.n,
+                    c.axis,
+                    c.norm
+                )
+            };
             let got = within(eval_with(ctx, "fft.irfft", &[&c.x], args(&c, true)), what)?;
             within(compare(&got, &exp, tol(n)), what)?;
         }
@@ -192,13 +254,25 @@ fn freqs(op: &'static str) -> Check {
             let n = ctx.rng.random_range(1..=10usize);
             let d = [1.0, 0.5, 2.0, 0.1][ctx.rng.random_range(0..4)];
             let v: Vec<f64> = if op == "fft.fftfreq" {
-                (0..n).map(|i| if i < n.div_ceil(2) { i as f64 } else { i as f64 - n as f64 }).map(|k| k / (d * n as f64)).collect()
+                (0..n)
+                    .map(|i| {
+                        if i < n.div_ceil(2) {
+                            i as f64
+                        } else {
+                            i as f64 - n as f64
+                        }
+                    })
+                    .map(|k| k / (d * n as f64))
+                    .collect()
             } else {
                 (0..=n / 2).map(|k| k as f64 / (d * n as f64)).collect()
             };
             let exp = HostArray::f64(vec![v.len()], v);
             let what = || format!("case {case}, n {n}, d {d}");
-            let got = within(ctx.s.eval(op, &[RValue::Int(n as i64), RValue::Float(d)]), what)?;
+            let got = within(
+                ctx.s.eval(op, &[RValue::Int(n as i64), RValue::Float(d)]),
+                what,
+            )?;
             within(compare(&got, &exp, Tol::elementwise(F64)), what)?;
         }
         Ok(())
@@ -207,11 +281,22 @@ fn freqs(op: &'static str) -> Check {
 
 /// Every check of the FFT ops.
 pub(crate) fn checks() -> Vec<Check> {
-    let mut v = vec![complex_fft("fft.fft"), complex_fft("fft.ifft"), rfft(), irfft(true), irfft(false)];
+    let mut v = vec![
+        complex_fft("fft.fft"),
+        complex_fft("fft.ifft"),
+        rfft(),
+        irfft(true),
+        irfft(false),
+    ];
     v.push(freqs("fft.fftfreq"));
     v.push(freqs("fft.rfftfreq"));
     for op in ["fft.fft", "fft.rfft"] {
-        v.push(dtype_error_check(op, Bool, |d| vec![HostArray::new(vec![4], Data::Bool(vec![true; 4]).cast(d))], super::pass));
+        v.push(dtype_error_check(
+            op,
+            Bool,
+            |d| vec![HostArray::new(vec![4], Data::Bool(vec![true; 4]).cast(d))],
+            super::pass,
+        ));
     }
     v
 }
@@ -222,8 +307,13 @@ mod tests {
 
     #[test]
     fn dft_round_trip() {
-        let x: Vec<C64> = (0..5).map(|k| C64::new(k as f64, -(k as f64) / 2.0)).collect();
-        let y: Vec<C64> = dft(&dft(&x, -1.0), 1.0).into_iter().map(|z| z / 5.0).collect();
+        let x: Vec<C64> = (0..5)
+            .map(|k| C64::new(k as f64, -(k as f64) / 2.0))
+            .collect();
+        let y: Vec<C64> = dft(&dft(&x, -1.0), 1.0)
+            .into_iter()
+            .map(|z| z / 5.0)
+            .collect();
         for (a, b) in x.iter().zip(&y) {
             assert!((a - b).norm() < 1e-12);
         }

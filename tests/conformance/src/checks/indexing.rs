@@ -2,7 +2,9 @@
 //! (negative steps, omitted ends), newaxis and ellipsis; `take`,
 //! `take_along_axis`, boolean masks.
 
-use glass_backend_api::DType::{self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I};
+use glass_backend_api::DType::{
+    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+};
 use glass_backend_api::{ErrorKind, IndexItem, RValue};
 use rand::RngExt;
 
@@ -15,16 +17,27 @@ use crate::{Check, Ctx};
 const ALL: [DType; 5] = [Bool, I, F32, F64, C];
 
 /// Python's `slice(start, stop, step).indices(n)`, expanded.
-pub(crate) fn slice_indices(start: Option<i64>, stop: Option<i64>, step: i64, n: usize) -> Vec<usize> {
+pub(crate) fn slice_indices(
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: i64,
+    n: usize,
+) -> Vec<usize> {
     let n = n as i64;
     let norm = |v: i64, lo: i64, hi: i64| {
         let v = if v < 0 { v + n } else { v };
         v.clamp(lo, hi)
     };
     let (s, e) = if step > 0 {
-        (start.map_or(0, |v| norm(v, 0, n)), stop.map_or(n, |v| norm(v, 0, n)))
+        (
+            start.map_or(0, |v| norm(v, 0, n)),
+            stop.map_or(n, |v| norm(v, 0, n)),
+        )
     } else {
-        (start.map_or(n - 1, |v| norm(v, -1, n - 1)), stop.map_or(-1, |v| norm(v, -1, n - 1)))
+        (
+            start.map_or(n - 1, |v| norm(v, -1, n - 1)),
+            stop.map_or(-1, |v| norm(v, -1, n - 1)),
+        )
     };
     let mut out = Vec::new();
     let mut i = s;
@@ -46,19 +59,28 @@ enum Step {
 /// The output shape and source map of a basic index, or `None` if an
 /// integer is out of range.
 fn plan(shape: &[usize], index: &[IndexItem]) -> Option<(Vec<usize>, Vec<Step>)> {
-    let consuming = index.iter().filter(|i| matches!(i, IndexItem::Int(_) | IndexItem::Slice { .. })).count();
+    let consuming = index
+        .iter()
+        .filter(|i| matches!(i, IndexItem::Int(_) | IndexItem::Slice { .. }))
+        .count();
     let mut items: Vec<IndexItem> = Vec::new();
     let mut saw_ellipsis = false;
     for &it in index {
         if it == IndexItem::Ellipsis {
             saw_ellipsis = true;
-            items.extend(std::iter::repeat_n(IndexItem::FULL, shape.len() - consuming));
+            items.extend(std::iter::repeat_n(
+                IndexItem::FULL,
+                shape.len() - consuming,
+            ));
         } else {
             items.push(it);
         }
     }
     if !saw_ellipsis {
-        items.extend(std::iter::repeat_n(IndexItem::FULL, shape.len() - consuming));
+        items.extend(std::iter::repeat_n(
+            IndexItem::FULL,
+            shape.len() - consuming,
+        ));
     }
     let mut axis = 0;
     let mut steps = Vec::new();
@@ -74,8 +96,19 @@ fn plan(shape: &[usize], index: &[IndexItem]) -> Option<(Vec<usize>, Vec<Step>)>
                 steps.push(Step::Fixed(axis, j as usize));
                 axis += 1;
             }
-            IndexItem::Slice { start, has_start, stop, has_stop, step } => {
-                let v = slice_indices(has_start.then_some(start), has_stop.then_some(stop), step, shape[axis]);
+            IndexItem::Slice {
+                start,
+                has_start,
+                stop,
+                has_stop,
+                step,
+            } => {
+                let v = slice_indices(
+                    has_start.then_some(start),
+                    has_stop.then_some(stop),
+                    step,
+                    shape[axis],
+                );
                 out.push(v.len());
                 steps.push(Step::Axis(axis, v));
                 axis += 1;
@@ -119,7 +152,11 @@ fn random_index(ctx: &mut Ctx<'_>, shape: &[usize]) -> Vec<IndexItem> {
     let ellipsis = ctx.rng.random::<bool>();
     // Which axes the explicit items address: the first m, or (with an
     // ellipsis before them) the last m.
-    let before = if ellipsis { ctx.rng.random_range(0..=m) } else { m };
+    let before = if ellipsis {
+        ctx.rng.random_range(0..=m)
+    } else {
+        m
+    };
     let axes: Vec<usize> = (0..before).chain(nd - (m - before)..nd).collect();
     let mut items = Vec::new();
     for (j, &a) in axes.iter().enumerate() {
@@ -157,11 +194,15 @@ fn getitem() -> Vec<Check> {
                     let shape = gen::shape(&mut ctx.rng, 0, 4, 5);
                     let x = gen::array(&mut ctx.rng, d, &shape, Dom::Grid(-50, 50));
                     let index = random_index(ctx, &shape);
-                    let (out, steps) = plan(&shape, &index).ok_or("suite bug: index out of range")?;
+                    let (out, steps) =
+                        plan(&shape, &index).ok_or("suite bug: index out of range")?;
                     let exp = x.gather(out.clone(), &positions(&shape, &out, &steps));
                     let c = || format!("case {case}, x {}, index {index:?}", desc(&x));
                     let arg = RValue::Index(index.clone().into());
-                    let got = within(eval_with(ctx, "getitem", &[&x], |h| vec![h[0].clone(), arg.clone()]), c)?;
+                    let got = within(
+                        eval_with(ctx, "getitem", &[&x], |h| vec![h[0].clone(), arg.clone()]),
+                        c,
+                    )?;
                     within(crate::host::compare(&got, &exp, Tol::EXACT), c)?;
                 }
                 Ok(())
@@ -172,8 +213,10 @@ fn getitem() -> Vec<Check> {
         let x = gen::array(&mut ctx.rng, F64, &[2, 3], Dom::Uniform(-1.0, 1.0));
         for i in [3i64, -4] {
             let arg = RValue::Index(vec![IndexItem::FULL, IndexItem::Int(i)].into());
-            expect_err_with(ctx, "getitem", &[&x], ErrorKind::Shape, |h| vec![h[0].clone(), arg.clone()])
-                .map_err(|m| format!("index [:, {i}]: {m}"))?;
+            expect_err_with(ctx, "getitem", &[&x], ErrorKind::Shape, |h| {
+                vec![h[0].clone(), arg.clone()]
+            })
+            .map_err(|m| format!("index [:, {i}]: {m}"))?;
         }
         Ok(())
     }));
@@ -188,7 +231,8 @@ fn setitem() -> Vec<Check> {
                     let shape = gen::shape(&mut ctx.rng, 0, 4, 5);
                     let x = gen::array(&mut ctx.rng, d, &shape, Dom::Grid(-50, 50));
                     let index = random_index(ctx, &shape);
-                    let (out, steps) = plan(&shape, &index).ok_or("suite bug: index out of range")?;
+                    let (out, steps) =
+                        plan(&shape, &index).ok_or("suite bug: index out of range")?;
                     let pos = positions(&shape, &out, &steps);
                     let scalar = ctx.rng.random_range(0..3) == 0;
                     let vshape = if scalar {
@@ -196,7 +240,10 @@ fn setitem() -> Vec<Check> {
                     } else {
                         // A shape that broadcasts to `out`: a suffix with some ones.
                         let k = ctx.rng.random_range(0..=out.len());
-                        out[out.len() - k..].iter().map(|&n| if ctx.rng.random::<bool>() { 1 } else { n }).collect()
+                        out[out.len() - k..]
+                            .iter()
+                            .map(|&n| if ctx.rng.random::<bool>() { 1 } else { n })
+                            .collect()
                     };
                     let val = gen::array(&mut ctx.rng, d, &vshape, Dom::Grid(100, 200));
                     let src = val.data.gather(&broadcast_index(&vshape, &out));
@@ -207,7 +254,13 @@ fn setitem() -> Vec<Check> {
                     }
                     let exp = HostArray::new(shape.clone(), both.gather(&idx));
                     let arg = RValue::Index(index.clone().into());
-                    let c = || format!("case {case}, x {}, index {index:?}, value {}", desc(&x), desc(&val));
+                    let c = || {
+                        format!(
+                            "case {case}, x {}, index {index:?}, value {}",
+                            desc(&x),
+                            desc(&val)
+                        )
+                    };
                     let got = if scalar {
                         let sv = match &val.data {
                             Data::Bool(v) => RValue::Bool(v[0]),
@@ -216,9 +269,13 @@ fn setitem() -> Vec<Check> {
                             Data::F64(v) => RValue::Float(v[0]),
                             Data::C128(v) => RValue::Complex(v[0].into()),
                         };
-                        eval_with(ctx, "setitem", &[&x], |h| vec![h[0].clone(), arg.clone(), sv])
+                        eval_with(ctx, "setitem", &[&x], |h| {
+                            vec![h[0].clone(), arg.clone(), sv]
+                        })
                     } else {
-                        eval_with(ctx, "setitem", &[&x, &val], |h| vec![h[0].clone(), arg.clone(), h[1].clone()])
+                        eval_with(ctx, "setitem", &[&x, &val], |h| {
+                            vec![h[0].clone(), arg.clone(), h[1].clone()]
+                        })
                     };
                     let got = within(got, c)?;
                     within(crate::host::compare(&got, &exp, Tol::EXACT), c)?;
@@ -238,7 +295,9 @@ fn take() -> Vec<Check> {
                 let x = gen::array(&mut ctx.rng, d, &shape, Dom::Grid(-50, 50));
                 let a = ctx.rng.random_range(0..shape.len());
                 let k = ctx.rng.random_range(0..=6usize);
-                let ind: Vec<i64> = (0..k).map(|_| ctx.rng.random_range(0..shape[a] as i64)).collect();
+                let ind: Vec<i64> = (0..k)
+                    .map(|_| ctx.rng.random_range(0..shape[a] as i64))
+                    .collect();
                 let mut out = shape.clone();
                 out[a] = k;
                 let exp = remap(&x, &out, |o| {
@@ -252,8 +311,18 @@ fn take() -> Vec<Check> {
                 } else {
                     RValue::Int(gen::axis_arg(&mut ctx.rng, a, shape.len()))
                 };
-                let c = || format!("case {case}, x {}, indices {ind:?}, axis {axis:?}", desc(&x));
-                let got = within(eval_with(ctx, "take", &[&x, &ih], |h| vec![h[0].clone(), h[1].clone(), axis.clone()]), c)?;
+                let c = || {
+                    format!(
+                        "case {case}, x {}, indices {ind:?}, axis {axis:?}",
+                        desc(&x)
+                    )
+                };
+                let got = within(
+                    eval_with(ctx, "take", &[&x, &ih], |h| {
+                        vec![h[0].clone(), h[1].clone(), axis.clone()]
+                    }),
+                    c,
+                )?;
                 within(crate::host::compare(&got, &exp, Tol::EXACT), c)?;
             }
             Ok(())
@@ -266,7 +335,9 @@ fn take() -> Vec<Check> {
                 let a = ctx.rng.random_range(0..shape.len());
                 let mut ishape = shape.clone();
                 ishape[a] = ctx.rng.random_range(0..=5);
-                let ind: Vec<i64> = (0..numel(&ishape)).map(|_| ctx.rng.random_range(0..shape[a] as i64)).collect();
+                let ind: Vec<i64> = (0..numel(&ishape))
+                    .map(|_| ctx.rng.random_range(0..shape[a] as i64))
+                    .collect();
                 let ih = HostArray::int(ishape.clone(), ind.clone());
                 let exp = remap(&x, &ishape, |o| {
                     let mut i = o.to_vec();
@@ -274,9 +345,17 @@ fn take() -> Vec<Check> {
                     i
                 });
                 let axis = RValue::Int(gen::axis_arg(&mut ctx.rng, a, shape.len()));
-                let c = || format!("case {case}, x {}, indices {}, axis {axis:?}", desc(&x), desc(&ih));
+                let c = || {
+                    format!(
+                        "case {case}, x {}, indices {}, axis {axis:?}",
+                        desc(&x),
+                        desc(&ih)
+                    )
+                };
                 let got = within(
-                    eval_with(ctx, "take_along_axis", &[&x, &ih], |h| vec![h[0].clone(), h[1].clone(), axis.clone()]),
+                    eval_with(ctx, "take_along_axis", &[&x, &ih], |h| {
+                        vec![h[0].clone(), h[1].clone(), axis.clone()]
+                    }),
                     c,
                 )?;
                 within(crate::host::compare(&got, &exp, Tol::EXACT), c)?;
@@ -293,7 +372,10 @@ fn take() -> Vec<Check> {
                 let mask = gen::array(&mut ctx.rng, Bool, &mshape, Dom::Grid(0, 1));
                 let inner = numel(&shape[k..]);
                 let hits: Vec<usize> = (0..mask.len()).filter(|&i| mask.data.truthy(i)).collect();
-                let idx: Vec<usize> = hits.iter().flat_map(|&h| (0..inner).map(move |j| h * inner + j)).collect();
+                let idx: Vec<usize> = hits
+                    .iter()
+                    .flat_map(|&h| (0..inner).map(move |j| h * inner + j))
+                    .collect();
                 let mut out = vec![hits.len()];
                 out.extend(&shape[k..]);
                 let exp = x.gather(out, &idx);

@@ -1,7 +1,9 @@
 //! Manipulation ops. Each reference is a gather: for every output position,
 //! the input position it comes from.
 
-use glass_backend_api::DType::{self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I};
+use glass_backend_api::DType::{
+    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+};
 use glass_backend_api::{ErrorKind, RValue};
 use rand::RngExt;
 
@@ -14,7 +16,11 @@ const ALL: [DType; 5] = [Bool, I, F32, F64, C];
 
 /// `x` gathered to `out_shape`, where `src` maps an output multi-index to
 /// the input multi-index.
-pub(crate) fn remap(x: &HostArray, out_shape: &[usize], src: impl Fn(&[usize]) -> Vec<usize>) -> HostArray {
+pub(crate) fn remap(
+    x: &HostArray,
+    out_shape: &[usize],
+    src: impl Fn(&[usize]) -> Vec<usize>,
+) -> HostArray {
     let idx: Vec<usize> = (0..numel(out_shape))
         .map(|f| ravel(&src(&unravel(f, out_shape)), &x.shape))
         .collect();
@@ -102,8 +108,12 @@ fn reshape() -> Vec<Check> {
         }),
         Check::new("reshape", "incompatible_shape_error", |ctx| {
             let x = gen::array(&mut ctx.rng, F64, &[2, 3], Dom::Uniform(-1.0, 1.0));
-            expect_err_with(ctx, "reshape", &[&x], ErrorKind::Shape, |h| vec![h[0].clone(), ints(&[4, 2])])?;
-            expect_err_with(ctx, "reshape", &[&x], ErrorKind::Shape, |h| vec![h[0].clone(), iints(&[4, -1])])?;
+            expect_err_with(ctx, "reshape", &[&x], ErrorKind::Shape, |h| {
+                vec![h[0].clone(), ints(&[4, 2])]
+            })?;
+            expect_err_with(ctx, "reshape", &[&x], ErrorKind::Shape, |h| {
+                vec![h[0].clone(), iints(&[4, -1])]
+            })?;
             Ok(())
         }),
     ]
@@ -162,8 +172,14 @@ fn permute() -> Vec<Check> {
                 }
                 i
             });
-            let s: Vec<i64> = src.iter().map(|&a| gen::axis_arg(&mut ctx.rng, a, n)).collect();
-            let d: Vec<i64> = dst.iter().map(|&a| gen::axis_arg(&mut ctx.rng, a, n)).collect();
+            let s: Vec<i64> = src
+                .iter()
+                .map(|&a| gen::axis_arg(&mut ctx.rng, a, n))
+                .collect();
+            let d: Vec<i64> = dst
+                .iter()
+                .map(|&a| gen::axis_arg(&mut ctx.rng, a, n))
+                .collect();
             (vec![x], vec![None, Some(iints(&s)), Some(iints(&d))], exp)
         }),
     ]
@@ -173,7 +189,17 @@ fn broadcasting() -> Vec<Check> {
     vec![
         property("broadcast_to", |ctx| {
             let x = input(ctx, 0, 3);
-            let mut target: Vec<usize> = x.shape.iter().map(|&n| if n == 1 { ctx.rng.random_range(0..=3) } else { n }).collect();
+            let mut target: Vec<usize> = x
+                .shape
+                .iter()
+                .map(|&n| {
+                    if n == 1 {
+                        ctx.rng.random_range(0..=3)
+                    } else {
+                        n
+                    }
+                })
+                .collect();
             for _ in 0..ctx.rng.random_range(0..=(4 - x.ndim()).min(2)) {
                 target.insert(0, ctx.rng.random_range(0..=3));
             }
@@ -182,7 +208,9 @@ fn broadcasting() -> Vec<Check> {
         }),
         Check::new("broadcast_to", "incompatible_shape_error", |ctx| {
             let x = gen::array(&mut ctx.rng, F64, &[2, 3], Dom::Uniform(-1.0, 1.0));
-            expect_err_with(ctx, "broadcast_to", &[&x], ErrorKind::Shape, |h| vec![h[0].clone(), ints(&[3, 3])])?;
+            expect_err_with(ctx, "broadcast_to", &[&x], ErrorKind::Shape, |h| {
+                vec![h[0].clone(), ints(&[3, 3])]
+            })?;
             Ok(())
         }),
         Check::new("broadcast_arrays", "values", |ctx| {
@@ -192,11 +220,18 @@ fn broadcasting() -> Vec<Check> {
                 let d = random_dtype(ctx);
                 let x1 = gen::array(&mut ctx.rng, d, &s1, Dom::Grid(-5, 5));
                 let x2 = gen::array(&mut ctx.rng, d, &s2, Dom::Grid(-5, 5));
-                let Some(shape) = broadcast_shapes(&s1, &s2) else { continue };
+                let Some(shape) = broadcast_shapes(&s1, &s2) else {
+                    continue;
+                };
                 let c = || format!("case {case}, x1 {}, x2 {}", desc(&x1), desc(&x2));
-                let got = within(eval_many(ctx, "broadcast_arrays", &[&x1, &x2], super::pass), c)?;
+                let got = within(
+                    eval_many(ctx, "broadcast_arrays", &[&x1, &x2], super::pass),
+                    c,
+                )?;
                 if got.len() != 2 {
-                    return Err(format!("{}: {} arrays where 2 were expected", c(), got.len()).into());
+                    return Err(
+                        format!("{}: {} arrays where 2 were expected", c(), got.len()).into(),
+                    );
                 }
                 for (g, x) in got.iter().zip([&x1, &x2]) {
                     let exp = x.gather(shape.clone(), &broadcast_index(&x.shape, &shape));
@@ -217,7 +252,14 @@ fn axes_ops() -> Vec<Check> {
             let mut out = x.shape.clone();
             out.insert(a, 1);
             let exp = HostArray::new(out, x.data.clone());
-            (vec![x], vec![None, Some(RValue::Int(gen::axis_arg(&mut ctx.rng, a, n + 1)))], exp)
+            (
+                vec![x],
+                vec![
+                    None,
+                    Some(RValue::Int(gen::axis_arg(&mut ctx.rng, a, n + 1))),
+                ],
+                exp,
+            )
         }),
         property("squeeze", |ctx| {
             let mut x = input(ctx, 1, 4);
@@ -228,14 +270,22 @@ fn axes_ops() -> Vec<Check> {
                 x.shape[a] = 1;
             }
             x = gen::array(&mut ctx.rng, x.dtype(), &x.shape.clone(), Dom::Grid(-5, 5));
-            let out: Vec<usize> = (0..n).filter(|a| !ones.contains(a)).map(|a| x.shape[a]).collect();
+            let out: Vec<usize> = (0..n)
+                .filter(|a| !ones.contains(a))
+                .map(|a| x.shape[a])
+                .collect();
             let exp = HostArray::new(out, x.data.clone());
-            let arg: Vec<i64> = ones.iter().map(|&a| gen::axis_arg(&mut ctx.rng, a, n)).collect();
+            let arg: Vec<i64> = ones
+                .iter()
+                .map(|&a| gen::axis_arg(&mut ctx.rng, a, n))
+                .collect();
             (vec![x], vec![None, Some(iints(&arg))], exp)
         }),
         Check::new("squeeze", "not_one_error", |ctx| {
             let x = gen::array(&mut ctx.rng, F64, &[2, 1], Dom::Uniform(-1.0, 1.0));
-            expect_err_with(ctx, "squeeze", &[&x], ErrorKind::Shape, |h| vec![h[0].clone(), iints(&[0])])?;
+            expect_err_with(ctx, "squeeze", &[&x], ErrorKind::Shape, |h| {
+                vec![h[0].clone(), iints(&[0])]
+            })?;
             Ok(())
         }),
         property("flip", |ctx| {
@@ -245,12 +295,24 @@ fn axes_ops() -> Vec<Check> {
                 ((0..n).collect::<Vec<_>>(), RValue::None)
             } else {
                 let a = gen::subset(&mut ctx.rng, n);
-                let arg: Vec<i64> = a.iter().map(|&k| gen::axis_arg(&mut ctx.rng, k, n)).collect();
+                let arg: Vec<i64> = a
+                    .iter()
+                    .map(|&k| gen::axis_arg(&mut ctx.rng, k, n))
+                    .collect();
                 (a, iints(&arg))
             };
             let shape = x.shape.clone();
             let exp = remap(&x, &shape, |o| {
-                o.iter().enumerate().map(|(k, &i)| if axes.contains(&k) { shape[k] - 1 - i } else { i }).collect()
+                o.iter()
+                    .enumerate()
+                    .map(|(k, &i)| {
+                        if axes.contains(&k) {
+                            shape[k] - 1 - i
+                        } else {
+                            i
+                        }
+                    })
+                    .collect()
             });
             (vec![x], vec![None, Some(arg)], exp)
         }),
@@ -260,14 +322,29 @@ fn axes_ops() -> Vec<Check> {
             if n == 0 || ctx.rng.random_range(0..3) == 0 {
                 let s = ctx.rng.random_range(-7..=7i64);
                 let len = x.len() as i64;
-                let idx: Vec<usize> = (0..len).map(|f| if len == 0 { 0 } else { (f - s).rem_euclid(len) as usize }).collect();
+                let idx: Vec<usize> = (0..len)
+                    .map(|f| {
+                        if len == 0 {
+                            0
+                        } else {
+                            (f - s).rem_euclid(len) as usize
+                        }
+                    })
+                    .collect();
                 let exp = x.gather(x.shape.clone(), &idx);
-                return (vec![x], vec![None, Some(iints(&[s])), Some(RValue::None)], exp);
+                return (
+                    vec![x],
+                    vec![None, Some(iints(&[s])), Some(RValue::None)],
+                    exp,
+                );
             }
             let a = gen::subset(&mut ctx.rng, n);
             let a = if a.is_empty() { vec![n - 1] } else { a };
             let shifts: Vec<i64> = a.iter().map(|_| ctx.rng.random_range(-7..=7i64)).collect();
-            let arg: Vec<i64> = a.iter().map(|&k| gen::axis_arg(&mut ctx.rng, k, n)).collect();
+            let arg: Vec<i64> = a
+                .iter()
+                .map(|&k| gen::axis_arg(&mut ctx.rng, k, n))
+                .collect();
             let shape = x.shape.clone();
             let exp = remap(&x, &shape, |o| {
                 let mut i = o.to_vec();
@@ -276,7 +353,11 @@ fn axes_ops() -> Vec<Check> {
                 }
                 i
             });
-            (vec![x], vec![None, Some(iints(&shifts)), Some(iints(&arg))], exp)
+            (
+                vec![x],
+                vec![None, Some(iints(&shifts)), Some(iints(&arg))],
+                exp,
+            )
         }),
     ]
 }
@@ -298,7 +379,9 @@ fn repeat_tile() -> Vec<Check> {
                 (0..len).map(|_| ctx.rng.random_range(0..=3)).collect()
             };
             let uniform = per.windows(2).all(|w| w[0] == w[1]) && ctx.rng.random::<bool>();
-            let src: Vec<usize> = (0..len).flat_map(|i| std::iter::repeat_n(i, per[i])).collect();
+            let src: Vec<usize> = (0..len)
+                .flat_map(|i| std::iter::repeat_n(i, per[i]))
+                .collect();
             let mut out = flat_shape.clone();
             out[a] = src.len();
             let flat = HostArray::new(flat_shape, x.data.clone());
@@ -312,7 +395,9 @@ fn repeat_tile() -> Vec<Check> {
             } else {
                 None
             };
-            let axis_arg = axis.map_or(RValue::None, |a| RValue::Int(gen::axis_arg(&mut ctx.rng, a, n)));
+            let axis_arg = axis.map_or(RValue::None, |a| {
+                RValue::Int(gen::axis_arg(&mut ctx.rng, a, n))
+            });
             match reps {
                 Some(r) => (vec![x], vec![None, Some(r), Some(axis_arg)], exp),
                 None => {
@@ -332,7 +417,9 @@ fn repeat_tile() -> Vec<Check> {
             r.extend(&reps);
             let out: Vec<usize> = shape.iter().zip(&r).map(|(s, r)| s * r).collect();
             let xs = HostArray::new(shape.clone(), x.data.clone());
-            let exp = remap(&xs, &out, |o| o.iter().zip(&shape).map(|(i, s)| i % s).collect());
+            let exp = remap(&xs, &out, |o| {
+                o.iter().zip(&shape).map(|(i, s)| i % s).collect()
+            });
             (vec![x], vec![None, Some(ints(&reps))], exp)
         }),
     ]
@@ -360,14 +447,24 @@ fn join() -> Vec<Check> {
                     })
                     .collect();
                 let exp = if flat {
-                    let data = Data::concat(&xs.iter().map(|x| &x.data).collect::<Vec<_>>()).ok_or("suite bug")?;
+                    let data = Data::concat(&xs.iter().map(|x| &x.data).collect::<Vec<_>>())
+                        .ok_or("suite bug")?;
                     HostArray::new(vec![data.len()], data)
                 } else {
                     concat_ref(&xs, a)
                 };
-                let axis_arg = if flat { RValue::None } else { RValue::Int(gen::axis_arg(&mut ctx.rng, a, n)) };
+                let axis_arg = if flat {
+                    RValue::None
+                } else {
+                    RValue::Int(gen::axis_arg(&mut ctx.rng, a, n))
+                };
                 let refs: Vec<&HostArray> = xs.iter().collect();
-                let c = || format!("case {case}, inputs {:?}, axis {axis_arg:?}", xs.iter().map(desc).collect::<Vec<_>>());
+                let c = || {
+                    format!(
+                        "case {case}, inputs {:?}, axis {axis_arg:?}",
+                        xs.iter().map(desc).collect::<Vec<_>>()
+                    )
+                };
                 let got = within(
                     eval_with(ctx, "concat", &refs, |h| {
                         let mut v = vec![axis_arg.clone()];
@@ -384,7 +481,9 @@ fn join() -> Vec<Check> {
             let x1 = gen::array(&mut ctx.rng, F32, &[2, 2], Dom::Uniform(-1.0, 1.0));
             let x2 = gen::array(&mut ctx.rng, F64, &[1, 2], Dom::Uniform(-1.0, 1.0));
             let exp = concat_ref(&[x1.cast(F64), x2.clone()], 0);
-            let got = eval_with(ctx, "concat", &[&x1, &x2], |h| vec![RValue::Int(0), h[0].clone(), h[1].clone()])?;
+            let got = eval_with(ctx, "concat", &[&x1, &x2], |h| {
+                vec![RValue::Int(0), h[0].clone(), h[1].clone()]
+            })?;
             crate::host::compare(&got, &exp, Tol::EXACT)?;
             Ok(())
         }),
@@ -393,7 +492,9 @@ fn join() -> Vec<Check> {
                 let d = random_dtype(ctx);
                 let shape = gen::shape(&mut ctx.rng, 0, 3, 4);
                 let k = ctx.rng.random_range(1..=3usize);
-                let xs: Vec<HostArray> = (0..k).map(|_| gen::array(&mut ctx.rng, d, &shape, Dom::Grid(-9, 9))).collect();
+                let xs: Vec<HostArray> = (0..k)
+                    .map(|_| gen::array(&mut ctx.rng, d, &shape, Dom::Grid(-9, 9)))
+                    .collect();
                 let a = ctx.rng.random_range(0..=shape.len());
                 let expanded: Vec<HostArray> = xs
                     .iter()
@@ -406,7 +507,12 @@ fn join() -> Vec<Check> {
                 let exp = concat_ref(&expanded, a);
                 let axis_arg = RValue::Int(gen::axis_arg(&mut ctx.rng, a, shape.len() + 1));
                 let refs: Vec<&HostArray> = xs.iter().collect();
-                let c = || format!("case {case}, {k} arrays {}, axis {axis_arg:?}", desc(&xs[0]));
+                let c = || {
+                    format!(
+                        "case {case}, {k} arrays {}, axis {axis_arg:?}",
+                        desc(&xs[0])
+                    )
+                };
                 let got = within(
                     eval_with(ctx, "stack", &refs, |h| {
                         let mut v = vec![axis_arg.clone()];
@@ -426,7 +532,8 @@ fn join() -> Vec<Check> {
 pub(crate) fn concat_ref(xs: &[HostArray], a: usize) -> HostArray {
     let mut out = xs[0].shape.clone();
     out[a] = xs.iter().map(|x| x.shape[a]).sum();
-    let all = Data::concat(&xs.iter().map(|x| &x.data).collect::<Vec<_>>()).unwrap_or(Data::Bool(vec![]));
+    let all =
+        Data::concat(&xs.iter().map(|x| &x.data).collect::<Vec<_>>()).unwrap_or(Data::Bool(vec![]));
     let mut offsets = vec![0];
     let mut starts = vec![0];
     for x in xs {
@@ -436,7 +543,9 @@ pub(crate) fn concat_ref(xs: &[HostArray], a: usize) -> HostArray {
     let idx: Vec<usize> = (0..numel(&out))
         .map(|f| {
             let mut i = unravel(f, &out);
-            let j = (0..xs.len()).rfind(|&j| starts[j] <= i[a] && i[a] < starts[j + 1]).unwrap_or(0);
+            let j = (0..xs.len())
+                .rfind(|&j| starts[j] <= i[a] && i[a] < starts[j + 1])
+                .unwrap_or(0);
             i[a] -= starts[j];
             offsets[j] + ravel(&i, &xs[j].shape)
         })
@@ -463,8 +572,14 @@ mod tests {
     fn concat_reference() {
         let a = HostArray::int(vec![1, 2], vec![1, 2]);
         let b = HostArray::int(vec![2, 2], vec![3, 4, 5, 6]);
-        assert_eq!(concat_ref(&[a.clone(), b], 0), HostArray::int(vec![3, 2], vec![1, 2, 3, 4, 5, 6]));
+        assert_eq!(
+            concat_ref(&[a.clone(), b], 0),
+            HostArray::int(vec![3, 2], vec![1, 2, 3, 4, 5, 6])
+        );
         let c = HostArray::int(vec![1, 1], vec![9]);
-        assert_eq!(concat_ref(&[a, c], 1), HostArray::int(vec![1, 3], vec![1, 2, 9]));
+        assert_eq!(
+            concat_ref(&[a, c], 1),
+            HostArray::int(vec![1, 3], vec![1, 2, 9])
+        );
     }
 }

@@ -62,7 +62,10 @@ pub(crate) fn eval_with(
     inputs: &[&HostArray],
     args: impl FnOnce(&[RValue]) -> Vec<RValue>,
 ) -> Result<HostArray, String> {
-    let arrs = inputs.iter().map(|h| ctx.s.upload(h)).collect::<Result<Vec<_>, _>>()?;
+    let arrs = inputs
+        .iter()
+        .map(|h| ctx.s.upload(h))
+        .collect::<Result<Vec<_>, _>>()?;
     let handles: Vec<RValue> = arrs.iter().map(|a| a.rv()).collect();
     ctx.s.eval(op, &args(&handles))
 }
@@ -74,7 +77,10 @@ pub(crate) fn eval_many(
     inputs: &[&HostArray],
     args: impl FnOnce(&[RValue]) -> Vec<RValue>,
 ) -> Result<Vec<HostArray>, String> {
-    let arrs = inputs.iter().map(|h| ctx.s.upload(h)).collect::<Result<Vec<_>, _>>()?;
+    let arrs = inputs
+        .iter()
+        .map(|h| ctx.s.upload(h))
+        .collect::<Result<Vec<_>, _>>()?;
     let handles: Vec<RValue> = arrs.iter().map(|a| a.rv()).collect();
     let outs = ctx.s.call_arrays(op, &args(&handles))?;
     outs.iter().map(|a| ctx.s.download(a)).collect()
@@ -88,9 +94,16 @@ pub(crate) fn expect_err_with(
     kind: ErrorKind,
     args: impl FnOnce(&[RValue]) -> Vec<RValue>,
 ) -> Result<(), String> {
-    let arrs = inputs.iter().map(|h| ctx.s.upload(h)).collect::<Result<Vec<_>, _>>()?;
+    let arrs = inputs
+        .iter()
+        .map(|h| ctx.s.upload(h))
+        .collect::<Result<Vec<_>, _>>()?;
     let handles: Vec<RValue> = arrs.iter().map(|a| a.rv()).collect();
-    let what = inputs.iter().map(|h| desc(h)).collect::<Vec<_>>().join(", ");
+    let what = inputs
+        .iter()
+        .map(|h| desc(h))
+        .collect::<Vec<_>>()
+        .join(", ");
     ctx.s.expect_err(op, &args(&handles), kind, &what)
 }
 

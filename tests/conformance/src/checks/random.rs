@@ -15,8 +15,16 @@ use crate::{Check, Ctx};
 /// Random stream coordinates: a seed (sometimes negative), a stream, an
 /// offset (sometimes past 2^32).
 fn coords(ctx: &mut Ctx<'_>) -> (i64, u32, u64) {
-    let seed = if ctx.rng.random::<bool>() { ctx.rng.random_range(0..1000i64) } else { ctx.rng.random::<i64>() };
-    let stream = if ctx.rng.random::<bool>() { ctx.rng.random_range(0..4u32) } else { ctx.rng.random::<u32>() };
+    let seed = if ctx.rng.random::<bool>() {
+        ctx.rng.random_range(0..1000i64)
+    } else {
+        ctx.rng.random::<i64>()
+    };
+    let stream = if ctx.rng.random::<bool>() {
+        ctx.rng.random_range(0..4u32)
+    } else {
+        ctx.rng.random::<u32>()
+    };
     let offset = match ctx.rng.random_range(0..3) {
         0 => 0,
         1 => ctx.rng.random_range(0..1000u64),
@@ -27,13 +35,30 @@ fn coords(ctx: &mut Ctx<'_>) -> (i64, u32, u64) {
 
 /// The reference uniform or normal draws at `offset..offset+n`.
 #[allow(clippy::too_many_arguments)]
-fn continuous(op: &str, seed: i64, stream: u32, offset: u64, n: usize, a: f64, b: f64, dtype: DType) -> Data {
+fn continuous(
+    op: &str,
+    seed: i64,
+    stream: u32,
+    offset: u64,
+    n: usize,
+    a: f64,
+    b: f64,
+    dtype: DType,
+) -> Data {
     let mut v = vec![0.0; n];
     if op == "random.uniform" {
         reference::fill_uniform(seed as u64, stream, offset, &mut v);
         match dtype {
-            F32 => Data::F32(v.iter().map(|&u| reference::scale_uniform_f32(u, a, b)).collect()),
-            _ => Data::F64(v.iter().map(|&u| reference::scale_uniform(u, a, b)).collect()),
+            F32 => Data::F32(
+                v.iter()
+                    .map(|&u| reference::scale_uniform_f32(u, a, b))
+                    .collect(),
+            ),
+            _ => Data::F64(
+                v.iter()
+                    .map(|&u| reference::scale_uniform(u, a, b))
+                    .collect(),
+            ),
         }
     } else {
         reference::fill_normal(seed as u64, stream, offset, &mut v);
@@ -45,7 +70,15 @@ fn continuous(op: &str, seed: i64, stream: u32, offset: u64, n: usize, a: f64, b
     }
 }
 
-fn continuous_args(seed: i64, stream: u32, offset: u64, shape: &[usize], a: f64, b: f64, dtype: DType) -> Vec<RValue> {
+fn continuous_args(
+    seed: i64,
+    stream: u32,
+    offset: u64,
+    shape: &[usize],
+    a: f64,
+    b: f64,
+    dtype: DType,
+) -> Vec<RValue> {
     vec![
         RValue::Int(seed),
         RValue::Int(stream as i64),
@@ -62,7 +95,10 @@ fn params(ctx: &mut Ctx<'_>, op: &str) -> (f64, f64) {
         let lo = gen::exact_scalar(&mut ctx.rng);
         (lo, lo + 0.25 + ctx.rng.random::<f64>() * 4.0)
     } else {
-        (gen::exact_scalar(&mut ctx.rng), 0.1 + ctx.rng.random::<f64>() * 3.0)
+        (
+            gen::exact_scalar(&mut ctx.rng),
+            0.1 + ctx.rng.random::<f64>() * 3.0,
+        )
     }
 }
 
@@ -72,9 +108,20 @@ fn continuous_check(op: &'static str, dtype: DType) -> Check {
             let (seed, stream, offset) = coords(ctx);
             let shape = gen::shape(&mut ctx.rng, 0, 3, 6);
             let (a, b) = params(ctx, op);
-            let exp = HostArray::new(shape.clone(), continuous(op, seed, stream, offset, numel(&shape), a, b, dtype));
-            let c = || format!("case {case}, seed {seed}, stream {stream}, offset {offset}, shape {shape:?}, params ({a}, {b})");
-            let got = within(ctx.s.eval(op, &continuous_args(seed, stream, offset, &shape, a, b, dtype)), c)?;
+            let exp = HostArray::new(
+                shape.clone(),
+                continuous(op, seed, stream, offset, numel(&shape), a, b, dtype),
+            );
+            let c = || {
+                format!("case {case}, seed {seed}, stream {stream}, offset {offset}, shape {shape:?}, params ({a}, {b})")
+            };
+            let got = within(
+                ctx.s.eval(
+                    op,
+                    &continuous_args(seed, stream, offset, &shape, a, b, dtype),
+                ),
+                c,
+            )?;
             within(compare(&got, &exp, Tol::EXACT.with_zero_sign()), c)?;
         }
         Ok(())
@@ -88,12 +135,32 @@ fn continuous_offsets(op: &'static str) -> Check {
             let n = ctx.rng.random_range(1..=40usize);
             let k = ctx.rng.random_range(0..=n);
             let (a, b) = params(ctx, op);
-            let c = || format!("case {case}, seed {seed}, stream {stream}, offset {offset}, n {n}, k {k}");
-            let whole = within(ctx.s.eval(op, &continuous_args(seed, stream, offset, &[n], a, b, F64)), c)?;
-            let head = within(ctx.s.eval(op, &continuous_args(seed, stream, offset, &[k], a, b, F64)), c)?;
-            let tail = within(ctx.s.eval(op, &continuous_args(seed, stream, offset + k as u64, &[n - k], a, b, F64)), c)?;
-            let joined = Data::concat(&[&head.data, &tail.data]).ok_or("draws of different dtypes")?;
-            within(compare(&HostArray::new(vec![n], joined), &whole, Tol::EXACT), || format!("{}: [0,k)+[k,n) vs [0,n)", c()))?;
+            let c = || {
+                format!("case {case}, seed {seed}, stream {stream}, offset {offset}, n {n}, k {k}")
+            };
+            let whole = within(
+                ctx.s
+                    .eval(op, &continuous_args(seed, stream, offset, &[n], a, b, F64)),
+                c,
+            )?;
+            let head = within(
+                ctx.s
+                    .eval(op, &continuous_args(seed, stream, offset, &[k], a, b, F64)),
+                c,
+            )?;
+            let tail = within(
+                ctx.s.eval(
+                    op,
+                    &continuous_args(seed, stream, offset + k as u64, &[n - k], a, b, F64),
+                ),
+                c,
+            )?;
+            let joined =
+                Data::concat(&[&head.data, &tail.data]).ok_or("draws of different dtypes")?;
+            within(
+                compare(&HostArray::new(vec![n], joined), &whole, Tol::EXACT),
+                || format!("{}: [0,k)+[k,n) vs [0,n)", c()),
+            )?;
         }
         Ok(())
     })
@@ -101,7 +168,8 @@ fn continuous_offsets(op: &'static str) -> Check {
 
 fn poisson_ref(seed: i64, stream: u32, offset: u64, lam: &[f64]) -> Result<Vec<i64>, String> {
     let mut out = vec![0; lam.len()];
-    reference::fill_poisson(seed as u64, stream, offset, lam, &mut out).map_err(|e| format!("suite reference failed: {e}"))?;
+    reference::fill_poisson(seed as u64, stream, offset, lam, &mut out)
+        .map_err(|e| format!("suite reference failed: {e}"))?;
     Ok(out)
 }
 
@@ -119,16 +187,41 @@ fn lam_array(ctx: &mut Ctx<'_>, shape: &[usize]) -> HostArray {
 }
 
 fn poisson_checks() -> Vec<Check> {
-    let args = |seed: i64, stream: u32, offset: u64| move |h: &[RValue]| vec![RValue::Int(seed), RValue::Int(stream as i64), RValue::Int(offset as i64), h[0].clone()];
+    let args = |seed: i64, stream: u32, offset: u64| {
+        move |h: &[RValue]| {
+            vec![
+                RValue::Int(seed),
+                RValue::Int(stream as i64),
+                RValue::Int(offset as i64),
+                h[0].clone(),
+            ]
+        }
+    };
     vec![
         Check::new("random.poisson", "bits[int64]", move |ctx| {
             for case in 0..ctx.cases {
                 let (seed, stream, offset) = coords(ctx);
                 let shape = gen::shape(&mut ctx.rng, 0, 3, 6);
                 let lam = lam_array(ctx, &shape);
-                let exp = HostArray::int(shape.clone(), poisson_ref(seed, stream, offset, lam.data.to_f64().as_deref().unwrap_or(&[]))?);
-                let c = || format!("case {case}, seed {seed}, stream {stream}, offset {offset}, lam {}", desc(&lam));
-                let got = within(eval_with(ctx, "random.poisson", &[&lam], args(seed, stream, offset)), c)?;
+                let exp = HostArray::int(
+                    shape.clone(),
+                    poisson_ref(
+                        seed,
+                        stream,
+                        offset,
+                        lam.data.to_f64().as_deref().unwrap_or(&[]),
+                    )?,
+                );
+                let c = || {
+                    format!(
+                        "case {case}, seed {seed}, stream {stream}, offset {offset}, lam {}",
+                        desc(&lam)
+                    )
+                };
+                let got = within(
+                    eval_with(ctx, "random.poisson", &[&lam], args(seed, stream, offset)),
+                    c,
+                )?;
                 within(compare(&got, &exp, Tol::EXACT), c)?;
             }
             Ok(())
@@ -142,12 +235,34 @@ fn poisson_checks() -> Vec<Check> {
                 let lv = lam.data.to_f64().unwrap_or_default();
                 let head = HostArray::f64(vec![k], lv[..k].to_vec());
                 let tail = HostArray::f64(vec![n - k], lv[k..].to_vec());
-                let c = || format!("case {case}, seed {seed}, stream {stream}, offset {offset}, n {n}, k {k}");
-                let whole = within(eval_with(ctx, "random.poisson", &[&lam], args(seed, stream, offset)), c)?;
-                let h = within(eval_with(ctx, "random.poisson", &[&head], args(seed, stream, offset)), c)?;
-                let t = within(eval_with(ctx, "random.poisson", &[&tail], args(seed, stream, offset + k as u64)), c)?;
-                let joined = Data::concat(&[&h.data, &t.data]).ok_or("draws of different dtypes")?;
-                within(compare(&HostArray::new(vec![n], joined), &whole, Tol::EXACT), || format!("{}: [0,k)+[k,n) vs [0,n)", c()))?;
+                let c = || {
+                    format!(
+                        "case {case}, seed {seed}, stream {stream}, offset {offset}, n {n}, k {k}"
+                    )
+                };
+                let whole = within(
+                    eval_with(ctx, "random.poisson", &[&lam], args(seed, stream, offset)),
+                    c,
+                )?;
+                let h = within(
+                    eval_with(ctx, "random.poisson", &[&head], args(seed, stream, offset)),
+                    c,
+                )?;
+                let t = within(
+                    eval_with(
+                        ctx,
+                        "random.poisson",
+                        &[&tail],
+                        args(seed, stream, offset + k as u64),
+                    ),
+                    c,
+                )?;
+                let joined =
+                    Data::concat(&[&h.data, &t.data]).ok_or("draws of different dtypes")?;
+                within(
+                    compare(&HostArray::new(vec![n], joined), &whole, Tol::EXACT),
+                    || format!("{}: [0,k)+[k,n) vs [0,n)", c()),
+                )?;
             }
             Ok(())
         }),
@@ -171,14 +286,23 @@ fn multinomial_check() -> Check {
             };
             let mut out = vec![0; nv.len() * kk];
             let pvals = pv.data.to_f64().unwrap_or_default();
-            reference::fill_multinomial(seed as u64, stream, offset, &nv, &pvals, &mut out).map_err(|e| format!("suite reference failed: {e}"))?;
+            reference::fill_multinomial(seed as u64, stream, offset, &nv, &pvals, &mut out)
+                .map_err(|e| format!("suite reference failed: {e}"))?;
             let mut oshape = shape.clone();
             oshape.push(kk);
             let exp = HostArray::int(oshape, out);
-            let c = || format!("case {case}, seed {seed}, stream {stream}, offset {offset}, n {}, pvals {pvals:?}", desc(&n));
+            let c = || {
+                format!("case {case}, seed {seed}, stream {stream}, offset {offset}, n {}, pvals {pvals:?}", desc(&n))
+            };
             let got = within(
                 eval_with(ctx, "random.multinomial", &[&n, &pv], |h| {
-                    vec![RValue::Int(seed), RValue::Int(stream as i64), RValue::Int(offset as i64), h[0].clone(), h[1].clone()]
+                    vec![
+                        RValue::Int(seed),
+                        RValue::Int(stream as i64),
+                        RValue::Int(offset as i64),
+                        h[0].clone(),
+                        h[1].clone(),
+                    ]
                 }),
                 c,
             )?;

@@ -1,7 +1,9 @@
 //! Statistical and utility reductions: random axes (negative ones too),
 //! `keepdims`, empty reductions, NaN propagation.
 
-use glass_backend_api::DType::{self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I};
+use glass_backend_api::DType::{
+    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+};
 use glass_backend_api::{ErrorKind, RValue};
 use num_complex::Complex64 as C64;
 use rand::RngExt;
@@ -13,7 +15,11 @@ use crate::{CResult, Check, Ctx};
 
 /// Output shape and, per output element (C order), the flat input indices
 /// reduced into it (in C order).
-pub(crate) fn groups(shape: &[usize], axes: &[usize], keepdims: bool) -> (Vec<usize>, Vec<Vec<usize>>) {
+pub(crate) fn groups(
+    shape: &[usize],
+    axes: &[usize],
+    keepdims: bool,
+) -> (Vec<usize>, Vec<Vec<usize>>) {
     let kept: Vec<usize> = (0..shape.len()).filter(|a| !axes.contains(a)).collect();
     let kshape: Vec<usize> = kept.iter().map(|&a| shape[a]).collect();
     let rshape: Vec<usize> = axes.iter().map(|&a| shape[a]).collect();
@@ -36,7 +42,9 @@ pub(crate) fn groups(shape: &[usize], axes: &[usize], keepdims: bool) -> (Vec<us
         groups.push(g);
     }
     let out = if keepdims {
-        (0..shape.len()).map(|a| if axes.contains(&a) { 1 } else { shape[a] }).collect()
+        (0..shape.len())
+            .map(|a| if axes.contains(&a) { 1 } else { shape[a] })
+            .collect()
     } else {
         kshape
     };
@@ -53,7 +61,10 @@ fn random_axes(ctx: &mut Ctx<'_>, ndim: usize) -> (Vec<usize>, RValue) {
     if axes.is_empty() {
         axes.push(ctx.rng.random_range(0..ndim));
     }
-    let mut arg: Vec<i64> = axes.iter().map(|&a| gen::axis_arg(&mut ctx.rng, a, ndim)).collect();
+    let mut arg: Vec<i64> = axes
+        .iter()
+        .map(|&a| gen::axis_arg(&mut ctx.rng, a, ndim))
+        .collect();
     // Order of axes must not matter.
     if ctx.rng.random::<bool>() {
         arg.reverse();
@@ -93,7 +104,11 @@ fn nan_fold(v: &[f64], f: fn(f64, f64) -> f64) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    Some(if v.iter().any(|x| x.is_nan()) { f64::NAN } else { v.iter().copied().fold(v[0], f) })
+    Some(if v.iter().any(|x| x.is_nan()) {
+        f64::NAN
+    } else {
+        v.iter().copied().fold(v[0], f)
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -114,23 +129,104 @@ fn same(d: DType) -> DType {
 }
 
 fn table() -> Vec<Spec> {
-    let s = |op, dtypes, dom, red, out, bad| Spec { op, dtypes, dom, red, out, correction: false, bad };
+    let s = |op, dtypes, dom, red, out, bad| Spec {
+        op,
+        dtypes,
+        dom,
+        red,
+        out,
+        correction: false,
+        bad,
+    };
     let num: &'static [DType] = &[I, F32, F64, C];
     let real: &'static [DType] = &[I, F32, F64];
     vec![
-        s("sum", num, Dom::Uniform(-10.0, 10.0), Red::Num(sum), same as fn(DType) -> DType, &[] as &[DType]),
-        s("prod", num, Dom::SignedMag(0.5, 1.5), Red::Num(prod), same, &[]),
-        s("mean", &[F32, F64, C], Dom::Uniform(-10.0, 10.0), Red::Num(mean), same, &[Bool]),
-        Spec { correction: true, ..s("var", &[F32, F64], Dom::Uniform(-10.0, 10.0), Red::Real(var), same, &[Bool, C]) },
+        s(
+            "sum",
+            num,
+            Dom::Uniform(-10.0, 10.0),
+            Red::Num(sum),
+            same as fn(DType) -> DType,
+            &[] as &[DType],
+        ),
+        s(
+            "prod",
+            num,
+            Dom::SignedMag(0.5, 1.5),
+            Red::Num(prod),
+            same,
+            &[],
+        ),
+        s(
+            "mean",
+            &[F32, F64, C],
+            Dom::Uniform(-10.0, 10.0),
+            Red::Num(mean),
+            same,
+            &[Bool],
+        ),
         Spec {
             correction: true,
-            ..s("std", &[F32, F64], Dom::Uniform(-10.0, 10.0), Red::Real(|v, c| var(v, c).map(f64::sqrt)), same, &[Bool, C])
+            ..s(
+                "var",
+                &[F32, F64],
+                Dom::Uniform(-10.0, 10.0),
+                Red::Real(var),
+                same,
+                &[Bool, C],
+            )
         },
-        s("min", real, Dom::Grid(-20, 20), Red::Real(|v, _| nan_fold(v, f64::min)), same, &[C]),
-        s("max", real, Dom::Grid(-20, 20), Red::Real(|v, _| nan_fold(v, f64::max)), same, &[C]),
-        s("any", &[Bool, I, F64], Dom::Grid(0, 1), Red::Truth(|v| v.iter().any(|&b| b)), |_| Bool, &[]),
-        s("all", &[Bool, I, F64], Dom::Grid(0, 1), Red::Truth(|v| v.iter().all(|&b| b)), |_| Bool, &[]),
-        s("count_nonzero", &[Bool, I, F64, C], Dom::Grid(-1, 1), Red::Truth(|_| false), |_| I, &[]),
+        Spec {
+            correction: true,
+            ..s(
+                "std",
+                &[F32, F64],
+                Dom::Uniform(-10.0, 10.0),
+                Red::Real(|v, c| var(v, c).map(f64::sqrt)),
+                same,
+                &[Bool, C],
+            )
+        },
+        s(
+            "min",
+            real,
+            Dom::Grid(-20, 20),
+            Red::Real(|v, _| nan_fold(v, f64::min)),
+            same,
+            &[C],
+        ),
+        s(
+            "max",
+            real,
+            Dom::Grid(-20, 20),
+            Red::Real(|v, _| nan_fold(v, f64::max)),
+            same,
+            &[C],
+        ),
+        s(
+            "any",
+            &[Bool, I, F64],
+            Dom::Grid(0, 1),
+            Red::Truth(|v| v.iter().any(|&b| b)),
+            |_| Bool,
+            &[],
+        ),
+        s(
+            "all",
+            &[Bool, I, F64],
+            Dom::Grid(0, 1),
+            Red::Truth(|v| v.iter().all(|&b| b)),
+            |_| Bool,
+            &[],
+        ),
+        s(
+            "count_nonzero",
+            &[Bool, I, F64, C],
+            Dom::Grid(-1, 1),
+            Red::Truth(|_| false),
+            |_| I,
+            &[],
+        ),
     ]
 }
 
@@ -138,17 +234,28 @@ fn table() -> Vec<Spec> {
 fn case(ctx: &mut Ctx<'_>, s: &Spec, d: DType, case: usize) -> CResult {
     let shape = gen::shape(&mut ctx.rng, 0, 4, 4);
     // Keep prod of ints in range.
-    let dom = if s.op == "prod" && d == I { Dom::Grid(-1, 1) } else { s.dom };
+    let dom = if s.op == "prod" && d == I {
+        Dom::Grid(-1, 1)
+    } else {
+        s.dom
+    };
     let x = gen::array(&mut ctx.rng, d, &shape, dom);
     let (axes, axis_arg) = random_axes(ctx, shape.len());
     let keepdims = ctx.rng.random::<bool>();
     let (out_shape, gs) = groups(&shape, &axes, keepdims);
-    let gsize = gs.first().map_or(axes.iter().map(|&a| shape[a]).product(), |g| g.len());
+    let gsize = gs
+        .first()
+        .map_or(axes.iter().map(|&a| shape[a]).product(), |g| g.len());
     let mut correction = 0.0;
     if s.correction && gsize >= 2 && ctx.rng.random::<bool>() {
         correction = 1.0;
     }
-    let c = || format!("case {case}, x {}, axis {axis_arg:?}, keepdims {keepdims}, correction {correction}", desc(&x));
+    let c = || {
+        format!(
+            "case {case}, x {}, axis {axis_arg:?}, keepdims {keepdims}, correction {correction}",
+            desc(&x)
+        )
+    };
     let args = |h: &[RValue]| {
         let mut a = vec![h[0].clone(), axis_arg.clone()];
         if s.correction {
@@ -160,7 +267,10 @@ fn case(ctx: &mut Ctx<'_>, s: &Spec, d: DType, case: usize) -> CResult {
     let must_fail = matches!(s.op, "min" | "max") && gsize == 0;
     if must_fail {
         if numel(&out_shape) > 0 {
-            within(super::expect_err_with(ctx, s.op, &[&x], ErrorKind::Value, &args), c)?;
+            within(
+                super::expect_err_with(ctx, s.op, &[&x], ErrorKind::Value, &args),
+                c,
+            )?;
         }
         return Ok(());
     }
@@ -172,7 +282,11 @@ fn case(ctx: &mut Ctx<'_>, s: &Spec, d: DType, case: usize) -> CResult {
     let (exp, scale) = reference(s, &x, &gs, correction);
     let exp = HostArray::new(out_shape, exp.cast(out_dt));
     let tol = match out_dt {
-        F32 => Tol { rtol: 1e-4, ..Tol::elementwise(F32) }.with_atol(1e-5 * scale),
+        F32 => Tol {
+            rtol: 1e-4,
+            ..Tol::elementwise(F32)
+        }
+        .with_atol(1e-5 * scale),
         _ => Tol::elementwise(F64).with_atol(1e-12 * scale),
     };
     within(crate::host::compare(&got, &exp, tol), c)?;
@@ -182,19 +296,36 @@ fn case(ctx: &mut Ctx<'_>, s: &Spec, d: DType, case: usize) -> CResult {
 /// The reference of a reduction and a magnitude scale for tolerances.
 fn reference(s: &Spec, x: &HostArray, gs: &[Vec<usize>], correction: f64) -> (Data, f64) {
     let cv = x.data.to_c64();
-    let scale = cv.iter().map(|z| z.norm()).fold(0.0, f64::max).max(1.0) * 4.0 * (gs.first().map_or(1, |g| g.len()).max(1) as f64);
+    let scale = cv.iter().map(|z| z.norm()).fold(0.0, f64::max).max(1.0)
+        * 4.0
+        * (gs.first().map_or(1, |g| g.len()).max(1) as f64);
     let data = match s.red {
-        Red::Num(f) => Data::C128(gs.iter().map(|g| f(&g.iter().map(|&i| cv[i]).collect::<Vec<_>>())).collect()),
+        Red::Num(f) => Data::C128(
+            gs.iter()
+                .map(|g| f(&g.iter().map(|&i| cv[i]).collect::<Vec<_>>()))
+                .collect(),
+        ),
         Red::Real(f) => Data::F64(
             gs.iter()
-                .map(|g| f(&g.iter().map(|&i| cv[i].re).collect::<Vec<_>>(), correction).unwrap_or(f64::NAN))
+                .map(|g| {
+                    f(&g.iter().map(|&i| cv[i].re).collect::<Vec<_>>(), correction)
+                        .unwrap_or(f64::NAN)
+                })
                 .collect(),
         ),
         Red::Truth(f) => {
             if s.op == "count_nonzero" {
-                Data::Int(gs.iter().map(|g| g.iter().filter(|&&i| x.data.truthy(i)).count() as i64).collect())
+                Data::Int(
+                    gs.iter()
+                        .map(|g| g.iter().filter(|&&i| x.data.truthy(i)).count() as i64)
+                        .collect(),
+                )
             } else {
-                Data::Bool(gs.iter().map(|g| f(&g.iter().map(|&i| x.data.truthy(i)).collect::<Vec<_>>())).collect())
+                Data::Bool(
+                    gs.iter()
+                        .map(|g| f(&g.iter().map(|&i| x.data.truthy(i)).collect::<Vec<_>>()))
+                        .collect(),
+                )
             }
         }
     };
@@ -221,30 +352,60 @@ fn special_checks() -> Vec<Check> {
     let fixed = |op: &'static str, name: &'static str, x: HostArray, exp: HostArray| {
         Check::new(op, name, move |ctx| {
             let got = eval_with(ctx, op, &[&x], |h| vec![h[0].clone()])?;
-            within(crate::host::compare(&got, &exp, Tol::EXACT), || format!("x {}", desc(&x)))?;
+            within(crate::host::compare(&got, &exp, Tol::EXACT), || {
+                format!("x {}", desc(&x))
+            })?;
             Ok(())
         })
     };
     let nan = HostArray::f64(vec![3], vec![1.0, f64::NAN, 2.0]);
     vec![
         fixed("sum", "empty_is_zero", empty(), scalar(0.0)),
-        fixed("sum", "empty_int_is_zero", HostArray::int(vec![2, 0], vec![]), HostArray::int(vec![], vec![0])),
+        fixed(
+            "sum",
+            "empty_int_is_zero",
+            HostArray::int(vec![2, 0], vec![]),
+            HostArray::int(vec![], vec![0]),
+        ),
         fixed("prod", "empty_is_one", empty(), scalar(1.0)),
         fixed("mean", "empty_is_nan", empty(), scalar(f64::NAN)),
         fixed("sum", "nan_propagates", nan.clone(), scalar(f64::NAN)),
         fixed("max", "nan_propagates", nan.clone(), scalar(f64::NAN)),
         fixed("min", "nan_propagates", nan, scalar(f64::NAN)),
-        fixed("any", "empty_is_false", HostArray::bool(vec![0], vec![]), HostArray::bool(vec![], vec![false])),
-        fixed("all", "empty_is_true", HostArray::bool(vec![0], vec![]), HostArray::bool(vec![], vec![true])),
+        fixed(
+            "any",
+            "empty_is_false",
+            HostArray::bool(vec![0], vec![]),
+            HostArray::bool(vec![], vec![false]),
+        ),
+        fixed(
+            "all",
+            "empty_is_true",
+            HostArray::bool(vec![0], vec![]),
+            HostArray::bool(vec![], vec![true]),
+        ),
         Check::new("max", "empty_is_value_error", move |ctx| {
-            super::expect_err_with(ctx, "max", &[&empty()], ErrorKind::Value, |h| vec![h[0].clone()])?;
+            super::expect_err_with(ctx, "max", &[&empty()], ErrorKind::Value, |h| {
+                vec![h[0].clone()]
+            })?;
             Ok(())
         }),
         Check::new("sum", "dtype_argument", |ctx| {
             let x = gen::array(&mut ctx.rng, F32, &[3, 4], Dom::Uniform(-1.0, 1.0));
             let exp: f64 = x.data.to_f64().unwrap_or_default().iter().sum();
-            let got = eval_with(ctx, "sum", &[&x], |h| vec![h[0].clone(), RValue::None, RValue::Bool(false), RValue::DType(F64)])?;
-            crate::host::compare(&got, &HostArray::f64(vec![], vec![exp]), Tol::elementwise(F64).with_atol(1e-13))?;
+            let got = eval_with(ctx, "sum", &[&x], |h| {
+                vec![
+                    h[0].clone(),
+                    RValue::None,
+                    RValue::Bool(false),
+                    RValue::DType(F64),
+                ]
+            })?;
+            crate::host::compare(
+                &got,
+                &HostArray::f64(vec![], vec![exp]),
+                Tol::elementwise(F64).with_atol(1e-13),
+            )?;
             Ok(())
         }),
     ]
@@ -264,17 +425,28 @@ fn arg_checks() -> Vec<Check> {
                         ((0..shape.len()).collect::<Vec<_>>(), RValue::None)
                     } else {
                         let a = ctx.rng.random_range(0..shape.len());
-                        (vec![a], RValue::Int(gen::axis_arg(&mut ctx.rng, a, shape.len())))
+                        (
+                            vec![a],
+                            RValue::Int(gen::axis_arg(&mut ctx.rng, a, shape.len())),
+                        )
                     };
                     let (out, gs) = groups(&shape, &axes, keepdims && arg != RValue::None);
-                    let out = if keepdims && arg == RValue::None { vec![1; shape.len()] } else { out };
+                    let out = if keepdims && arg == RValue::None {
+                        vec![1; shape.len()]
+                    } else {
+                        out
+                    };
                     let xs = x.data.to_f64().ok_or("suite bug")?;
                     let exp: Vec<i64> = gs
                         .iter()
                         .map(|g| {
                             let mut best = 0;
                             for (k, &i) in g.iter().enumerate() {
-                                let better = if op == "argmax" { xs[i] > xs[g[best]] } else { xs[i] < xs[g[best]] };
+                                let better = if op == "argmax" {
+                                    xs[i] > xs[g[best]]
+                                } else {
+                                    xs[i] < xs[g[best]]
+                                };
                                 if better {
                                     best = k;
                                 }
@@ -283,16 +455,29 @@ fn arg_checks() -> Vec<Check> {
                         })
                         .collect();
                     let exp = HostArray::int(out, exp);
-                    let c = || format!("case {case}, x {}, axis {arg:?}, keepdims {keepdims}", desc(&x));
-                    let got = within(eval_with(ctx, op, &[&x], |h| vec![h[0].clone(), arg.clone(), RValue::Bool(keepdims)]), c)?;
+                    let c = || {
+                        format!(
+                            "case {case}, x {}, axis {arg:?}, keepdims {keepdims}",
+                            desc(&x)
+                        )
+                    };
+                    let got = within(
+                        eval_with(ctx, op, &[&x], |h| {
+                            vec![h[0].clone(), arg.clone(), RValue::Bool(keepdims)]
+                        }),
+                        c,
+                    )?;
                     within(crate::host::compare(&got, &exp, Tol::EXACT), c)?;
                 }
                 Ok(())
             }));
         }
-        v.push(dtype_error_check(op, C, |d| vec![HostArray::new(vec![3], Data::Bool(vec![true; 3]).cast(d))], |h| {
-            vec![h[0].clone()]
-        }));
+        v.push(dtype_error_check(
+            op,
+            C,
+            |d| vec![HostArray::new(vec![3], Data::Bool(vec![true; 3]).cast(d))],
+            |h| vec![h[0].clone()],
+        ));
     }
     v
 }
@@ -305,7 +490,11 @@ fn cumulative_checks() -> Vec<Check> {
             v.push(Check::new(op, format!("values[{d}]"), move |ctx| {
                 for case in 0..ctx.cases {
                     let shape = gen::shape(&mut ctx.rng, 1, 4, 4);
-                    let dom = if op == "cumulative_prod" { Dom::Grid(-2, 2) } else { Dom::Uniform(-5.0, 5.0) };
+                    let dom = if op == "cumulative_prod" {
+                        Dom::Grid(-2, 2)
+                    } else {
+                        Dom::Uniform(-5.0, 5.0)
+                    };
                     let x = gen::array(&mut ctx.rng, d, &shape, dom);
                     let a = ctx.rng.random_range(0..shape.len());
                     let arg = if shape.len() == 1 && ctx.rng.random::<bool>() {
@@ -322,19 +511,44 @@ fn cumulative_checks() -> Vec<Check> {
                         .map(|f| {
                             let mut idx = unravel(f, &out_shape);
                             let upto = idx[a] + 1 - init as usize;
-                            let mut acc = if op == "cumulative_sum" { C64::new(0.0, 0.0) } else { C64::new(1.0, 0.0) };
+                            let mut acc = if op == "cumulative_sum" {
+                                C64::new(0.0, 0.0)
+                            } else {
+                                C64::new(1.0, 0.0)
+                            };
                             for j in 0..upto {
                                 idx[a] = j;
                                 let val = xs[ravel(&idx, &shape)];
-                                acc = if op == "cumulative_sum" { acc + val } else { acc * val };
+                                acc = if op == "cumulative_sum" {
+                                    acc + val
+                                } else {
+                                    acc * val
+                                };
                             }
                             acc
                         })
                         .collect();
                     let exp = HostArray::c128(out_shape, exp).cast(d);
-                    let c = || format!("case {case}, x {}, axis {arg:?}, include_initial {init}", desc(&x));
-                    let got = within(eval_with(ctx, op, &[&x], |h| vec![h[0].clone(), arg.clone(), RValue::Bool(init)]), c)?;
-                    within(crate::host::compare(&got, &exp, Tol::elementwise(d).with_atol(1e-12 * 25.0)), c)?;
+                    let c = || {
+                        format!(
+                            "case {case}, x {}, axis {arg:?}, include_initial {init}",
+                            desc(&x)
+                        )
+                    };
+                    let got = within(
+                        eval_with(ctx, op, &[&x], |h| {
+                            vec![h[0].clone(), arg.clone(), RValue::Bool(init)]
+                        }),
+                        c,
+                    )?;
+                    within(
+                        crate::host::compare(
+                            &got,
+                            &exp,
+                            Tol::elementwise(d).with_atol(1e-12 * 25.0),
+                        ),
+                        c,
+                    )?;
                 }
                 Ok(())
             }));
@@ -351,9 +565,17 @@ pub(crate) fn checks() -> Vec<Check> {
             v.push(values_check(s, d));
         }
         for &d in s.bad {
-            v.push(dtype_error_check(s.op, d, |d| vec![HostArray::new(vec![2, 2], Data::Bool(vec![true; 4]).cast(d))], |h| {
-                vec![h[0].clone()]
-            }));
+            v.push(dtype_error_check(
+                s.op,
+                d,
+                |d| {
+                    vec![HostArray::new(
+                        vec![2, 2],
+                        Data::Bool(vec![true; 4]).cast(d),
+                    )]
+                },
+                |h| vec![h[0].clone()],
+            ));
         }
     }
     v.extend(special_checks());

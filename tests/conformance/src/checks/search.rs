@@ -3,14 +3,16 @@
 
 use std::cmp::Ordering;
 
-use glass_backend_api::DType::{self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I};
+use glass_backend_api::DType::{
+    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+};
 use glass_backend_api::RValue;
 use rand::RngExt;
 
+use super::reduction::groups;
 use super::{desc, eval_many, eval_with, pass, within};
 use crate::gen::{self, Dom};
 use crate::host::{compare, Data, HostArray, Tol};
-use super::reduction::groups;
 use crate::Check;
 
 /// The flat indices of every lane along `axis`, lanes in C order.
@@ -60,9 +62,25 @@ fn sort_checks() -> Vec<Check> {
                             pos[lane[k]] = j as i64;
                         }
                     }
-                    let exp = if op == "sort" { x.gather(shape.clone(), &perm) } else { HostArray::int(shape.clone(), pos) };
-                    let c = || format!("case {case}, x {}, axis {axis}, descending {desc_}", desc(&x));
-                    let args = |h: &[RValue]| vec![h[0].clone(), RValue::Int(axis), RValue::Bool(desc_), RValue::Bool(true)];
+                    let exp = if op == "sort" {
+                        x.gather(shape.clone(), &perm)
+                    } else {
+                        HostArray::int(shape.clone(), pos)
+                    };
+                    let c = || {
+                        format!(
+                            "case {case}, x {}, axis {axis}, descending {desc_}",
+                            desc(&x)
+                        )
+                    };
+                    let args = |h: &[RValue]| {
+                        vec![
+                            h[0].clone(),
+                            RValue::Int(axis),
+                            RValue::Bool(desc_),
+                            RValue::Bool(true),
+                        ]
+                    };
                     let got = within(eval_with(ctx, op, &[&x], args), c)?;
                     within(compare(&got, &exp, Tol::EXACT), c)?;
                 }
@@ -77,10 +95,17 @@ fn sort_checks() -> Vec<Check> {
                 HostArray::int(vec![5], vec![2, 4, 0, 1, 3])
             };
             let got = eval_with(ctx, op, &[&x], pass)?;
-            within(compare(&got, &exp, Tol::EXACT), || format!("x {:?}", x.data))?;
+            within(compare(&got, &exp, Tol::EXACT), || {
+                format!("x {:?}", x.data)
+            })?;
             Ok(())
         }));
-        v.push(super::dtype_error_check(op, C, |d| vec![HostArray::new(vec![3], Data::Bool(vec![true; 3]).cast(d))], pass));
+        v.push(super::dtype_error_check(
+            op,
+            C,
+            |d| vec![HostArray::new(vec![3], Data::Bool(vec![true; 3]).cast(d))],
+            pass,
+        ));
     }
     v
 }
@@ -103,11 +128,16 @@ fn searchsorted_checks() -> Vec<Check> {
                     let vals = x2.data.to_f64().ok_or("suite bug")?;
                     let exp: Vec<i64> = vals
                         .iter()
-                        .map(|&v| s.iter().filter(|&&e| if right { e <= v } else { e < v }).count() as i64)
+                        .map(|&v| {
+                            s.iter()
+                                .filter(|&&e| if right { e <= v } else { e < v })
+                                .count() as i64
+                        })
                         .collect();
                     let exp = HostArray::int(shape.clone(), exp);
                     let c = || format!("case {case}, x1 {:?}, x2 {}, side {side}", s, desc(&x2));
-                    let args = |h: &[RValue]| vec![h[0].clone(), h[1].clone(), RValue::Str(side.into())];
+                    let args =
+                        |h: &[RValue]| vec![h[0].clone(), h[1].clone(), RValue::Str(side.into())];
                     let got = within(eval_with(ctx, "searchsorted", &[&x1, &x2], args), c)?;
                     within(compare(&got, &exp, Tol::EXACT), c)?;
                 }
@@ -129,12 +159,23 @@ fn nonzero_checks() -> Vec<Check> {
                     let c = || format!("case {case}, x {}", desc(&x));
                     let got = within(eval_many(ctx, "nonzero", &[&x], pass), c)?;
                     if got.len() != shape.len() {
-                        return Err(format!("{}: {} arrays where {} (one per axis) were expected", c(), got.len(), shape.len()).into());
+                        return Err(format!(
+                            "{}: {} arrays where {} (one per axis) were expected",
+                            c(),
+                            got.len(),
+                            shape.len()
+                        )
+                        .into());
                     }
                     for (ax, g) in got.iter().enumerate() {
-                        let exp: Vec<i64> = hits.iter().map(|&f| crate::host::unravel(f, &shape)[ax] as i64).collect();
+                        let exp: Vec<i64> = hits
+                            .iter()
+                            .map(|&f| crate::host::unravel(f, &shape)[ax] as i64)
+                            .collect();
                         let exp = HostArray::int(vec![hits.len()], exp);
-                        within(compare(g, &exp, Tol::EXACT), || format!("{}, axis {ax}", c()))?;
+                        within(compare(g, &exp, Tol::EXACT), || {
+                            format!("{}, axis {ax}", c())
+                        })?;
                     }
                 }
                 Ok(())

@@ -2,7 +2,9 @@
 //! every dtype the standard allows, IEEE special values (NaN, infinities,
 //! signed zeros), and `DType` errors outside the op's domain.
 
-use glass_backend_api::DType::{self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I};
+use glass_backend_api::DType::{
+    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+};
 use num_complex::Complex64 as C64;
 
 use super::{desc, dtype_error_check, eval_with, pass, within};
@@ -44,17 +46,29 @@ fn apply(op: &str, f: Ref, d: &Data) -> Result<Data, String> {
     let miss = || missing(op, d);
     Ok(match (f, d) {
         (Ref::Map { r, .. }, Data::F64(v)) => Data::F64(v.iter().map(|&x| r(x)).collect()),
-        (Ref::Map { r, .. }, Data::F32(v)) => Data::F32(v.iter().map(|&x| r(x as f64) as f32).collect()),
-        (Ref::Map { c: Some(c), .. }, Data::C128(v)) => Data::C128(v.iter().map(|&x| c(x)).collect()),
+        (Ref::Map { r, .. }, Data::F32(v)) => {
+            Data::F32(v.iter().map(|&x| r(x as f64) as f32).collect())
+        }
+        (Ref::Map { c: Some(c), .. }, Data::C128(v)) => {
+            Data::C128(v.iter().map(|&x| c(x)).collect())
+        }
         (Ref::Map { i: Some(i), .. }, Data::Int(v)) => Data::Int(v.iter().map(|&x| i(x)).collect()),
         (Ref::Pred { r, .. }, Data::F64(v)) => Data::Bool(v.iter().map(|&x| r(x)).collect()),
         (Ref::Pred { r, .. }, Data::F32(v)) => Data::Bool(v.iter().map(|&x| r(x as f64)).collect()),
-        (Ref::Pred { c: Some(c), .. }, Data::C128(v)) => Data::Bool(v.iter().map(|&x| c(x)).collect()),
-        (Ref::Pred { i: Some(i), .. }, Data::Int(v)) => Data::Bool(v.iter().map(|&x| i(x)).collect()),
+        (Ref::Pred { c: Some(c), .. }, Data::C128(v)) => {
+            Data::Bool(v.iter().map(|&x| c(x)).collect())
+        }
+        (Ref::Pred { i: Some(i), .. }, Data::Int(v)) => {
+            Data::Bool(v.iter().map(|&x| i(x)).collect())
+        }
         (Ref::ToReal { c, .. }, Data::C128(v)) => Data::F64(v.iter().map(|&x| c(x)).collect()),
         (Ref::ToReal { r, .. }, Data::F64(v)) => Data::F64(v.iter().map(|&x| r(x)).collect()),
-        (Ref::ToReal { r, .. }, Data::F32(v)) => Data::F32(v.iter().map(|&x| r(x as f64) as f32).collect()),
-        (Ref::ToReal { i: Some(i), .. }, Data::Int(v)) => Data::Int(v.iter().map(|&x| i(x)).collect()),
+        (Ref::ToReal { r, .. }, Data::F32(v)) => {
+            Data::F32(v.iter().map(|&x| r(x as f64) as f32).collect())
+        }
+        (Ref::ToReal { i: Some(i), .. }, Data::Int(v)) => {
+            Data::Int(v.iter().map(|&x| i(x)).collect())
+        }
         (Ref::Not, Data::Bool(v)) => Data::Bool(v.iter().map(|&x| !x).collect()),
         _ => return Err(miss()),
     })
@@ -116,7 +130,11 @@ fn u(
 }
 
 fn m(r: fn(f64) -> f64, c: fn(C64) -> C64) -> Ref {
-    Ref::Map { r, c: Some(c), i: None }
+    Ref::Map {
+        r,
+        c: Some(c),
+        i: None,
+    }
 }
 
 fn table() -> Vec<Unary> {
@@ -146,42 +164,318 @@ fn table() -> Vec<Unary> {
     };
     let nb: &[DType] = &[Bool];
     vec![
-        u("abs", NUMERIC, Dom::Uniform(-10.0, 10.0), Ref::ToReal { c: |z| z.norm(), r: f64::abs, i: Some(i64::abs) }, nb, false, true),
-        u("acos", FLOATS, unit, m(f64::acos, |z| z.acos()), nb, false, true),
-        u("acosh", FLOATS, Dom::Uniform(1.0, 10.0), m(f64::acosh, |z| z.acosh()), nb, false, true),
-        u("asin", FLOATS, unit, m(f64::asin, |z| z.asin()), nb, false, true),
-        u("asinh", FLOATS, Dom::Uniform(-10.0, 10.0), m(f64::asinh, |z| z.asinh()), nb, false, true),
-        u("atan", FLOATS, Dom::Uniform(-10.0, 10.0), m(f64::atan, |z| z.atan()), nb, false, true),
-        u("atanh", FLOATS, unit, m(f64::atanh, |z| z.atanh()), nb, false, true),
-        u("ceil", REAL, Dom::Uniform(-10.0, 10.0), Ref::Map { r: f64::ceil, c: None, i: Some(ident) }, &[Bool, C], false, true),
+        u(
+            "abs",
+            NUMERIC,
+            Dom::Uniform(-10.0, 10.0),
+            Ref::ToReal {
+                c: |z| z.norm(),
+                r: f64::abs,
+                i: Some(i64::abs),
+            },
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "acos",
+            FLOATS,
+            unit,
+            m(f64::acos, |z| z.acos()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "acosh",
+            FLOATS,
+            Dom::Uniform(1.0, 10.0),
+            m(f64::acosh, |z| z.acosh()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "asin",
+            FLOATS,
+            unit,
+            m(f64::asin, |z| z.asin()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "asinh",
+            FLOATS,
+            Dom::Uniform(-10.0, 10.0),
+            m(f64::asinh, |z| z.asinh()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "atan",
+            FLOATS,
+            Dom::Uniform(-10.0, 10.0),
+            m(f64::atan, |z| z.atan()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "atanh",
+            FLOATS,
+            unit,
+            m(f64::atanh, |z| z.atanh()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "ceil",
+            REAL,
+            Dom::Uniform(-10.0, 10.0),
+            Ref::Map {
+                r: f64::ceil,
+                c: None,
+                i: Some(ident),
+            },
+            &[Bool, C],
+            false,
+            true,
+        ),
         u("conj", &[C], u55, m(|x| x, |z| z.conj()), nb, false, false),
-        u("cos", FLOATS, u55, m(f64::cos, |z| z.cos()), nb, false, true),
-        u("cosh", FLOATS, u55, m(f64::cosh, |z| z.cosh()), nb, false, true),
-        u("exp", FLOATS, u55, m(f64::exp, |z| z.exp()), nb, false, true),
-        u("expm1", FLOATS, u55, m(f64::exp_m1, |z| z.exp() - 1.0), nb, false, true),
-        u("floor", REAL, Dom::Uniform(-10.0, 10.0), Ref::Map { r: f64::floor, c: None, i: Some(ident) }, &[Bool, C], false, true),
-        u("imag", &[C], u55, Ref::ToReal { c: |z| z.im, r: |_| 0.0, i: None }, &[], false, false),
+        u(
+            "cos",
+            FLOATS,
+            u55,
+            m(f64::cos, |z| z.cos()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "cosh",
+            FLOATS,
+            u55,
+            m(f64::cosh, |z| z.cosh()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "exp",
+            FLOATS,
+            u55,
+            m(f64::exp, |z| z.exp()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "expm1",
+            FLOATS,
+            u55,
+            m(f64::exp_m1, |z| z.exp() - 1.0),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "floor",
+            REAL,
+            Dom::Uniform(-10.0, 10.0),
+            Ref::Map {
+                r: f64::floor,
+                c: None,
+                i: Some(ident),
+            },
+            &[Bool, C],
+            false,
+            true,
+        ),
+        u(
+            "imag",
+            &[C],
+            u55,
+            Ref::ToReal {
+                c: |z| z.im,
+                r: |_| 0.0,
+                i: None,
+            },
+            &[],
+            false,
+            false,
+        ),
         u("isfinite", NUMERIC, u55, isfinite, &[], true, true),
         u("isinf", NUMERIC, u55, isinf, &[], true, true),
         u("isnan", NUMERIC, u55, isnan, &[], true, true),
         u("log", FLOATS, pos, m(f64::ln, |z| z.ln()), nb, false, true),
-        u("log1p", FLOATS, Dom::Uniform(-0.9, 10.0), m(f64::ln_1p, |z| (z + 1.0).ln()), nb, false, true),
-        u("log2", FLOATS, pos, m(f64::log2, |z| z.log2()), nb, false, true),
-        u("log10", FLOATS, pos, m(f64::log10, |z| z.log10()), nb, false, true),
+        u(
+            "log1p",
+            FLOATS,
+            Dom::Uniform(-0.9, 10.0),
+            m(f64::ln_1p, |z| (z + 1.0).ln()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "log2",
+            FLOATS,
+            pos,
+            m(f64::log2, |z| z.log2()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "log10",
+            FLOATS,
+            pos,
+            m(f64::log10, |z| z.log10()),
+            nb,
+            false,
+            true,
+        ),
         u("logical_not", &[Bool], u55, Ref::Not, &[F64], false, false),
-        u("negative", NUMERIC, u55, Ref::Map { r: |x| -x, c: Some(|z| -z), i: Some(|x| -x) }, nb, false, true),
-        u("positive", NUMERIC, u55, Ref::Map { r: |x| x, c: Some(|z| z), i: Some(ident) }, nb, false, true),
-        u("real", &[C], u55, Ref::ToReal { c: |z| z.re, r: |x| x, i: None }, &[], false, false),
+        u(
+            "negative",
+            NUMERIC,
+            u55,
+            Ref::Map {
+                r: |x| -x,
+                c: Some(|z| -z),
+                i: Some(|x| -x),
+            },
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "positive",
+            NUMERIC,
+            u55,
+            Ref::Map {
+                r: |x| x,
+                c: Some(|z| z),
+                i: Some(ident),
+            },
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "real",
+            &[C],
+            u55,
+            Ref::ToReal {
+                c: |z| z.re,
+                r: |x| x,
+                i: None,
+            },
+            &[],
+            false,
+            false,
+        ),
         u("round", NUMERIC, u55, round, &[Bool], false, true),
-        u("sign", NUMERIC, Dom::Grid(-3, 3), Ref::Map { r: fsign, c: Some(csign), i: Some(i64::signum) }, nb, false, true),
-        u("signbit", &[F32, F64], u55, Ref::Pred { r: f64::is_sign_negative, c: None, i: None }, &[C], false, true),
-        u("sin", FLOATS, u55, m(f64::sin, |z| z.sin()), nb, false, true),
-        u("sinh", FLOATS, u55, m(f64::sinh, |z| z.sinh()), nb, false, true),
-        u("sqrt", FLOATS, Dom::Uniform(0.0, 10.0), m(f64::sqrt, |z| z.sqrt()), nb, false, true),
-        u("square", NUMERIC, u55, Ref::Map { r: |x| x * x, c: Some(|z| z * z), i: Some(|x| x * x) }, nb, false, true),
-        u("tan", FLOATS, Dom::Uniform(-1.5, 1.5), m(f64::tan, |z| z.tan()), nb, false, true),
-        u("tanh", FLOATS, u55, m(f64::tanh, |z| z.tanh()), nb, false, true),
-        u("trunc", REAL, Dom::Uniform(-10.0, 10.0), Ref::Map { r: f64::trunc, c: None, i: Some(ident) }, &[Bool, C], false, true),
+        u(
+            "sign",
+            NUMERIC,
+            Dom::Grid(-3, 3),
+            Ref::Map {
+                r: fsign,
+                c: Some(csign),
+                i: Some(i64::signum),
+            },
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "signbit",
+            &[F32, F64],
+            u55,
+            Ref::Pred {
+                r: f64::is_sign_negative,
+                c: None,
+                i: None,
+            },
+            &[C],
+            false,
+            true,
+        ),
+        u(
+            "sin",
+            FLOATS,
+            u55,
+            m(f64::sin, |z| z.sin()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "sinh",
+            FLOATS,
+            u55,
+            m(f64::sinh, |z| z.sinh()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "sqrt",
+            FLOATS,
+            Dom::Uniform(0.0, 10.0),
+            m(f64::sqrt, |z| z.sqrt()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "square",
+            NUMERIC,
+            u55,
+            Ref::Map {
+                r: |x| x * x,
+                c: Some(|z| z * z),
+                i: Some(|x| x * x),
+            },
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "tan",
+            FLOATS,
+            Dom::Uniform(-1.5, 1.5),
+            m(f64::tan, |z| z.tan()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "tanh",
+            FLOATS,
+            u55,
+            m(f64::tanh, |z| z.tanh()),
+            nb,
+            false,
+            true,
+        ),
+        u(
+            "trunc",
+            REAL,
+            Dom::Uniform(-10.0, 10.0),
+            Ref::Map {
+                r: f64::trunc,
+                c: None,
+                i: Some(ident),
+            },
+            &[Bool, C],
+            false,
+            true,
+        ),
     ]
 }
 
@@ -193,8 +487,12 @@ fn add_nonfinite(ctx: &mut Ctx<'_>, d: &mut Data) {
         (rng.random_range(0..4) == 0).then(|| specials[rng.random_range(0..3)])
     };
     match d {
-        Data::F64(v) => v.iter_mut().for_each(|x| *x = pick(&mut ctx.rng).unwrap_or(*x)),
-        Data::F32(v) => v.iter_mut().for_each(|x| *x = pick(&mut ctx.rng).map_or(*x, |s| s as f32)),
+        Data::F64(v) => v
+            .iter_mut()
+            .for_each(|x| *x = pick(&mut ctx.rng).unwrap_or(*x)),
+        Data::F32(v) => v
+            .iter_mut()
+            .for_each(|x| *x = pick(&mut ctx.rng).map_or(*x, |s| s as f32)),
         Data::C128(v) => v.iter_mut().for_each(|z| {
             z.re = pick(&mut ctx.rng).unwrap_or(z.re);
             z.im = pick(&mut ctx.rng).unwrap_or(z.im);
@@ -213,9 +511,13 @@ fn values_check(spec: &Unary, dtype: DType) -> Check {
                 add_nonfinite(ctx, &mut x.data);
             }
             let exp = HostArray::new(shape.clone(), apply(op, f, &x.data)?);
-            let got = within(eval_with(ctx, op, &[&x], pass), || format!("case {case}, x {}", desc(&x)))?;
+            let got = within(eval_with(ctx, op, &[&x], pass), || {
+                format!("case {case}, x {}", desc(&x))
+            })?;
             let tol = Tol::elementwise(exp.dtype());
-            within(compare(&got, &exp, tol), || format!("case {case}, x {}", desc(&x)))?;
+            within(compare(&got, &exp, tol), || {
+                format!("case {case}, x {}", desc(&x))
+            })?;
         }
         Ok(())
     })
@@ -288,10 +590,16 @@ mod tests {
         assert_eq!(apply("abs", abs.f, &d).unwrap(), Data::F64(vec![5.0]));
         let sign = t.iter().find(|s| s.op == "sign").unwrap();
         let d = Data::Int(vec![-3, 0, 2]);
-        assert_eq!(apply("sign", sign.f, &d).unwrap(), Data::Int(vec![-1, 0, 1]));
+        assert_eq!(
+            apply("sign", sign.f, &d).unwrap(),
+            Data::Int(vec![-1, 0, 1])
+        );
         let round = t.iter().find(|s| s.op == "round").unwrap();
         let d = Data::F64(vec![0.5, 1.5, -2.5]);
-        assert_eq!(apply("round", round.f, &d).unwrap(), Data::F64(vec![0.0, 2.0, -2.0]));
+        assert_eq!(
+            apply("round", round.f, &d).unwrap(),
+            Data::F64(vec![0.0, 2.0, -2.0])
+        );
         assert!(apply("round", Ref::Not, &d).is_err());
     }
 }

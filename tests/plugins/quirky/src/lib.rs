@@ -16,7 +16,15 @@ use glass_backend_api::export::{self, Args, Backend, Operand, Value};
 use glass_backend_api::{ArrayMeta, BResult, BackendError, BackendInfo, DType, HostBuffer};
 
 /// The op list this plugin was written against (op list version 0).
-pub const OPS_V0: &[&str] = &["to_host", "multiply", "asarray", "add", "subtract", "divide", "legacy.scale"];
+pub const OPS_V0: &[&str] = &[
+    "to_host",
+    "multiply",
+    "asarray",
+    "add",
+    "subtract",
+    "divide",
+    "legacy.scale",
+];
 
 pub struct Quirky;
 
@@ -32,21 +40,32 @@ fn binary(args: &Args<'_, Arr>, f: impl Fn(f64, f64) -> f64) -> BResult<Vec<Valu
             Operand::Array(a) => Ok((a.data.clone(), Some(a.shape.clone()))),
             Operand::Float(v) => Ok((vec![v], None)),
             Operand::Int(v) => Ok((vec![v as f64], None)),
-            _ => Err(BackendError::unsupported(format!("{}: only float64 is implemented", args.op()))),
+            _ => Err(BackendError::unsupported(format!(
+                "{}: only float64 is implemented",
+                args.op()
+            ))),
         }
     };
     let (a, sa) = get(0)?;
     let (b, sb) = get(1)?;
     let shape = match (&sa, &sb) {
         (Some(x), Some(y)) if x != y => {
-            return Err(BackendError::shape(format!("{}: shapes {x:?} and {y:?} differ", args.op())))
+            return Err(BackendError::shape(format!(
+                "{}: shapes {x:?} and {y:?} differ",
+                args.op()
+            )))
         }
         (Some(x), _) | (_, Some(x)) => x.clone(),
         _ => vec![],
     };
     let n = a.len().max(b.len());
     let data = (0..n)
-        .map(|i| f(a[if a.len() == 1 { 0 } else { i }], b[if b.len() == 1 { 0 } else { i }]))
+        .map(|i| {
+            f(
+                a[if a.len() == 1 { 0 } else { i }],
+                b[if b.len() == 1 { 0 } else { i }],
+            )
+        })
         .collect();
     Ok(vec![Value::Array(Arr { data, shape })])
 }
@@ -59,7 +78,13 @@ impl Backend for Quirky {
     }
 
     fn info(&self) -> BackendInfo {
-        let mut info = export::info("quirky", "0.0.1", "test plugin with an old op list", OPS_V0.iter().copied(), ["cpu"]);
+        let mut info = export::info(
+            "quirky",
+            "0.0.1",
+            "test plugin with an old op list",
+            OPS_V0.iter().copied(),
+            ["cpu"],
+        );
         info.op_list_version = 0;
         info
     }
@@ -68,15 +93,24 @@ impl Backend for Quirky {
         match OPS_V0[op] {
             "asarray" => {
                 let HostBuffer::Float64(v) = args.buffer(0)? else {
-                    return Err(BackendError::unsupported("asarray: only float64 is implemented"));
+                    return Err(BackendError::unsupported(
+                        "asarray: only float64 is implemented",
+                    ));
                 };
                 let shape: Vec<u64> = args.ints(1)?.iter().map(|&n| n as u64).collect();
                 if shape.iter().product::<u64>() as usize != v.len() {
-                    return Err(BackendError::shape("asarray: data and shape differ in size"));
+                    return Err(BackendError::shape(
+                        "asarray: data and shape differ in size",
+                    ));
                 }
-                Ok(vec![Value::Array(Arr { data: v.to_vec(), shape })])
+                Ok(vec![Value::Array(Arr {
+                    data: v.to_vec(),
+                    shape,
+                })])
             }
-            "to_host" => Ok(vec![Value::Buffer(HostBuffer::Float64(args.array(0)?.data.clone().into()))]),
+            "to_host" => Ok(vec![Value::Buffer(HostBuffer::Float64(
+                args.array(0)?.data.clone().into(),
+            ))]),
             "add" => binary(args, |a, b| a + b),
             // Deliberately wrong: the conformance suite must catch it.
             "subtract" => binary(args, |a, b| a + b),

@@ -1,0 +1,149 @@
+//! Reader for the golden data written by tools/reference/science_golden.py.
+//!
+//! Format: comment lines start with `#`; each array is two lines,
+//! `name ndim d0 d1 ...` then its row-major values separated by spaces
+//! (Python `repr` of each float; `nan`, `inf`, `-inf`).
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ndarray::{ArrayD, IxDyn};
+
+/// The arrays of one golden file, by name.
+pub struct Golden {
+    file: String,
+    arrays: HashMap<String, ArrayD<f64>>,
+}
+
+fn parse_value(s: &str) -> f64 {
+    match s {
+        "nan" => f64::NAN,
+        "inf" => f64::INFINITY,
+        "-inf" => f64::NEG_INFINITY,
+        _ => s
+            .parse()
+            .unwrap_or_else(|e| panic!("bad golden value {s:?}: {e}")),
+    }
+}
+
+impl Golden {
+    /// Loads `host/tests/golden/science/<module>.txt`.
+    pub fn load(module: &str) -> Golden {
+        let path: PathBuf = [
+            env!("CARGO_MANIFEST_DIR"),
+            "tests",
+            "golden",
+            "science",
+            &format!("{module}.txt"),
+        ]
+        .iter()
+        .collect();
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+        let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+        let mut arrays = HashMap::new();
+        while let Some(header) = lines.next() {
+            let mut parts = header.split_whitespace();
+            let name = parts
+                .next()
+                .expect("golden header without a name")
+                .to_string();
+            let ndim: usize = parts
+                .next()
+                .and_then(|s| s.parse().ok())
+                .expect("golden header without ndim");
+            let shape: Vec<usize> = parts
+                .map(|s| s.parse().expect("bad golden dimension"))
+                .collect();
+            assert_eq!(
+                shape.len(),
+                ndim,
+                "golden {name}: shape {shape:?} has not {ndim} dimensions"
+            );
+            let values: Vec<f64> = lines
+                .next()
+                .unwrap_or_else(|| panic!("golden {name}: missing values"))
+                .split_whitespace()
+                .map(parse_value)
+                .collect();
+            let a = ArrayD::from_shape_vec(IxDyn(&shape), values).unwrap_or_else(|e| {
+                panic!("golden {name}: values do not fit shape {shape:?}: {e}")
+            });
+            arrays.insert(name, a);
+        }
+        Golden {
+            file: module.to_string(),
+            arrays,
+        }
+    }
+
+    /// The array `name`.
+    pub fn get(&self, name: &str) -> &ArrayD<f64> {
+        self.arrays
+            .get(name)
+            .unwrap_or_else(|| panic!("golden {}: no array {name}", self.file))
+    }
+
+    /// The array `name` as a flat vector.
+    pub fn vec(&self, name: &str) -> Vec<f64> {
+        self.get(name).iter().copied().collect()
+    }
+
+    /// The scalar `name`.
+    pub fn scalar(&self, name: &str) -> f64 {
+        let a = self.get(name);
+        assert_eq!(a.len(), 1, "golden {name} is not a scalar");
+        a.iter().copied().next().unwrap_or(f64::NAN)
+    }
+}
+
+/// Asserts `|actual - expected| <= rtol * |expected| + atol` elementwise,
+/// with equal shapes and NaN matching NaN.
+#[track_caller]
+pub fn assert_close_tol(what: &str, actual: &[f64], expected: &[f64], rtol: f64, atol: f64) {
+    assert_eq!(
+        actual.len(),
+        expected.len(),
+        "{what}: length {} != expected {}",
+        actual.len(),
+        expected.len()
+    );
+    for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
+        if e.is_nan() {
+            assert!(a.is_nan(), "{what}[{i}]: {a} but expected NaN");
+            continue;
+        }
+        if e.is_infinite() {
+            assert_eq!(a, e, "{what}[{i}]");
+            continue;
+        }
+        let err = (a - e).abs();
+        let lim = rtol * e.abs() + atol;
+        assert!(
+            err <= lim,
+            "{what}[{i}]: {a} vs expected {e} (error {err:e}, allowed {lim:e})"
+        );
+    }
+}
+
+/// [`assert_close_tol`] with relative tolerance only.
+#[track_caller]
+pub fn assert_close(what: &str, actual: &[f64], expected: &[f64], rtol: f64) {
+    assert_close_tol(what, actual, expected, rtol, 0.0)
+}
+
+/// Compares arrays including their shapes.
+#[track_caller]
+pub fn assert_array_close(
+    what: &str,
+    actual: &ArrayD<f64>,
+    expected: &ArrayD<f64>,
+    rtol: f64,
+    atol: f64,
+) {
+    assert_eq!(actual.shape(), expected.shape(), "{what}: shape");
+    let a: Vec<f64> = actual.iter().copied().collect();
+    let e: Vec<f64> = expected.iter().copied().collect();
+    assert_close_tol(what, &a, &e, rtol, atol);
+}
