@@ -219,6 +219,12 @@ impl<'i> Session<'i> {
         what: &str,
     ) -> Result<(), String> {
         match self.call(op, args) {
+            // Outside an op's dtype domain the Array API leaves the behaviour
+            // to the implementation: a lenient backend may compute a result
+            // (NumPy promotes bool to float), a strict one refuses with a
+            // DType error. Any other error kind (Internal from a panic, say)
+            // fails. Strict refusal is tested in the strict backend's tests.
+            Ok(_) if kind == ErrorKind::DType => Ok(()),
             Ok(_) => Err(format!(
                 "{op} on {what} succeeded where a {} error was expected",
                 kind.name()

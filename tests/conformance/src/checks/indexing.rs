@@ -176,7 +176,9 @@ fn random_index(ctx: &mut Ctx<'_>, shape: &[usize]) -> Vec<IndexItem> {
             items.push(IndexItem::slice(s, e, step));
         }
     }
-    if ellipsis && before == axes.len() {
+    // A partial index must end with an ellipsis: the standard does not
+    // specify flat indexing, and strict backends refuse it.
+    if (ellipsis && before == axes.len()) || (!ellipsis && m < nd) {
         items.push(IndexItem::Ellipsis);
     }
     if ctx.rng.random_range(0..5) == 0 {
