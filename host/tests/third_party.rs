@@ -45,7 +45,4 @@ fn third_party_example_loads_by_path_and_runs() {
     assert_eq!(z.backend(), &b);
     assert_eq!(z.dtype(), DType::Float64);
     assert_eq!(z.to_vec::<f64>().unwrap(), vec![0.0, 0.0]);
-    // Its conformance run passes what it implements, skips the rest.
-    let report = glass_conformance::run(b.instance(), &glass_conformance::Options::default());
-    assert_eq!(report.failed(), 0, "{}", report.table());
 }

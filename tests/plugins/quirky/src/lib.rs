@@ -58,14 +58,11 @@ fn binary(args: &Args<'_, Arr>, f: impl Fn(f64, f64) -> f64) -> BResult<Vec<Valu
         (Some(x), _) | (_, Some(x)) => x.clone(),
         _ => vec![],
     };
-    let n = a.len().max(b.len());
+    // Scalars (no shape) repeat; arrays are indexed.
+    let n = if sa.is_some() { a.len() } else { b.len() };
+    let pick = |v: &[f64], s: &Option<Vec<u64>>, i: usize| if s.is_some() { v[i] } else { v[0] };
     let data = (0..n)
-        .map(|i| {
-            f(
-                a[if a.len() == 1 { 0 } else { i }],
-                b[if b.len() == 1 { 0 } else { i }],
-            )
-        })
+        .map(|i| f(pick(&a, &sa, i), pick(&b, &sb, i)))
         .collect();
     Ok(vec![Value::Array(Arr { data, shape })])
 }
