@@ -84,10 +84,10 @@ pub fn broadcastable(rng: &mut Rng, s: &[usize]) -> (Vec<usize>, Vec<usize>) {
         .collect();
     let mut mine = s.to_vec();
     // Sometimes make `mine` the one with ones, so both sides broadcast.
-    for k in 0..keep {
-        let i = s.len() - keep + k;
-        if other[k] == mine[i] && mine[i] != 1 && rng.random_range(0..4) == 0 {
-            mine[i] = 1;
+    let start = s.len() - keep;
+    for (m, &o) in mine[start..].iter_mut().zip(&other) {
+        if o == *m && *m != 1 && rng.random_range(0..4) == 0 {
+            *m = 1;
         }
     }
     if other.len() == s.len() && s.len() < 4 && rng.random::<bool>() {

@@ -122,6 +122,10 @@ impl Data {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Elements at flat positions `idx`.
     pub fn gather(&self, idx: &[usize]) -> Data {
         fn g<T: Copy>(v: &[T], idx: &[usize]) -> Vec<T> {

@@ -114,7 +114,7 @@ impl<'i> Session<'i> {
     fn call_ok(&self, op: &str, args: &[RValue]) -> Result<Vec<Out<'_>>, String> {
         self.call(op, args).map_err(|e| {
             if e.kind == ErrorKind::Unsupported && self.has(op) {
-                *self.unsupported.borrow_mut() = Some(format!("{op}: {}", e.message));
+                *self.unsupported.borrow_mut() = Some(e.message.to_string());
             }
             format!("{op} failed: {e}")
         })

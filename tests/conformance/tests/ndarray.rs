@@ -4,6 +4,18 @@
 
 use glass_conformance::{run, Options, Outcome, Report};
 
+/// The default options, or a seed and case count from
+/// `GLASS_CONFORMANCE_SEED` / `GLASS_CONFORMANCE_CASES` (to search harder).
+fn options() -> Options {
+    let var = |k: &str| std::env::var(k).ok().and_then(|v| v.parse().ok());
+    let d = Options::default();
+    Options {
+        seed: var("GLASS_CONFORMANCE_SEED").unwrap_or(d.seed),
+        cases_per_op: var("GLASS_CONFORMANCE_CASES").map_or(d.cases_per_op, |c: u64| c as usize),
+        filter: std::env::var("GLASS_CONFORMANCE_FILTER").ok(),
+    }
+}
+
 fn print_failures(report: &Report) {
     println!("{}", report.table());
     for r in &report.results {
@@ -16,12 +28,14 @@ fn print_failures(report: &Report) {
 #[test]
 fn ndarray() {
     let inst = glass_backend_ndarray::glass_backend_instance("").expect("create");
-    let report = run(&inst, &Options::default());
+    let report = run(&inst, &options());
     print_failures(&report);
     // Failures of the backend are findings (listed above, reported to its
     // owners); failures of the suite itself are bugs here.
     assert!(report.suite_bugs().is_empty(), "{:#?}", report.suite_bugs());
-    assert!(report.passed() > 300, "{}", report.table());
+    if options().filter.is_none() {
+        assert!(report.passed() > 300, "{}", report.table());
+    }
     // SAFETY: every array of the run has been released.
     unsafe { (inst.destroy)(inst.ctx) };
 }

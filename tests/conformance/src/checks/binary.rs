@@ -497,8 +497,7 @@ fn check_case(
     ctx: &Ctx<'_>,
     op: &str,
     f: BRef,
-    x1: &HostArray,
-    x2: &HostArray,
+    (x1, x2): (&HostArray, &HostArray),
     args: impl FnOnce(&[RValue]) -> Vec<RValue>,
     inputs: &[&HostArray],
     case: &str,
@@ -529,7 +528,7 @@ fn values_check(s: &Binary, d1: DType, d2: DType) -> Check {
             let x1 = gen::array(&mut ctx.rng, d1, &s1, dom1);
             let x2 = gen::array(&mut ctx.rng, d2, &s2, dom2);
             let c = format!("case {case}, x1 {}, x2 {}", desc(&x1), desc(&x2));
-            check_case(ctx, op, f, &x1, &x2, pass, &[&x1, &x2], &c)?;
+            check_case(ctx, op, f, (&x1, &x2), pass, &[&x1, &x2], &c)?;
         }
         Ok(())
     })
@@ -591,9 +590,9 @@ fn scalar_check(s: &Binary, d: DType, sd: DType) -> Check {
                 if left { "left" } else { "right" }
             );
             if left {
-                check_case(ctx, op, f, &sc, &x, |h| vec![sv, h[0].clone()], &[&x], &c)?;
+                check_case(ctx, op, f, (&sc, &x), |h| vec![sv, h[0].clone()], &[&x], &c)?;
             } else {
-                check_case(ctx, op, f, &x, &sc, |h| vec![h[0].clone(), sv], &[&x], &c)?;
+                check_case(ctx, op, f, (&x, &sc), |h| vec![h[0].clone(), sv], &[&x], &c)?;
             }
         }
         Ok(())
@@ -619,7 +618,7 @@ fn broadcast_check(s: &Binary) -> Check {
             let x1 = gen::array(&mut ctx.rng, d, s1, dom1);
             let x2 = gen::array(&mut ctx.rng, d, s2, dom2);
             let c = format!("x1 {}, x2 {}", desc(&x1), desc(&x2));
-            check_case(ctx, op, f, &x1, &x2, pass, &[&x1, &x2], &c)?;
+            check_case(ctx, op, f, (&x1, &x2), pass, &[&x1, &x2], &c)?;
         }
         let x1 = gen::array(&mut ctx.rng, d, &[2, 3], dom1);
         let x2 = gen::array(&mut ctx.rng, d, &[4], dom2);
@@ -641,8 +640,7 @@ fn inplace_check(s: &Binary) -> Check {
             ctx,
             op,
             f,
-            &x1,
-            &x2,
+            (&x1, &x2),
             |h| vec![h[0].clone(), h[1].clone(), t.clone()],
             &[&x1, &x2],
             c,

@@ -37,12 +37,13 @@ fn input(ctx: &mut Ctx<'_>, lo: usize, hi: usize) -> HostArray {
     gen::array(&mut ctx.rng, d, &shape, Dom::Uniform(-9.0, 9.0))
 }
 
+/// A case: the input arrays, the arguments (`None` for the next array
+/// handle), and the expected result.
+type Made = (Vec<HostArray>, Vec<Option<RValue>>, HostArray);
+
 /// Runs `cases` random cases of a manipulation op: `make` builds the input,
 /// the arguments and the expected result.
-fn property(
-    op: &'static str,
-    make: fn(&mut Ctx<'_>) -> (Vec<HostArray>, Vec<Option<RValue>>, HostArray),
-) -> Check {
+fn property(op: &'static str, make: fn(&mut Ctx<'_>) -> Made) -> Check {
     Check::new(op, "values", move |ctx| {
         for case in 0..ctx.cases {
             let (xs, extra, exp) = make(ctx);

@@ -268,7 +268,7 @@ fn case(ctx: &mut Ctx<'_>, s: &Spec, d: DType, case: usize) -> CResult {
     if must_fail {
         if numel(&out_shape) > 0 {
             within(
-                super::expect_err_with(ctx, s.op, &[&x], ErrorKind::Value, &args),
+                super::expect_err_with(ctx, s.op, &[&x], ErrorKind::Value, args),
                 c,
             )?;
         }
@@ -277,7 +277,7 @@ fn case(ctx: &mut Ctx<'_>, s: &Spec, d: DType, case: usize) -> CResult {
     if s.correction && gsize == 0 {
         return Ok(());
     }
-    let got = within(eval_with(ctx, s.op, &[&x], &args), c)?;
+    let got = within(eval_with(ctx, s.op, &[&x], args), c)?;
     let out_dt = (s.out)(d);
     let (exp, scale) = reference(s, &x, &gs, correction);
     let exp = HostArray::new(out_shape, exp.cast(out_dt));
