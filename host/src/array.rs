@@ -183,7 +183,8 @@ pub enum Operand<'a> {
 }
 
 impl Operand<'_> {
-    fn arg(&self) -> Arg<'_> {
+    /// The operand as an op argument.
+    pub(crate) fn arg(&self) -> Arg<'_> {
         match self {
             Operand::Array(a) => Arg::Array(a),
             Operand::Scalar(v) => Arg::Value(v.clone()),

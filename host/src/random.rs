@@ -64,29 +64,40 @@ impl Rng {
         Ok(s)
     }
 
-    fn head(&self, stream: u32) -> [RValue; 3] {
+    /// `(seed, stream, offset)`, the arguments every `random.*` op starts with.
+    fn head(&self, stream: u32) -> Vec<Arg<'static>> {
         [
             RValue::Int(self.seed as i64),
             RValue::Int(stream as i64),
             RValue::Int(0),
         ]
+        .into_iter()
+        .map(Arg::Value)
+        .collect()
+    }
+
+    /// The arguments of `random.uniform` / `random.normal`: the head, the
+    /// shape, the two parameters and float64.
+    fn continuous_args(&self, stream: u32, shape: &[usize], a: f64, b: f64) -> Vec<Arg<'static>> {
+        let mut args = self.head(stream);
+        args.extend(
+            [
+                shape_i64(shape),
+                RValue::Float(a),
+                RValue::Float(b),
+                RValue::DType(DType::Float64),
+            ]
+            .into_iter()
+            .map(Arg::Value),
+        );
+        args
     }
 
     /// `rng.uniform(low, high, size)`: float64 in `[low, high)`.
     pub fn uniform(&mut self, xp: &Backend, shape: &[usize], low: f64, high: f64) -> Result<Array> {
         let stream = self.next_stream()?;
         if xp.supports(Op::RandomUniform) {
-            let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
-            args.extend(
-                [
-                    shape_i64(shape),
-                    RValue::Float(low),
-                    RValue::Float(high),
-                    RValue::DType(DType::Float64),
-                ]
-                .into_iter()
-                .map(Arg::Value),
-            );
+            let args = self.continuous_args(stream, shape, low, high);
             return xp.call_array(Op::RandomUniform, &args);
         }
         let mut out = vec![0.0; shape.iter().product()];
@@ -101,17 +112,7 @@ impl Rng {
     pub fn normal(&mut self, xp: &Backend, shape: &[usize], loc: f64, scale: f64) -> Result<Array> {
         let stream = self.next_stream()?;
         if xp.supports(Op::RandomNormal) {
-            let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
-            args.extend(
-                [
-                    shape_i64(shape),
-                    RValue::Float(loc),
-                    RValue::Float(scale),
-                    RValue::DType(DType::Float64),
-                ]
-                .into_iter()
-                .map(Arg::Value),
-            );
+            let args = self.continuous_args(stream, shape, loc, scale);
             return xp.call_array(Op::RandomNormal, &args);
         }
         let mut out = vec![0.0; shape.iter().product()];
@@ -132,7 +133,7 @@ impl Rng {
         let stream = self.next_stream()?;
         let xp = lam.backend();
         if xp.supports(Op::RandomPoisson) {
-            let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
+            let mut args = self.head(stream);
             args.push(Arg::Array(lam));
             return xp.call_array(Op::RandomPoisson, &args);
         }
@@ -148,7 +149,7 @@ impl Rng {
         let stream = self.next_stream()?;
         let xp = n.backend();
         if xp.supports(Op::RandomMultinomial) {
-            let mut args: Vec<Arg> = self.head(stream).into_iter().map(Arg::Value).collect();
+            let mut args = self.head(stream);
             args.push(Arg::Array(n));
             args.push(Arg::Array(pvals));
             return xp.call_array(Op::RandomMultinomial, &args);

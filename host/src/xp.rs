@@ -175,19 +175,7 @@ impl Backend {
         x2: impl IntoOperand,
     ) -> Result<Array> {
         let (a, b) = (x1.operand(), x2.operand());
-        let arg = |o: &crate::array::Operand<'_>| -> RValue {
-            match o {
-                crate::array::Operand::Scalar(v) => v.clone(),
-                crate::array::Operand::Array(_) => RValue::None,
-            }
-        };
-        let mut args = vec![Arg::Array(condition)];
-        for o in [&a, &b] {
-            args.push(match o {
-                crate::array::Operand::Array(x) => Arg::Array(x),
-                s => Arg::Value(arg(s)),
-            });
-        }
+        let args = [Arg::Array(condition), a.arg(), b.arg()];
         self.call_array(Op::Where, &args)
     }
 
@@ -277,10 +265,7 @@ macro_rules! inplace_methods {
             #[doc = concat!("Python's `x ", stringify!($name), "= other`: the result keeps x's dtype and shape, or the op fails.")]
             pub fn $name(&mut self, other: impl IntoOperand) -> Result<()> {
                 let o = other.operand();
-                let args = [Arg::Array(self), match &o {
-                    crate::array::Operand::Array(a) => Arg::Array(a),
-                    crate::array::Operand::Scalar(v) => Arg::Value(v.clone()),
-                }, Arg::Value(RValue::Bool(true))];
+                let args = [Arg::Array(self), o.arg(), Arg::Value(RValue::Bool(true))];
                 let r = self.backend().call_array(Op::$op, &args)?;
                 *self = r;
                 Ok(())
@@ -496,16 +481,12 @@ impl Array {
     /// `x[index] = value`, as a new array.
     pub fn set(&self, index: &[IndexItem], value: impl IntoOperand) -> Result<Array> {
         let o = value.operand();
-        let v = match &o {
-            crate::array::Operand::Array(a) => Arg::Array(a),
-            crate::array::Operand::Scalar(s) => Arg::Value(s.clone()),
-        };
         self.backend().call_array(
             Op::Setitem,
             &[
                 Arg::Array(self),
                 Arg::Value(RValue::Index(index.to_vec().into())),
-                v,
+                o.arg(),
             ],
         )
     }
