@@ -28,6 +28,9 @@
 //! assert!((z - 1.0).abs() < 1e-12);
 //! ```
 
+// Constants keep every digit of their published source; f64 rounds them.
+#![allow(clippy::excessive_precision)]
+
 use crate::error::{Error, Result};
 
 /// Speed of light in km/s.

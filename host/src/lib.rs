@@ -22,6 +22,10 @@
 //! GLASS modules. It never copies data to the CPU behind a backend's back:
 //! the only host round trips are the explicit `to_host`/`to_vec`/`to_backend`.
 
+// Input checks are written `!(x > 0.0)` on purpose: unlike `x <= 0.0` they
+// also reject NaN, which is what a validation needs.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 pub mod algorithm;
 pub mod array;
 pub mod arraytools;

@@ -18,7 +18,7 @@ use glass::shells::{
     combine, cubic_windows, distance_grid, linear_windows, partition, redshift_grid, restrict,
     tophat_windows, DensityWeight, DistanceWeight, PartitionMethod, RadialWindow, VolumeWeight,
 };
-use golden::{assert_array_close, assert_close, assert_close_tol, Golden};
+use golden::{assert_array_close, assert_close, Golden};
 use ndarray::{Array1, Array2, ArrayD, Ix2, IxDyn};
 
 const CLOSED: f64 = 1e-10;

@@ -1,0 +1,849 @@
+//! Spherical harmonic transforms on HEALPix RING maps, healpy-compatible.
+//!
+//! Synthesis (`alm2map`): `f(θ_r, φ_j) = Σ_m F_m(θ_r) e^{i m φ_j}` with
+//! `F_m(θ) = Σ_l a_lm λ_lm(θ)` (a Legendre pass per m, [`kernels`]) and one
+//! real FFT per ring (`realfft`), aliasing `m` onto the ring's `nφ` Fourier
+//! modes. Analysis (`map2alm`) is the adjoint with quadrature weight
+//! `4π/npix` per pixel (times `1 + w_ring` with healpy's ring weights), and
+//! `iter` Jacobi iterations `a += A(f - S(a))` as in healpy.
+//!
+//! Rings are handled in north/south mirror pairs (the Legendre functions of
+//! the mirror ring differ by a sign), in blocks; within a block the Legendre
+//! pass runs in parallel over `m` and the FFTs in parallel over rings, on
+//! rayon's global pool. As in libsharp/ducc0 (Reinecke & Seljebotn 2013,
+//! A&A 554, A112), modes with `m` above `lmax sin θ + max(100, lmax/100)`
+//! (adjusted for spin) are skipped on a ring: their Legendre functions are
+//! negligible there for every `l <= lmax`.
+//!
+//! A [`ShtPlan`] holds what depends only on `(nside, lmax, mmax)`: ring
+//! geometry, FFT plans per ring length and the `m`-dependent constants.
+//! [`ShtPlan::cached`] keeps recently used plans.
+
+mod kernels;
+mod rings;
+mod scaled;
+
+use std::collections::HashMap;
+use std::f64::consts::PI;
+use std::sync::{Arc, Mutex};
+
+use num_complex::Complex64;
+use rayon::prelude::*;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+
+use crate::alm::{alm_index, alm_size};
+use crate::error::{value_error, Result};
+use crate::geometry::{Geometry, Ring};
+use kernels::{Lanes, Rec, NV};
+use scaled::Wide;
+
+/// Ring pairs per block (a block's Legendre output is buffered).
+const BLOCK: usize = 16 * NV;
+
+/// A north ring and its southern mirror (none for the equator ring).
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    north: Ring,
+    south: Option<Ring>,
+    /// `cos θ` of the north ring.
+    x: f64,
+    sin_theta: f64,
+    /// `cos(θ/2)`, `sin(θ/2)` of the north ring.
+    half_cos: f64,
+    half_sin: f64,
+}
+
+type R2c = Arc<dyn RealToComplex<f64>>;
+type C2r = Arc<dyn ComplexToReal<f64>>;
+
+/// Everything a transform at `(nside, lmax, mmax)` precomputes.
+pub struct ShtPlan {
+    nside: usize,
+    lmax: usize,
+    mmax: usize,
+    npix: usize,
+    pairs: Vec<Pair>,
+    ffts: HashMap<usize, (R2c, C2r)>,
+    /// `Π_{k<=L} (2k-1)/2k` for `L <= lmax + 2`.
+    double_factorial_ratio: Vec<f64>,
+    scratch_len: usize,
+}
+
+impl std::fmt::Debug for ShtPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShtPlan")
+            .field("nside", &self.nside)
+            .field("lmax", &self.lmax)
+            .field("mmax", &self.mmax)
+            .finish()
+    }
+}
+
+/// The kind of transform a pass computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Scalar,
+    Spin(usize),
+}
+
+impl Kind {
+    fn spin(self) -> usize {
+        match self {
+            Kind::Scalar => 0,
+            Kind::Spin(s) => s,
+        }
+    }
+}
+
+/// A raw pointer that may be shared between threads writing disjoint
+/// ranges.
+#[derive(Clone, Copy)]
+struct SyncPtr<T>(*mut T);
+unsafe impl<T> Send for SyncPtr<T> {}
+unsafe impl<T> Sync for SyncPtr<T> {}
+
+impl<T> SyncPtr<T> {
+    /// # Safety
+    /// `start..start + len` must be in bounds and not accessed by anyone
+    /// else while the slice lives.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn slice(&self, start: usize, len: usize) -> &mut [T] {
+        std::slice::from_raw_parts_mut(self.0.add(start), len)
+    }
+
+    /// # Safety
+    /// `i` must be in bounds and written by no one else meanwhile.
+    unsafe fn write(&self, i: usize, v: T) {
+        *self.0.add(i) = v;
+    }
+}
+
+static CACHE: Mutex<Vec<((usize, usize, usize), Arc<ShtPlan>)>> = Mutex::new(Vec::new());
+/// Plans kept by [`ShtPlan::cached`].
+const CACHE_SIZE: usize = 4;
+
+/// libsharp's bound on the `m` that matter on a ring (see the module doc).
+fn mlim(lmax: usize, spin: usize, sin_theta: f64, cos_theta: f64) -> usize {
+    let ofs = (0.01 * lmax as f64).max(100.0);
+    let t1 = lmax as f64 * sin_theta + ofs;
+    let s = spin as f64;
+    // the larger root of m² - 2 s |cos θ| m + s² - t1² = 0
+    let half_b = s * cos_theta.abs();
+    let disc = half_b * half_b - (s * s - t1 * t1);
+    if disc <= 0.0 {
+        return lmax;
+    }
+    let res = (half_b + disc.sqrt()).min(lmax as f64);
+    (res + 0.5) as usize
+}
+
+impl ShtPlan {
+    /// Plans transforms between RING maps of `nside` and alm with `lmax`,
+    /// `mmax <= lmax`.
+    pub fn new(nside: i64, lmax: usize, mmax: usize) -> Result<ShtPlan> {
+        let geom = Geometry::new(nside)?;
+        if mmax > lmax {
+            return value_error(format!("mmax {mmax} exceeds lmax {lmax}"));
+        }
+        if lmax > 1 << 20 {
+            return value_error(format!("lmax {lmax} is too large"));
+        }
+        let n = geom.nside();
+        let rings = geom.rings();
+        let pairs: Vec<Pair> = (0..2 * n)
+            .map(|i| {
+                let north = rings[i];
+                let south = (i + 1 < 2 * n).then(|| rings[4 * n - 2 - i]);
+                Pair {
+                    north,
+                    south,
+                    x: north.z,
+                    sin_theta: north.sin_theta,
+                    half_cos: ((1.0 + north.z) / 2.0).sqrt(),
+                    half_sin: (north.one_minus_abs_z / 2.0).sqrt(),
+                }
+            })
+            .collect();
+        let mut planner = RealFftPlanner::<f64>::new();
+        let mut ffts = HashMap::new();
+        let mut scratch_len = 0;
+        for r in rings {
+            ffts.entry(r.npix).or_insert_with(|| {
+                let f = planner.plan_fft_forward(r.npix);
+                let b = planner.plan_fft_inverse(r.npix);
+                scratch_len = scratch_len
+                    .max(f.get_scratch_len())
+                    .max(b.get_scratch_len());
+                (f, b)
+            });
+        }
+        let mut double_factorial_ratio = Vec::with_capacity(lmax + 3);
+        let mut acc = 1.0;
+        double_factorial_ratio.push(acc);
+        for k in 1..=lmax + 2 {
+            acc *= (2 * k - 1) as f64 / (2 * k) as f64;
+            double_factorial_ratio.push(acc);
+        }
+        Ok(ShtPlan {
+            nside: n,
+            lmax,
+            mmax,
+            npix: geom.npix(),
+            pairs,
+            ffts,
+            double_factorial_ratio,
+            scratch_len,
+        })
+    }
+
+    /// A shared plan from a small cache of recently used plans.
+    pub fn cached(nside: i64, lmax: usize, mmax: usize) -> Result<Arc<ShtPlan>> {
+        let key = (nside.max(0) as usize, lmax, mmax);
+        {
+            let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(i) = c.iter().position(|(k, _)| *k == key) {
+                let entry = c.remove(i);
+                let plan = entry.1.clone();
+                c.push(entry);
+                return Ok(plan);
+            }
+        }
+        let plan = Arc::new(ShtPlan::new(nside, lmax, mmax)?);
+        let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        if c.len() >= CACHE_SIZE {
+            c.remove(0);
+        }
+        c.push((key, plan.clone()));
+        Ok(plan)
+    }
+
+    /// nside of the maps.
+    pub fn nside(&self) -> usize {
+        self.nside
+    }
+
+    /// lmax of the alm.
+    pub fn lmax(&self) -> usize {
+        self.lmax
+    }
+
+    /// mmax of the alm.
+    pub fn mmax(&self) -> usize {
+        self.mmax
+    }
+
+    /// Pixels per map.
+    pub fn npix(&self) -> usize {
+        self.npix
+    }
+
+    /// Coefficients per alm.
+    pub fn nalm(&self) -> usize {
+        alm_size(self.lmax, self.mmax)
+    }
+
+    fn check_alm(&self, alms: &[&[Complex64]]) -> Result<()> {
+        for (i, a) in alms.iter().enumerate() {
+            if a.len() != self.nalm() {
+                return value_error(format!(
+                    "alm {i} has {} coefficients; lmax {} mmax {} needs {}",
+                    a.len(),
+                    self.lmax,
+                    self.mmax,
+                    self.nalm()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_maps(&self, maps: &[&[f64]]) -> Result<()> {
+        for (i, m) in maps.iter().enumerate() {
+            if m.len() != self.npix {
+                return value_error(format!(
+                    "map {i} has {} pixels; nside {} needs {}",
+                    m.len(),
+                    self.nside,
+                    self.npix
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_spin(spin: usize) -> Result<()> {
+        if spin == 0 {
+            return value_error(
+                "spin must be positive for the spin transforms (use alm2map for spin 0)",
+            );
+        }
+        Ok(())
+    }
+
+    /// healpy `alm2map(alm, nside, lmax, mmax)` for one alm.
+    pub fn alm2map(&self, alm: &[Complex64]) -> Result<Vec<f64>> {
+        Ok(self.alm2map_many(&[alm])?.pop().unwrap_or_default())
+    }
+
+    /// Several alm at once, sharing one Legendre pass.
+    pub fn alm2map_many(&self, alms: &[&[Complex64]]) -> Result<Vec<Vec<f64>>> {
+        self.check_alm(alms)?;
+        let mut maps = vec![vec![0.0; self.npix]; alms.len()];
+        self.synthesis(Kind::Scalar, alms, &mut maps);
+        Ok(maps)
+    }
+
+    /// healpy `map2alm(map, lmax, mmax, iter, use_weights)`: `ring_weights`
+    /// are healpy's ring weights `w` (`weight_ring_n*.fits`, one per north
+    /// ring, `2 nside` values), the pixel weight then being
+    /// `4π/npix (1 + w)`.
+    pub fn map2alm(
+        &self,
+        map: &[f64],
+        iter: usize,
+        ring_weights: Option<&[f64]>,
+    ) -> Result<Vec<Complex64>> {
+        Ok(self
+            .map2alm_many(&[map], iter, ring_weights)?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// Several maps at once, sharing each Legendre pass.
+    pub fn map2alm_many(
+        &self,
+        maps: &[&[f64]],
+        iter: usize,
+        ring_weights: Option<&[f64]>,
+    ) -> Result<Vec<Vec<Complex64>>> {
+        self.check_maps(maps)?;
+        let w = self.pair_weights(ring_weights)?;
+        self.iterate(Kind::Scalar, maps, iter, &w)
+    }
+
+    /// healpy `alm2map_spin([E, B], nside, spin, lmax, mmax)`: the maps
+    /// `Q, U` (for spin 2) of the spin-s field with `_{±s}a_lm = -(E ± iB)`.
+    pub fn alm2map_spin(
+        &self,
+        spin: usize,
+        e: &[Complex64],
+        b: &[Complex64],
+    ) -> Result<[Vec<f64>; 2]> {
+        let mut out = self.alm2map_spin_many(spin, &[(e, b)])?;
+        let [q, u] = out.pop().unwrap_or_default();
+        Ok([q, u])
+    }
+
+    /// Several spin fields at once.
+    pub fn alm2map_spin_many(
+        &self,
+        spin: usize,
+        fields: &[(&[Complex64], &[Complex64])],
+    ) -> Result<Vec<[Vec<f64>; 2]>> {
+        Self::check_spin(spin)?;
+        let flat: Vec<&[Complex64]> = fields.iter().flat_map(|(e, b)| [*e, *b]).collect();
+        self.check_alm(&flat)?;
+        let mut maps = vec![vec![0.0; self.npix]; flat.len()];
+        self.synthesis(Kind::Spin(spin), &flat, &mut maps);
+        let mut it = maps.into_iter();
+        let mut out = Vec::with_capacity(fields.len());
+        while let (Some(q), Some(u)) = (it.next(), it.next()) {
+            out.push([q, u]);
+        }
+        Ok(out)
+    }
+
+    /// healpy `map2alm_spin([Q, U], spin, lmax, mmax)` (healpy does not
+    /// iterate here: `iter = 0` matches it; `iter > 0` runs Jacobi
+    /// iterations as `map2alm` does).
+    pub fn map2alm_spin(
+        &self,
+        spin: usize,
+        q: &[f64],
+        u: &[f64],
+        iter: usize,
+        ring_weights: Option<&[f64]>,
+    ) -> Result<[Vec<Complex64>; 2]> {
+        Self::check_spin(spin)?;
+        self.check_maps(&[q, u])?;
+        let w = self.pair_weights(ring_weights)?;
+        let mut out = self.iterate(Kind::Spin(spin), &[q, u], iter, &w)?;
+        let b = out.pop().unwrap_or_default();
+        let e = out.pop().unwrap_or_default();
+        Ok([e, b])
+    }
+
+    fn pair_weights(&self, ring_weights: Option<&[f64]>) -> Result<Vec<f64>> {
+        let base = 4.0 * PI / self.npix as f64;
+        match ring_weights {
+            None => Ok(vec![base; self.pairs.len()]),
+            Some(w) => {
+                if w.len() != 2 * self.nside {
+                    return value_error(format!(
+                        "ring weights: {} values given, nside {} needs 2*nside = {}",
+                        w.len(),
+                        self.nside,
+                        2 * self.nside
+                    ));
+                }
+                Ok(w.iter().map(|w| base * (1.0 + w)).collect())
+            }
+        }
+    }
+
+    fn iterate(
+        &self,
+        kind: Kind,
+        maps: &[&[f64]],
+        iter: usize,
+        w: &[f64],
+    ) -> Result<Vec<Vec<Complex64>>> {
+        let mut alms = vec![vec![Complex64::new(0.0, 0.0); self.nalm()]; maps.len()];
+        self.analysis(kind, maps, w, &mut alms);
+        if iter > 0 {
+            let mut resid: Vec<Vec<f64>> = vec![vec![0.0; self.npix]; maps.len()];
+            for _ in 0..iter {
+                let refs: Vec<&[Complex64]> = alms.iter().map(|a| a.as_slice()).collect();
+                for r in resid.iter_mut() {
+                    r.fill(0.0);
+                }
+                self.synthesis(kind, &refs, &mut resid);
+                for (r, m) in resid.iter_mut().zip(maps) {
+                    for (r, &m) in r.iter_mut().zip(m.iter()) {
+                        *r = m - *r;
+                    }
+                }
+                let rrefs: Vec<&[f64]> = resid.iter().map(|r| r.as_slice()).collect();
+                self.analysis(kind, &rrefs, w, &mut alms);
+            }
+        }
+        Ok(alms)
+    }
+
+    /// The m limit of each pair for this kind.
+    fn mlims(&self, kind: Kind) -> Vec<usize> {
+        self.pairs
+            .iter()
+            .map(|p| mlim(self.lmax, kind.spin(), p.sin_theta, p.x).min(self.mmax))
+            .collect()
+    }
+
+    /// Lane data of the group of pairs starting at `p0` (at most NV, padded
+    /// by repeating the last pair).
+    fn lanes(&self, p0: usize, p1: usize) -> (Lanes, [usize; NV]) {
+        let mut x = [0.0; NV];
+        let mut idx = [0; NV];
+        for i in 0..NV {
+            let p = (p0 + i).min(p1 - 1);
+            idx[i] = p;
+            x[i] = self.pairs[p].x;
+        }
+        (x, idx)
+    }
+
+    /// Start of the scalar recurrence: `λ_mm` per lane, zero where `m`
+    /// exceeds the lane's limit or the lane is padding.
+    fn scalar_start(&self, m: usize, idx: &[usize; NV], nvalid: usize, mlims: &[usize]) -> Rec {
+        let mut v = [0.0; NV];
+        let mut k = [0; NV];
+        let sign = if m % 2 == 1 { -1.0 } else { 1.0 };
+        let pref = sign * ((2 * m + 1) as f64 / (4.0 * PI) * self.double_factorial_ratio[m]).sqrt();
+        for i in 0..nvalid {
+            let p = idx[i];
+            if m > mlims[p] {
+                continue;
+            }
+            let w = Wide::powi(self.pairs[p].sin_theta, m).mul(Wide::new(pref));
+            (v[i], k[i]) = w.to_scaled();
+        }
+        Rec::new(v, k)
+    }
+
+    /// Starts of the spin recurrences `P = (-1)^s d_{m,-s}` and
+    /// `M = d_{m,s}` at `l0 = max(m, s)`.
+    fn spin_start(
+        &self,
+        m: usize,
+        spin: usize,
+        idx: &[usize; NV],
+        nvalid: usize,
+        mlims: &[usize],
+    ) -> (Rec, Rec) {
+        let l0 = m.max(spin);
+        let j = if m >= spin { spin } else { m };
+        // sqrt(binom(2 l0, l0 + j)) = 2^l0 sqrt(Π_{k<=l0}(2k-1)/2k Π_{i<=j}(l0-i+1)/(l0+i))
+        let mut ratio = self.double_factorial_ratio[l0];
+        for i in 1..=j {
+            ratio *= (l0 - i + 1) as f64 / (l0 + i) as f64;
+        }
+        let binom = Wide {
+            mant: ratio.sqrt(),
+            exp: l0 as i64,
+        };
+        let sign = if m % 2 == 1 { -1.0 } else { 1.0 };
+        // exponents of cos(θ/2), sin(θ/2)
+        let (pc, ps, mc, ms, msign) = if m >= spin {
+            (
+                m - spin,
+                m + spin,
+                m + spin,
+                m - spin,
+                if (m - spin) % 2 == 1 { -1.0 } else { 1.0 },
+            )
+        } else {
+            (spin - m, spin + m, spin + m, spin - m, 1.0)
+        };
+        let mut pv = [0.0; NV];
+        let mut pk = [0; NV];
+        let mut mv = [0.0; NV];
+        let mut mk = [0; NV];
+        for i in 0..nvalid {
+            let pr = &self.pairs[idx[i]];
+            if m > mlims[idx[i]] {
+                continue;
+            }
+            let p = Wide::powi(pr.half_cos, pc)
+                .mul(Wide::powi(pr.half_sin, ps))
+                .mul(binom)
+                .mul(Wide::new(sign));
+            (pv[i], pk[i]) = p.to_scaled();
+            let q = Wide::powi(pr.half_cos, mc)
+                .mul(Wide::powi(pr.half_sin, ms))
+                .mul(binom)
+                .mul(Wide::new(msign));
+            (mv[i], mk[i]) = q.to_scaled();
+        }
+        (Rec::new(pv, pk), Rec::new(mv, mk))
+    }
+
+    /// Synthesis of `maps` (zeroed by the caller) from `alms`; for spin,
+    /// `alms = [E0, B0, E1, B1, ..]` and `maps = [Q0, U0, ..]`.
+    fn synthesis(&self, kind: Kind, alms: &[&[Complex64]], maps: &mut [Vec<f64>]) {
+        let ncomp = alms.len();
+        if ncomp == 0 {
+            return;
+        }
+        let mmax = self.mmax;
+        let mlims = self.mlims(kind);
+        let map_ptrs: Vec<SyncPtr<f64>> =
+            maps.iter_mut().map(|m| SyncPtr(m.as_mut_ptr())).collect();
+        let per_m = ncomp * 2 * BLOCK;
+        let mut phase = vec![Complex64::new(0.0, 0.0); (mmax + 1) * per_m];
+        for b0 in (0..self.pairs.len()).step_by(BLOCK) {
+            let b1 = (b0 + BLOCK).min(self.pairs.len());
+            phase.fill(Complex64::new(0.0, 0.0));
+            phase.par_chunks_mut(per_m).enumerate().for_each_init(
+                Scratch::default,
+                |s, (m, ph)| {
+                    self.legendre_synthesis(kind, m, b0, b1, alms, &mlims, ph, s);
+                },
+            );
+            let phase = &phase;
+            let items: Vec<(usize, usize)> = (b0..b1)
+                .flat_map(|p| [(p, 0), (p, 1)])
+                .filter(|&(p, ns)| ns == 0 || self.pairs[p].south.is_some())
+                .collect();
+            items.par_iter().for_each_init(
+                || rings::RingScratch::new(4 * self.nside + 2, self.scratch_len),
+                |rs, &(p, ns)| {
+                    let pair = &self.pairs[p];
+                    let ring = if ns == 0 {
+                        pair.north
+                    } else {
+                        pair.south.unwrap_or(pair.north)
+                    };
+                    let (_, c2r) = &self.ffts[&ring.npix];
+                    let ml = mlims[p];
+                    for (c, ptr) in map_ptrs.iter().enumerate() {
+                        let coef = |m: usize| phase[((m * ncomp + c) * 2 + ns) * BLOCK + (p - b0)];
+                        // SAFETY: each ring is written by exactly one item
+                        let out = unsafe { ptr.slice(ring.start, ring.npix) };
+                        rings::synthesize_ring(&ring, ml, coef, c2r.as_ref(), rs, out);
+                    }
+                },
+            );
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn legendre_synthesis(
+        &self,
+        kind: Kind,
+        m: usize,
+        b0: usize,
+        b1: usize,
+        alms: &[&[Complex64]],
+        mlims: &[usize],
+        ph: &mut [Complex64],
+        s: &mut Scratch,
+    ) {
+        let ncomp = alms.len();
+        let lmax = self.lmax;
+        let spin = kind.spin();
+        if m.max(spin) > lmax {
+            return;
+        }
+        let off = alm_index(lmax, m, m);
+        match kind {
+            Kind::Scalar => kernels::scalar_coefficients(m, lmax, &mut s.coef2),
+            Kind::Spin(_) => {
+                kernels::spin_coefficients(m, spin, lmax, &mut s.coef3);
+                // E'', B'' = -c_l/2 (E, B) for l >= l0
+                let l0 = m.max(spin);
+                s.scaled_alm.clear();
+                for a in alms {
+                    for l in l0..=lmax {
+                        let c = -0.5 * ((2 * l + 1) as f64 / (4.0 * PI)).sqrt();
+                        s.scaled_alm.push(a[off + l - m] * c);
+                    }
+                }
+            }
+        }
+        for g0 in (b0..b1).step_by(NV) {
+            let g1 = (g0 + NV).min(b1);
+            let nvalid = g1 - g0;
+            if (g0..g1).all(|p| m > mlims[p]) {
+                continue;
+            }
+            let (x, idx) = self.lanes(g0, g1);
+            match kind {
+                Kind::Scalar => {
+                    let rec = self.scalar_start(m, &idx, nvalid, mlims);
+                    let slices: Vec<&[Complex64]> =
+                        alms.iter().map(|a| &a[off..off + lmax + 1 - m]).collect();
+                    s.acc4.clear();
+                    s.acc4.resize(ncomp, [[0.0; NV]; 4]);
+                    kernels::synth_scalar(m, lmax, &s.coef2, &x, rec, &slices, &mut s.acc4);
+                    for c in 0..ncomp {
+                        let a = &s.acc4[c];
+                        for i in 0..nvalid {
+                            let even = Complex64::new(a[0][i], a[1][i]);
+                            let odd = Complex64::new(a[2][i], a[3][i]);
+                            let pb = g0 + i - b0;
+                            ph[(c * 2) * BLOCK + pb] = even + odd;
+                            ph[(c * 2 + 1) * BLOCK + pb] = even - odd;
+                        }
+                    }
+                }
+                Kind::Spin(_) => {
+                    let (p, mm) = self.spin_start(m, spin, &idx, nvalid, mlims);
+                    let nl = lmax + 1 - m.max(spin);
+                    let nf = ncomp / 2;
+                    let eb: Vec<(&[Complex64], &[Complex64])> = (0..nf)
+                        .map(|f| {
+                            (
+                                &s.scaled_alm[(2 * f) * nl..(2 * f + 1) * nl],
+                                &s.scaled_alm[(2 * f + 1) * nl..(2 * f + 2) * nl],
+                            )
+                        })
+                        .collect();
+                    let mut acc = vec![[[0.0; NV]; 16]; nf];
+                    kernels::synth_spin(m, spin, lmax, &s.coef3, &x, p, mm, &eb, &mut acc);
+                    let i_unit = Complex64::new(0.0, 1.0);
+                    for (f, a) in acc.iter().enumerate() {
+                        for i in 0..nvalid {
+                            let z = |o: usize| Complex64::new(a[o][i], a[o + 1][i]);
+                            // parity even at 0.., odd at 8..
+                            let (ep_e, bp_e, em_e, bm_e) = (z(0), z(2), z(4), z(6));
+                            let (ep_o, bp_o, em_o, bm_o) = (z(8), z(10), z(12), z(14));
+                            let qn = (ep_e + ep_o) + i_unit * (bm_e + bm_o);
+                            let qs = (ep_e - ep_o) - i_unit * (bm_e - bm_o);
+                            let un = (bp_e + bp_o) - i_unit * (em_e + em_o);
+                            let us = (bp_e - bp_o) + i_unit * (em_e - em_o);
+                            let pb = g0 + i - b0;
+                            ph[((2 * f) * 2) * BLOCK + pb] = qn;
+                            ph[((2 * f) * 2 + 1) * BLOCK + pb] = qs;
+                            ph[((2 * f + 1) * 2) * BLOCK + pb] = un;
+                            ph[((2 * f + 1) * 2 + 1) * BLOCK + pb] = us;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Analysis of `maps` added to `alms`; for spin, `maps = [Q0, U0, ..]`
+    /// and `alms = [E0, B0, ..]`. `w` is the pixel weight per ring pair.
+    fn analysis(&self, kind: Kind, maps: &[&[f64]], w: &[f64], alms: &mut [Vec<Complex64>]) {
+        let ncomp = maps.len();
+        if ncomp == 0 {
+            return;
+        }
+        let mmax = self.mmax;
+        let mlims = self.mlims(kind);
+        let per_m = ncomp * 2 * BLOCK;
+        let mut phase = vec![Complex64::new(0.0, 0.0); (mmax + 1) * per_m];
+        let alm_ptrs: Vec<SyncPtr<Complex64>> =
+            alms.iter_mut().map(|a| SyncPtr(a.as_mut_ptr())).collect();
+        for b0 in (0..self.pairs.len()).step_by(BLOCK) {
+            let b1 = (b0 + BLOCK).min(self.pairs.len());
+            phase.fill(Complex64::new(0.0, 0.0));
+            // FFT of every ring of the block; phases written per (ring, m)
+            {
+                let ph = SyncPtr(phase.as_mut_ptr());
+                let items: Vec<(usize, usize)> = (b0..b1)
+                    .flat_map(|p| [(p, 0), (p, 1)])
+                    .filter(|&(p, ns)| ns == 0 || self.pairs[p].south.is_some())
+                    .collect();
+                items.par_iter().for_each_init(
+                    || rings::RingScratch::new(4 * self.nside + 2, self.scratch_len),
+                    |rs, &(p, ns)| {
+                        let pair = &self.pairs[p];
+                        let ring = if ns == 0 {
+                            pair.north
+                        } else {
+                            pair.south.unwrap_or(pair.north)
+                        };
+                        let (r2c, _) = &self.ffts[&ring.npix];
+                        for (c, map) in maps.iter().enumerate() {
+                            let values = &map[ring.start..ring.start + ring.npix];
+                            rings::analyse_ring(
+                                &ring,
+                                mlims[p],
+                                w[p],
+                                values,
+                                r2c.as_ref(),
+                                rs,
+                                |m, v| {
+                                    // SAFETY: (m, c, ns, p) is written by this item only
+                                    unsafe {
+                                        ph.write(((m * ncomp + c) * 2 + ns) * BLOCK + (p - b0), v)
+                                    }
+                                },
+                            );
+                        }
+                    },
+                );
+            }
+            let phase = &phase;
+            (0..=mmax)
+                .into_par_iter()
+                .for_each_init(Scratch::default, |s, m| {
+                    let ph = &phase[m * per_m..(m + 1) * per_m];
+                    self.legendre_analysis(kind, m, b0, b1, ph, ncomp, &mlims, &alm_ptrs, s);
+                });
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn legendre_analysis(
+        &self,
+        kind: Kind,
+        m: usize,
+        b0: usize,
+        b1: usize,
+        ph: &[Complex64],
+        ncomp: usize,
+        mlims: &[usize],
+        alm_ptrs: &[SyncPtr<Complex64>],
+        s: &mut Scratch,
+    ) {
+        let lmax = self.lmax;
+        let spin = kind.spin();
+        let l0 = m.max(spin);
+        if l0 > lmax || (b0..b1).all(|p| m > mlims[p]) {
+            return;
+        }
+        let nl = lmax + 1 - l0;
+        let off = alm_index(lmax, m, m);
+        match kind {
+            Kind::Scalar => {
+                kernels::scalar_coefficients(m, lmax, &mut s.coef2);
+                s.acc2.clear();
+                s.acc2.resize(nl * ncomp, [[0.0; NV]; 2]);
+            }
+            Kind::Spin(_) => {
+                kernels::spin_coefficients(m, spin, lmax, &mut s.coef3);
+                s.acc8.clear();
+                s.acc8.resize(nl * (ncomp / 2), [[0.0; NV]; 8]);
+            }
+        }
+        let get = |c: usize, ns: usize, p: usize| ph[(c * 2 + ns) * BLOCK + (p - b0)];
+        for g0 in (b0..b1).step_by(NV) {
+            let g1 = (g0 + NV).min(b1);
+            let nvalid = g1 - g0;
+            if (g0..g1).all(|p| m > mlims[p]) {
+                continue;
+            }
+            let (x, idx) = self.lanes(g0, g1);
+            match kind {
+                Kind::Scalar => {
+                    let rec = self.scalar_start(m, &idx, nvalid, mlims);
+                    let mut g = vec![[[0.0; NV]; 4]; ncomp];
+                    for (c, gc) in g.iter_mut().enumerate() {
+                        for i in 0..nvalid {
+                            let p = g0 + i;
+                            let (n, so) = (get(c, 0, p), get(c, 1, p));
+                            gc[0][i] = n.re + so.re;
+                            gc[1][i] = n.im + so.im;
+                            gc[2][i] = n.re - so.re;
+                            gc[3][i] = n.im - so.im;
+                        }
+                    }
+                    kernels::anal_scalar(m, lmax, &s.coef2, &x, rec, &g, &mut s.acc2);
+                }
+                Kind::Spin(_) => {
+                    let (p, mm) = self.spin_start(m, spin, &idx, nvalid, mlims);
+                    let nf = ncomp / 2;
+                    let mut g = vec![[[0.0; NV]; 8]; nf];
+                    for (f, gf) in g.iter_mut().enumerate() {
+                        for i in 0..nvalid {
+                            let pp = g0 + i;
+                            let (qn, qs) = (get(2 * f, 0, pp), get(2 * f, 1, pp));
+                            let (un, us) = (get(2 * f + 1, 0, pp), get(2 * f + 1, 1, pp));
+                            let vals = [qn + qs, qn - qs, un + us, un - us];
+                            for (j, v) in vals.iter().enumerate() {
+                                gf[2 * j][i] = v.re;
+                                gf[2 * j + 1][i] = v.im;
+                            }
+                        }
+                    }
+                    kernels::anal_spin(m, spin, lmax, &s.coef3, &x, p, mm, &g, &mut s.acc8);
+                }
+            }
+        }
+        // reduce lanes into the alm of this m
+        match kind {
+            Kind::Scalar => {
+                for (c, ptr) in alm_ptrs.iter().enumerate() {
+                    // SAFETY: the coefficients of this m are written by this task only
+                    let out = unsafe { ptr.slice(off, nl) };
+                    for (li, o) in out.iter_mut().enumerate() {
+                        let a = &s.acc2[li * ncomp + c];
+                        *o += Complex64::new(a[0].iter().sum(), a[1].iter().sum());
+                    }
+                }
+            }
+            Kind::Spin(_) => {
+                let nf = ncomp / 2;
+                for f in 0..nf {
+                    // SAFETY: as above
+                    let e = unsafe { alm_ptrs[2 * f].slice(off, nl + l0 - m) };
+                    let b = unsafe { alm_ptrs[2 * f + 1].slice(off, nl + l0 - m) };
+                    for li in 0..nl {
+                        let l = l0 + li;
+                        let a = &s.acc8[li * nf + f];
+                        let sum =
+                            |o: usize| Complex64::new(a[o].iter().sum(), a[o + 1].iter().sum());
+                        let (s1, s2, s3, s4) = (sum(0), sum(2), sum(4), sum(6));
+                        let c = -0.5 * ((2 * l + 1) as f64 / (4.0 * PI)).sqrt();
+                        let i_unit = Complex64::new(0.0, 1.0);
+                        e[l - m] += (s1 + i_unit * s2) * c;
+                        b[l - m] += (s3 - i_unit * s4) * c;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Per-thread buffers of the Legendre passes.
+#[derive(Default)]
+struct Scratch {
+    coef2: Vec<[f64; 2]>,
+    coef3: Vec<[f64; 3]>,
+    scaled_alm: Vec<Complex64>,
+    acc4: Vec<[Lanes; 4]>,
+    acc2: Vec<[Lanes; 2]>,
+    acc8: Vec<[Lanes; 8]>,
+}

@@ -1,0 +1,409 @@
+//! glass-healpix against healpy 1.20.1, on the data written by
+//! `tools/reference/healpix_golden.py` (see tools/reference/README.md for
+//! what each file holds). The inputs are recomputed here from the same
+//! formulas as in the script.
+
+use std::path::PathBuf;
+
+use glass_healpix::alm::{alm2cl, alm_index, alm_size, almxfl};
+use glass_healpix::pixel;
+use glass_healpix::sht::ShtPlan;
+use ndarray::{ArrayD, IxDyn};
+use ndarray_npy::{read_npy, ReadableElement};
+use num_complex::Complex64;
+
+fn path(name: &str) -> PathBuf {
+    [env!("CARGO_MANIFEST_DIR"), "tests", "golden", name]
+        .iter()
+        .collect()
+}
+
+fn load<T: ReadableElement>(name: &str) -> ArrayD<T> {
+    read_npy::<_, ArrayD<T>>(path(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
+}
+
+fn load_vec<T: ReadableElement + Clone>(name: &str) -> Vec<T> {
+    load::<T>(name).iter().cloned().collect()
+}
+
+/// Pixel indices stored as uint16 or int32 (the script picks the smaller).
+fn load_pix(name: &str) -> Vec<i64> {
+    if let Ok(a) = read_npy::<_, ArrayD<u16>>(path(name)) {
+        return a.iter().map(|&v| v as i64).collect();
+    }
+    load_vec::<i32>(name)
+        .into_iter()
+        .map(|v| v as i64)
+        .collect()
+}
+
+// ---- inputs (as in the script) ----
+
+fn make_alm(lmax: usize, mmax: usize, cre: [f64; 3], cim: [f64; 3], spin: usize) -> Vec<Complex64> {
+    let mut a = vec![Complex64::new(0.0, 0.0); alm_size(lmax, mmax)];
+    for m in 0..=mmax {
+        for l in m..=lmax {
+            let (lf, mf) = (l as f64, m as f64);
+            let re = (cre[0] * lf + cre[1] * mf + cre[2]).cos() / (1.0 + lf);
+            let im = if m > 0 {
+                (cim[0] * lf + cim[1] * mf + cim[2]).sin() / (1.0 + lf)
+            } else {
+                0.0
+            };
+            if l >= spin {
+                a[alm_index(lmax, l, m)] = Complex64::new(re, im);
+            }
+        }
+    }
+    a
+}
+
+fn alm_t(lmax: usize, mmax: usize) -> Vec<Complex64> {
+    make_alm(lmax, mmax, [0.37, 0.61, 0.2], [0.53, -0.29, 0.1], 0)
+}
+
+fn alm_e(lmax: usize, spin: usize) -> Vec<Complex64> {
+    make_alm(lmax, lmax, [0.37, 0.61, 1.2], [0.53, -0.29, 1.1], spin)
+}
+
+fn alm_b(lmax: usize, spin: usize) -> Vec<Complex64> {
+    make_alm(lmax, lmax, [0.41, 0.23, 0.5], [0.17, 0.71, 0.4], spin)
+}
+
+fn map_t(nside: usize) -> Vec<f64> {
+    (0..12 * nside * nside)
+        .map(|p| (0.001 * p as f64).cos() + 0.3 * (0.017 * p as f64 + 0.5).sin())
+        .collect()
+}
+
+fn map_q(nside: usize) -> Vec<f64> {
+    (0..12 * nside * nside)
+        .map(|p| (0.002 * p as f64 + 0.1).cos() + 0.2 * (0.011 * p as f64).sin())
+        .collect()
+}
+
+fn map_u(nside: usize) -> Vec<f64> {
+    (0..12 * nside * nside)
+        .map(|p| (0.0015 * p as f64 + 0.3).sin() - 0.25 * (0.013 * p as f64).cos())
+        .collect()
+}
+
+// ---- comparisons ----
+
+/// max |a - b| / max |b|
+fn rel_err_real(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let scale = b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    a.iter()
+        .zip(b)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+        / scale
+}
+
+fn rel_err_cplx(a: &[Complex64], b: &[Complex64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let scale = b.iter().fold(0.0f64, |m, v| m.max(v.norm()));
+    a.iter()
+        .zip(b)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).norm()))
+        / scale
+}
+
+fn check(what: &str, err: f64, tol: f64) {
+    assert!(err <= tol, "{what}: relative error {err:e} above {tol:e}");
+    eprintln!("{what}: {err:.2e} (tolerance {tol:.0e})");
+}
+
+// ---- pixel functions ----
+
+const PIX_NSIDES: [i64; 8] = [1, 2, 3, 7, 64, 1000, 1024, 8192];
+
+#[test]
+fn ang2pix_matches_healpy_on_1e5_points() {
+    let theta = load_vec::<f64>("points_theta.npy");
+    let phi = load_vec::<f64>("points_phi.npy");
+    assert_eq!(theta.len(), 100_000);
+    for nside in PIX_NSIDES {
+        let want = load_pix(&format!("ang2pix_ring_n{nside}.npy"));
+        let got = pixel::ang2pix(nside, &theta, &phi, false).unwrap();
+        let bad = got.iter().zip(&want).filter(|(a, b)| a != b).count();
+        assert_eq!(bad, 0, "ang2pix RING nside {nside}: {bad} of 1e5 differ");
+        if nside & (nside - 1) == 0 {
+            let want = load_pix(&format!("ang2pix_nest_n{nside}.npy"));
+            let got = pixel::ang2pix(nside, &theta, &phi, true).unwrap();
+            let bad = got.iter().zip(&want).filter(|(a, b)| a != b).count();
+            assert_eq!(bad, 0, "ang2pix NESTED nside {nside}: {bad} of 1e5 differ");
+        }
+        // vec2pix from the same directions
+        let [x, y, z] = pixel::ang2vec(&theta, &phi).unwrap();
+        let got = pixel::vec2pix(nside, &x, &y, &z, false).unwrap();
+        let bad = got
+            .iter()
+            .zip(&want_ring(nside))
+            .filter(|(a, b)| a != b)
+            .count();
+        assert!(bad <= 2, "vec2pix nside {nside}: {bad} of 1e5 differ");
+    }
+}
+
+fn want_ring(nside: i64) -> Vec<i64> {
+    load_pix(&format!("ang2pix_ring_n{nside}.npy"))
+}
+
+#[test]
+fn pix2ang_pix2vec_and_nest_conversions_match_healpy() {
+    for nside in PIX_NSIDES {
+        let pix = load_vec::<i64>(&format!("pix_n{nside}.npy"));
+        let n = pix.len();
+        let want = load_vec::<f64>(&format!("pix2ang_ring_n{nside}.npy"));
+        let (t, p) = pixel::pix2ang(nside, &pix, false).unwrap();
+        for i in 0..n {
+            assert!(
+                (t[i] - want[i]).abs() <= 1e-13,
+                "theta nside {nside} pix {}",
+                pix[i]
+            );
+            assert!(
+                (p[i] - want[n + i]).abs() <= 1e-13,
+                "phi nside {nside} pix {}",
+                pix[i]
+            );
+        }
+        let want = load_vec::<f64>(&format!("pix2vec_ring_n{nside}.npy"));
+        let v = pixel::pix2vec(nside, &pix, false).unwrap();
+        for (c, vc) in v.iter().enumerate() {
+            for i in 0..n {
+                assert!(
+                    (vc[i] - want[c * n + i]).abs() <= 1e-14,
+                    "pix2vec nside {nside}"
+                );
+            }
+        }
+        if nside & (nside - 1) == 0 {
+            let want = load_vec::<f64>(&format!("pix2ang_nest_n{nside}.npy"));
+            let (t, p) = pixel::pix2ang(nside, &pix, true).unwrap();
+            for i in 0..n {
+                assert!((t[i] - want[i]).abs() <= 1e-13, "nest theta nside {nside}");
+                assert!(
+                    (p[i] - want[n + i]).abs() <= 1e-13,
+                    "nest phi nside {nside}"
+                );
+            }
+            assert_eq!(
+                pixel::ring2nest(nside, &pix).unwrap(),
+                load_vec::<i64>(&format!("ring2nest_n{nside}.npy"))
+            );
+            assert_eq!(
+                pixel::nest2ring(nside, &pix).unwrap(),
+                load_vec::<i64>(&format!("nest2ring_n{nside}.npy"))
+            );
+        }
+    }
+    let areas = load_vec::<f64>("nside2pixarea.npy");
+    for (nside, want) in PIX_NSIDES.iter().zip(areas) {
+        assert!((pixel::nside2pixarea(*nside).unwrap() - want).abs() <= 1e-15 * want);
+    }
+}
+
+#[test]
+fn ring_geometry_and_query_strip_match_healpy() {
+    for nside in [1usize, 2, 3, 7, 64] {
+        let info = load::<f64>(&format!("ringinfo_n{nside}.npy"));
+        let g = glass_healpix::geometry::Geometry::new(nside as i64).unwrap();
+        for (i, r) in g.rings().iter().enumerate() {
+            assert_eq!(
+                r.start as f64,
+                info[IxDyn(&[0, i])],
+                "startpix nside {nside}"
+            );
+            assert_eq!(r.npix as f64, info[IxDyn(&[1, i])], "ringpix nside {nside}");
+            assert!(
+                (r.z - info[IxDyn(&[2, i])]).abs() <= 1e-15,
+                "costheta nside {nside}"
+            );
+            assert_eq!(
+                r.shifted as i32 as f64,
+                info[IxDyn(&[3, i])],
+                "shifted nside {nside}"
+            );
+        }
+    }
+    for nside in [7, 64] {
+        assert_eq!(
+            pixel::query_strip(nside, 0.3, 1.2, false).unwrap(),
+            load_vec::<i64>(&format!("query_strip_n{nside}.npy"))
+        );
+        assert_eq!(
+            pixel::query_strip(nside, 0.3, 1.2, true).unwrap(),
+            load_vec::<i64>(&format!("query_strip_n{nside}_incl.npy"))
+        );
+    }
+}
+
+// ---- transforms ----
+
+#[test]
+fn alm2map_matches_healpy() {
+    for (nside, lmax, mmax, name, tol) in [
+        (64, 191, 191, "alm2map_n64_l191.npy", 1e-12),
+        (32, 95, 40, "alm2map_n32_l95_m40.npy", 1e-12),
+        (7, 20, 20, "alm2map_n7_l20.npy", 1e-12),
+        (3, 8, 8, "alm2map_n3_l8.npy", 1e-12),
+    ] {
+        let plan = ShtPlan::new(nside, lmax, mmax).unwrap();
+        let map = plan.alm2map(&alm_t(lmax, mmax)).unwrap();
+        check(name, rel_err_real(&map, &load_vec(name)), tol);
+    }
+}
+
+#[test]
+fn map2alm_matches_healpy() {
+    let ringw = load_vec::<f64>("ringweights_n64.npy");
+    for (nside, lmax, mmax, iter, w, name) in [
+        (64, 191, 191, 0, None, "map2alm_n64_l191_iter0.npy"),
+        (64, 191, 191, 3, None, "map2alm_n64_l191_iter3.npy"),
+        (
+            64,
+            191,
+            191,
+            3,
+            Some(&ringw[..]),
+            "map2alm_n64_l191_iter3_ringw.npy",
+        ),
+        (32, 95, 40, 3, None, "map2alm_n32_l95_m40_iter3.npy"),
+        (7, 20, 20, 3, None, "map2alm_n7_l20_iter3.npy"),
+        (3, 8, 8, 3, None, "map2alm_n3_l8_iter3.npy"),
+    ] {
+        let plan = ShtPlan::new(nside, lmax, mmax).unwrap();
+        let alm = plan.map2alm(&map_t(nside as usize), iter, w).unwrap();
+        check(name, rel_err_cplx(&alm, &load_vec(name)), 1e-10);
+    }
+}
+
+#[test]
+fn spin_transforms_match_healpy() {
+    let (nside, lmax) = (32, 95);
+    let plan = ShtPlan::new(nside, lmax, lmax).unwrap();
+    let npix = plan.npix();
+    for spin in [1, 2] {
+        let name = format!("alm2map_spin{spin}_n32_l95.npy");
+        let want = load_vec::<f64>(&name);
+        let [q, u] = plan
+            .alm2map_spin(spin, &alm_e(lmax, spin), &alm_b(lmax, spin))
+            .unwrap();
+        check(&format!("{name} Q"), rel_err_real(&q, &want[..npix]), 1e-10);
+        check(&format!("{name} U"), rel_err_real(&u, &want[npix..]), 1e-10);
+
+        let name = format!("map2alm_spin{spin}_n32_l95.npy");
+        let want = load_vec::<Complex64>(&name);
+        let n = plan.nalm();
+        let [e, b] = plan
+            .map2alm_spin(spin, &map_q(32), &map_u(32), 0, None)
+            .unwrap();
+        check(&format!("{name} E"), rel_err_cplx(&e, &want[..n]), 1e-10);
+        check(&format!("{name} B"), rel_err_cplx(&b, &want[n..]), 1e-10);
+    }
+}
+
+#[test]
+fn spin2_at_nside_256_matches_healpy() {
+    let (nside, lmax) = (256, 511);
+    let plan = ShtPlan::new(nside, lmax, lmax).unwrap();
+    let [q, u] = plan
+        .alm2map_spin(2, &alm_e(lmax, 2), &alm_b(lmax, 2))
+        .unwrap();
+    let pix = load_vec::<i64>("alm2map_spin2_n256_l511_pix.npy");
+    let val = load_vec::<f64>("alm2map_spin2_n256_l511_val.npy");
+    let scale = load_vec::<f64>("alm2map_spin2_n256_l511_maxabs.npy")[0];
+    let n = pix.len();
+    let mut err = 0.0f64;
+    for (i, &p) in pix.iter().enumerate() {
+        err = err
+            .max((q[p as usize] - val[i]).abs())
+            .max((u[p as usize] - val[n + i]).abs());
+    }
+    check("alm2map_spin2 nside 256 (20000 pixels)", err / scale, 1e-10);
+}
+
+#[test]
+fn alm2map_at_nside_1024_matches_healpy() {
+    let (nside, lmax) = (1024, 2047);
+    let plan = ShtPlan::new(nside, lmax, lmax).unwrap();
+    let map = plan.alm2map(&alm_t(lmax, lmax)).unwrap();
+    let pix = load_vec::<i64>("alm2map_n1024_l2047_pix.npy");
+    let val = load_vec::<f64>("alm2map_n1024_l2047_val.npy");
+    let scale = load_vec::<f64>("alm2map_n1024_l2047_maxabs.npy")[0];
+    let got: Vec<f64> = pix.iter().map(|&p| map[p as usize]).collect();
+    let err = got
+        .iter()
+        .zip(&val)
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+    check(
+        "alm2map nside 1024 lmax 2047 (20000 pixels)",
+        err / scale,
+        1e-10,
+    );
+    let maxabs = map.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    assert!((maxabs - scale).abs() <= 1e-10 * scale);
+}
+
+/// Seven transforms at nside 1024 (about 20 s on two cores).
+#[test]
+fn map2alm_iter3_at_nside_1024_matches_healpy() {
+    let (nside, lmax) = (1024, 2047);
+    let plan = ShtPlan::new(nside, lmax, lmax).unwrap();
+    let alm = plan.map2alm(&map_t(1024), 3, None).unwrap();
+    let idx = load_vec::<i64>("map2alm_n1024_l2047_iter3_idx.npy");
+    let val = load_vec::<Complex64>("map2alm_n1024_l2047_iter3_val.npy");
+    let scale = load_vec::<f64>("map2alm_n1024_l2047_iter3_maxabs.npy")[0];
+    let err = idx
+        .iter()
+        .zip(&val)
+        .fold(0.0f64, |m, (&i, v)| m.max((alm[i as usize] - v).norm()));
+    check("map2alm iter 3 nside 1024", err / scale, 1e-10);
+}
+
+// ---- spectra ----
+
+#[test]
+fn spectra_match_healpy() {
+    let lmax = 191;
+    let t = alm_t(lmax, lmax);
+    let e = alm_e(lmax, 2);
+    check(
+        "alm2cl TT",
+        rel_err_real(
+            &alm2cl(&t, &t, None, None).unwrap(),
+            &load_vec("alm2cl_TT_l191.npy"),
+        ),
+        1e-14,
+    );
+    check(
+        "alm2cl TE",
+        rel_err_real(
+            &alm2cl(&t, &e, None, None).unwrap(),
+            &load_vec("alm2cl_TE_l191.npy"),
+        ),
+        1e-14,
+    );
+    let fl: Vec<f64> = (0..=lmax).map(|l| 1.0 / (1.0 + 0.1 * l as f64)).collect();
+    check(
+        "almxfl",
+        rel_err_cplx(
+            &almxfl(&t, &fl, None).unwrap(),
+            &load_vec("almxfl_l191.npy"),
+        ),
+        1e-15,
+    );
+    // anafast: map2alm with iter 3 at lmax 3 nside - 1, then alm2cl
+    let plan = ShtPlan::new(64, 191, 191).unwrap();
+    let a = plan.map2alm(&map_t(64), 3, None).unwrap();
+    check(
+        "anafast",
+        rel_err_real(
+            &alm2cl(&a, &a, None, None).unwrap(),
+            &load_vec("anafast_n64.npy"),
+        ),
+        1e-10,
+    );
+}
