@@ -32,6 +32,16 @@ pub const NV: usize = 8;
 /// One value per lane.
 pub type Lanes = [f64; NV];
 
+/// `a b + c`, fused where the kernel is compiled with FMA.
+#[inline(always)]
+fn madd<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
+    if FMA {
+        a.mul_add(b, c)
+    } else {
+        a * b + c
+    }
+}
+
 /// A running recurrence over the lanes: current and previous value, scale.
 #[derive(Clone, Copy)]
 pub struct Rec {
@@ -64,11 +74,13 @@ impl Rec {
         out
     }
 
-    /// `next = a x' cur - b prev` with `x' = x + shift` per lane.
+    /// `next = a (x + shift) cur - b prev`; the product `a (x + shift)` is
+    /// off the dependency chain, which is one fused multiply-add long.
     #[inline(always)]
-    fn step(&mut self, x: &Lanes, shift: f64, a: f64, b: f64) {
+    fn step<const FMA: bool>(&mut self, x: &Lanes, shift: f64, a: f64, b: f64) {
         for i in 0..NV {
-            let next = a * ((x[i] + shift) * self.cur[i]) - b * self.prev[i];
+            let ax = a * (x[i] + shift);
+            let next = madd::<FMA>(ax, self.cur[i], -b * self.prev[i]);
             self.prev[i] = self.cur[i];
             self.cur[i] = next;
         }
@@ -87,92 +99,263 @@ impl Rec {
     }
 }
 
-/// Scalar recurrence coefficients for one m: entry `l - m` holds
-/// `(a_lm, a_lm b_lm)` for the step to `l` (entry 0 unused).
-pub fn scalar_coefficients(m: usize, lmax: usize, out: &mut Vec<[f64; 2]>) {
-    out.clear();
-    out.push([0.0, 0.0]);
-    let mf = m as f64;
-    for l in m + 1..=lmax {
-        let lf = l as f64;
-        let a = ((4.0 * lf * lf - 1.0) / ((lf - mf) * (lf + mf))).sqrt();
-        let l1 = lf - 1.0;
-        let b = ((l1 - mf) * (l1 + mf) / (4.0 * l1 * l1 - 1.0)).sqrt();
-        out.push([a, a * b]);
+/// Whether this CPU runs the AVX2+FMA builds of the kernels.
+#[cfg(target_arch = "x86_64")]
+fn has_avx2_fma() -> bool {
+    use std::sync::OnceLock;
+    static HAS: OnceLock<bool> = OnceLock::new();
+    *HAS.get_or_init(|| is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"))
+}
+
+/// Defines `pub fn $name(args)` that runs `$body::<FMA>` compiled for
+/// AVX2+FMA when the CPU has them, and the portable build otherwise.
+macro_rules! dispatch {
+    ($(#[$meta:meta])* pub fn $name:ident = $imp:ident ( $($arg:ident : $ty:ty),* $(,)? );) => {
+        $(#[$meta])*
+        #[allow(clippy::too_many_arguments)]
+        pub fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                #[allow(clippy::too_many_arguments)]
+                unsafe fn fast($($arg: $ty),*) {
+                    $imp::<true>($($arg),*)
+                }
+                if has_avx2_fma() {
+                    // SAFETY: the CPU has the features the build enables
+                    return unsafe { fast($($arg),*) };
+                }
+            }
+            $imp::<false>($($arg),*)
+        }
+    };
+}
+
+/// Square roots and reciprocals that the recurrence coefficients are
+/// products of, so that a coefficient costs a few multiplications.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    /// `sqrt(k)`, `k <= 2 lmax + 4`.
+    sq: Vec<f64>,
+    /// `1/sqrt(k)` (`0` at `k = 0`).
+    rsq: Vec<f64>,
+    /// `1/sqrt(4 l² - 1)`.
+    rsq4: Vec<f64>,
+}
+
+impl Tables {
+    pub fn new(lmax: usize) -> Tables {
+        let n = 2 * lmax + 5;
+        let sq: Vec<f64> = (0..n).map(|k| (k as f64).sqrt()).collect();
+        let rsq = (0..n)
+            .map(|k| if k == 0 { 0.0 } else { 1.0 / (k as f64).sqrt() })
+            .collect();
+        let rsq4 = (0..lmax + 3)
+            .map(|l| {
+                let l = l as f64;
+                1.0 / (4.0 * l * l - 1.0).abs().sqrt()
+            })
+            .collect();
+        Tables { sq, rsq, rsq4 }
+    }
+
+    /// Scalar coefficients for one m: entry `l - m` holds `(a_lm, a_lm b_lm)`
+    /// for the step to `l` (entry 0 unused), with
+    /// `a_lm = sqrt(4l²-1) / (sqrt(l-m) sqrt(l+m))` and
+    /// `b_lm = sqrt(l-1-m) sqrt(l-1+m) / sqrt(4(l-1)²-1)`.
+    pub fn scalar_coefficients(&self, m: usize, lmax: usize, out: &mut Vec<[f64; 2]>) {
+        out.clear();
+        out.push([0.0, 0.0]);
+        for l in m + 1..=lmax {
+            let a = self.rsq[l - m] * self.rsq[l + m] / self.rsq4[l];
+            let b = self.sq[l - 1 - m] * self.sq[l - 1 + m] * self.rsq4[l - 1];
+            out.push([a, a * b]);
+        }
+    }
+
+    /// Spin coefficients for one m: entry `l - l0` holds
+    /// `(α_l, α_l β_l, γ_l)` for the step from `l` to `l + 1`.
+    pub fn spin_coefficients(&self, m: usize, spin: usize, lmax: usize, out: &mut Vec<[f64; 3]>) {
+        out.clear();
+        let (mf, sf) = (m as f64, spin as f64);
+        let l0 = m.max(spin);
+        for l in l0..lmax {
+            let lf = l as f64;
+            let l1 = lf + 1.0;
+            let alpha = l1
+                * (2.0 * lf + 1.0)
+                * (self.rsq[l + 1 - m] * self.rsq[l + 1 + m])
+                * (self.rsq[l + 1 - spin] * self.rsq[l + 1 + spin]);
+            let beta = (self.sq[l - m] * self.sq[l + m]) * (self.sq[l - spin] * self.sq[l + spin])
+                / (lf * (2.0 * lf + 1.0));
+            let gamma = mf * sf / (lf * l1);
+            out.push([alpha, alpha * beta, gamma]);
+        }
     }
 }
 
-/// Spin recurrence coefficients for one m: entry `l - l0` holds
-/// `(α_l, α_l β_l, γ_l)` for the step from `l` to `l + 1`.
-pub fn spin_coefficients(m: usize, spin: usize, lmax: usize, out: &mut Vec<[f64; 3]>) {
-    out.clear();
-    let (mf, sf) = (m as f64, spin as f64);
-    let l0 = m.max(spin);
-    for l in l0..lmax {
-        let lf = l as f64;
-        let l1 = lf + 1.0;
-        let alpha =
-            l1 * (2.0 * lf + 1.0) / (((l1 - mf) * (l1 + mf)) * ((l1 - sf) * (l1 + sf))).sqrt();
-        let beta =
-            (((lf - mf) * (lf + mf)) * ((lf - sf) * (lf + sf))).sqrt() / (lf * (2.0 * lf + 1.0));
-        let gamma = mf * sf / (lf * l1);
-        out.push([alpha, alpha * beta, gamma]);
+dispatch! {
+    /// Scalar synthesis for one m and one lane group. `alm[c]` holds the
+    /// coefficients of component `c` for this m (index `l - m`). Adds to
+    /// `acc[c] = [even re, even im, odd re, odd im]` (parity of `l - m`).
+    pub fn synth_scalar = synth_scalar_impl(
+        m: usize,
+        lmax: usize,
+        coef: &[[f64; 2]],
+        x: &Lanes,
+        rec: Rec,
+        alm: &[&[Complex64]],
+        acc: &mut [[Lanes; 4]],
+    );
+}
+
+#[inline(always)]
+fn synth_scalar_impl<const FMA: bool>(
+    m: usize,
+    lmax: usize,
+    coef: &[[f64; 2]],
+    x: &Lanes,
+    rec: Rec,
+    alm: &[&[Complex64]],
+    acc: &mut [[Lanes; 4]],
+) {
+    // components two at a time, with the sums in registers
+    let mut c0 = 0;
+    while c0 < alm.len() {
+        if alm.len() - c0 >= 2 {
+            synth_scalar_c::<FMA, 2>(
+                m,
+                lmax,
+                coef,
+                x,
+                rec,
+                &alm[c0..c0 + 2],
+                &mut acc[c0..c0 + 2],
+            );
+            c0 += 2;
+        } else {
+            synth_scalar_c::<FMA, 1>(
+                m,
+                lmax,
+                coef,
+                x,
+                rec,
+                &alm[c0..c0 + 1],
+                &mut acc[c0..c0 + 1],
+            );
+            c0 += 1;
+        }
     }
 }
 
-/// Scalar synthesis for one m and one lane group. `alm[c]` holds the
-/// coefficients of component `c` for this m (index `l - m`). Adds to
-/// `acc[c] = [even re, even im, odd re, odd im]` (parity of `l - m`).
-pub fn synth_scalar(
+/// `acc[c][par..par+2] += lam * alm[c][i]` (real and imaginary parts).
+#[inline(always)]
+fn accumulate<const FMA: bool, const C: usize>(
+    acc: &mut [[Lanes; 4]; C],
+    lam: &Lanes,
+    alm: &[&[Complex64]; C],
+    i: usize,
+    par: usize,
+) {
+    for c in 0..C {
+        let v = alm[c][i];
+        for j in 0..NV {
+            acc[c][par][j] = madd::<FMA>(lam[j], v.re, acc[c][par][j]);
+            acc[c][par + 1][j] = madd::<FMA>(lam[j], v.im, acc[c][par + 1][j]);
+        }
+    }
+}
+
+#[inline(always)]
+fn synth_scalar_c<const FMA: bool, const C: usize>(
     m: usize,
     lmax: usize,
     coef: &[[f64; 2]],
     x: &Lanes,
     mut rec: Rec,
     alm: &[&[Complex64]],
-    acc: &mut [[Lanes; 4]],
+    acc_out: &mut [[Lanes; 4]],
 ) {
+    let mut acc = [[[0.0; NV]; 4]; C];
+    let alm: [&[Complex64]; C] = std::array::from_fn(|c| &alm[c][..lmax + 1 - m]);
+    let coef = &coef[..lmax + 1 - m];
     let mut l = m;
     // scaled phase
     while l <= lmax && !rec.all_unscaled() {
         let lam = rec.masked();
-        let par = 2 * ((l - m) & 1);
-        for (c, a) in alm.iter().enumerate() {
-            let v = a[l - m];
-            for i in 0..NV {
-                acc[c][par][i] += lam[i] * v.re;
-                acc[c][par + 1][i] += lam[i] * v.im;
-            }
+        if (l - m) & 1 == 0 {
+            accumulate::<FMA, C>(&mut acc, &lam, &alm, l - m, 0);
+        } else {
+            accumulate::<FMA, C>(&mut acc, &lam, &alm, l - m, 2);
         }
         if l < lmax {
             let [a, ab] = coef[l + 1 - m];
-            rec.step(x, 0.0, a, ab);
+            rec.step::<FMA>(x, 0.0, a, ab);
             rec.rescale();
         }
         l += 1;
     }
-    // plain phase
-    while l <= lmax {
-        let par = 2 * ((l - m) & 1);
-        for (c, a) in alm.iter().enumerate() {
-            let v = a[l - m];
-            for i in 0..NV {
-                acc[c][par][i] += rec.cur[i] * v.re;
-                acc[c][par + 1][i] += rec.cur[i] * v.im;
-            }
-        }
+    // plain phase: an odd degree first if the scaled phase ended before one,
+    // then pairs (even, odd), so that every index is known at compile time
+    if l <= lmax && (l - m) & 1 == 1 {
+        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, l - m, 2);
         if l < lmax {
             let [a, ab] = coef[l + 1 - m];
-            rec.step(x, 0.0, a, ab);
+            rec.step::<FMA>(x, 0.0, a, ab);
         }
         l += 1;
     }
+    while l < lmax {
+        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, l - m, 0);
+        let [a1, ab1] = coef[l + 1 - m];
+        rec.step::<FMA>(x, 0.0, a1, ab1);
+        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, l + 1 - m, 2);
+        if l + 2 <= lmax {
+            let [a2, ab2] = coef[l + 2 - m];
+            rec.step::<FMA>(x, 0.0, a2, ab2);
+        }
+        l += 2;
+    }
+    if l == lmax {
+        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, l - m, 0);
+    }
+    for c in 0..C {
+        for j in 0..4 {
+            for i in 0..NV {
+                acc_out[c][j][i] += acc[c][j][i];
+            }
+        }
+    }
 }
 
-/// Scalar analysis for one m and one lane group: `g[c] = [G+ re, G+ im,
-/// G- re, G- im]` per lane (`G± = G_north ± G_south`); adds
-/// `λ_lm G±` per lane to `acc[(l - m) * ncomp + c] = [re, im]`.
-pub fn anal_scalar(
+dispatch! {
+    /// Scalar analysis for one m and one lane group: `g[c] = [G+ re, G+ im,
+    /// G- re, G- im]` per lane (`G± = G_north ± G_south`); adds
+    /// `λ_lm G±` per lane to `acc[(l - m) * ncomp + c] = [re, im]`.
+    pub fn anal_scalar = anal_scalar_impl(
+        m: usize,
+        lmax: usize,
+        coef: &[[f64; 2]],
+        x: &Lanes,
+        rec: Rec,
+        g: &[[Lanes; 4]],
+        acc: &mut [[Lanes; 2]],
+    );
+}
+
+/// `dst[c] += lam * g[c][par..par+2]` for every component.
+#[inline(always)]
+fn add_scalar<const FMA: bool>(dst: &mut [[Lanes; 2]], lam: &Lanes, g: &[[Lanes; 4]], par: usize) {
+    for (d, gc) in dst.iter_mut().zip(g) {
+        for i in 0..NV {
+            d[0][i] = madd::<FMA>(lam[i], gc[par][i], d[0][i]);
+            d[1][i] = madd::<FMA>(lam[i], gc[par + 1][i], d[1][i]);
+        }
+    }
+}
+
+#[inline(always)]
+fn anal_scalar_impl<const FMA: bool>(
     m: usize,
     lmax: usize,
     coef: &[[f64; 2]],
@@ -182,111 +365,198 @@ pub fn anal_scalar(
     acc: &mut [[Lanes; 2]],
 ) {
     let ncomp = g.len();
+    let acc = &mut acc[..(lmax + 1 - m) * ncomp];
+    let coef = &coef[..lmax + 1 - m];
     let mut l = m;
     while l <= lmax && !rec.all_unscaled() {
         let lam = rec.masked();
-        let par = 2 * ((l - m) & 1);
-        for (c, gc) in g.iter().enumerate() {
-            let dst = &mut acc[(l - m) * ncomp + c];
-            for i in 0..NV {
-                dst[0][i] += lam[i] * gc[par][i];
-                dst[1][i] += lam[i] * gc[par + 1][i];
-            }
+        let dst = &mut acc[(l - m) * ncomp..];
+        if (l - m) & 1 == 0 {
+            add_scalar::<FMA>(dst, &lam, g, 0);
+        } else {
+            add_scalar::<FMA>(dst, &lam, g, 2);
         }
         if l < lmax {
             let [a, ab] = coef[l + 1 - m];
-            rec.step(x, 0.0, a, ab);
+            rec.step::<FMA>(x, 0.0, a, ab);
             rec.rescale();
         }
         l += 1;
     }
-    while l <= lmax {
-        let par = 2 * ((l - m) & 1);
-        for (c, gc) in g.iter().enumerate() {
-            let dst = &mut acc[(l - m) * ncomp + c];
-            for i in 0..NV {
-                dst[0][i] += rec.cur[i] * gc[par][i];
-                dst[1][i] += rec.cur[i] * gc[par + 1][i];
-            }
-        }
+    if l <= lmax && (l - m) & 1 == 1 {
+        add_scalar::<FMA>(&mut acc[(l - m) * ncomp..], &rec.cur, g, 2);
         if l < lmax {
             let [a, ab] = coef[l + 1 - m];
-            rec.step(x, 0.0, a, ab);
+            rec.step::<FMA>(x, 0.0, a, ab);
         }
         l += 1;
     }
+    while l < lmax {
+        add_scalar::<FMA>(&mut acc[(l - m) * ncomp..], &rec.cur, g, 0);
+        let [a1, ab1] = coef[l + 1 - m];
+        rec.step::<FMA>(x, 0.0, a1, ab1);
+        add_scalar::<FMA>(&mut acc[(l + 1 - m) * ncomp..], &rec.cur, g, 2);
+        if l + 2 <= lmax {
+            let [a2, ab2] = coef[l + 2 - m];
+            rec.step::<FMA>(x, 0.0, a2, ab2);
+        }
+        l += 2;
+    }
+    if l == lmax {
+        add_scalar::<FMA>(&mut acc[(l - m) * ncomp..], &rec.cur, g, 0);
+    }
 }
 
-/// Spin synthesis for one m and one lane group. `eb[f] = (E'', B'')` are
-/// field f's coefficients already multiplied by `-c_l/2` (index `l - l0`).
-/// Adds to `acc[f]`, per parity `p` of `l + m + s`, at `8 p + ..`:
-/// `[ΣE''W+ re, im, ΣB''W+ re, im, ΣE''W- re, im, ΣB''W- re, im]`
-/// with `W± = P ± M`.
+dispatch! {
+    /// Spin synthesis for one m and one lane group. `eb[f] = (E'', B'')` are
+    /// field f's coefficients already multiplied by `-c_l/2` (index `l - l0`).
+    /// Adds to `acc[f]`, per parity `p` of `l + m + s`, at `8 p + ..`:
+    /// `[ΣE''W+ re, im, ΣB''W+ re, im, ΣE''W- re, im, ΣB''W- re, im]`
+    /// with `W± = P ± M`.
+    pub fn synth_spin = synth_spin_impl(
+        m: usize,
+        spin: usize,
+        lmax: usize,
+        coef: &[[f64; 3]],
+        x: &Lanes,
+        p: Rec,
+        mm: Rec,
+        eb: &[(&[Complex64], &[Complex64])],
+        acc: &mut [[Lanes; 16]],
+    );
+}
+
+/// One degree of the spin synthesis into the sums at `PAR` (0 or 8).
+#[inline(always)]
+fn spin_acc<const FMA: bool, const PAR: usize>(
+    acc: &mut [Lanes; 16],
+    pv: &Lanes,
+    mv: &Lanes,
+    ev: Complex64,
+    bv: Complex64,
+) {
+    for i in 0..NV {
+        let wp = pv[i] + mv[i];
+        let wm = pv[i] - mv[i];
+        acc[PAR][i] = madd::<FMA>(wp, ev.re, acc[PAR][i]);
+        acc[PAR + 1][i] = madd::<FMA>(wp, ev.im, acc[PAR + 1][i]);
+        acc[PAR + 2][i] = madd::<FMA>(wp, bv.re, acc[PAR + 2][i]);
+        acc[PAR + 3][i] = madd::<FMA>(wp, bv.im, acc[PAR + 3][i]);
+        acc[PAR + 4][i] = madd::<FMA>(wm, ev.re, acc[PAR + 4][i]);
+        acc[PAR + 5][i] = madd::<FMA>(wm, ev.im, acc[PAR + 5][i]);
+        acc[PAR + 6][i] = madd::<FMA>(wm, bv.re, acc[PAR + 6][i]);
+        acc[PAR + 7][i] = madd::<FMA>(wm, bv.im, acc[PAR + 7][i]);
+    }
+}
+
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub fn synth_spin(
+fn synth_spin_impl<const FMA: bool>(
     m: usize,
     spin: usize,
     lmax: usize,
     coef: &[[f64; 3]],
     x: &Lanes,
-    mut p: Rec,
-    mut mm: Rec,
+    p: Rec,
+    mm: Rec,
     eb: &[(&[Complex64], &[Complex64])],
-    acc: &mut [[Lanes; 16]],
+    acc_out: &mut [[Lanes; 16]],
 ) {
     let l0 = m.max(spin);
-    let mut l = l0;
-    let mut scaled = !(p.all_unscaled() && mm.all_unscaled());
-    while l <= lmax {
-        let (pv, mv) = if scaled {
-            (p.masked(), mm.masked())
-        } else {
-            (p.cur, mm.cur)
-        };
-        let mut wp = [0.0; NV];
-        let mut wm = [0.0; NV];
-        for i in 0..NV {
-            wp[i] = pv[i] + mv[i];
-            wm[i] = pv[i] - mv[i];
-        }
-        let par = 8 * ((l + m + spin) & 1);
-        for (f, (e, b)) in eb.iter().enumerate() {
-            let (e, b) = (e[l - l0], b[l - l0]);
-            let a = &mut acc[f];
-            for i in 0..NV {
-                a[par][i] += wp[i] * e.re;
-                a[par + 1][i] += wp[i] * e.im;
-                a[par + 2][i] += wp[i] * b.re;
-                a[par + 3][i] += wp[i] * b.im;
-                a[par + 4][i] += wm[i] * e.re;
-                a[par + 5][i] += wm[i] * e.im;
-                a[par + 6][i] += wm[i] * b.re;
-                a[par + 7][i] += wm[i] * b.im;
+    for (f, (e, b)) in eb.iter().enumerate() {
+        // one field at a time, sums in registers (recurrence recomputed per
+        // field: cheap next to the eight sums)
+        let (e, b) = (&e[..lmax + 1 - l0], &b[..lmax + 1 - l0]);
+        let coef = &coef[..lmax - l0];
+        let mut acc = [[0.0; NV]; 16];
+        let (mut p, mut mm) = (p, mm);
+        let mut l = l0;
+        let mut scaled = !(p.all_unscaled() && mm.all_unscaled());
+        while l <= lmax {
+            let (pv, mv) = if scaled {
+                (p.masked(), mm.masked())
+            } else {
+                (p.cur, mm.cur)
+            };
+            let (ev, bv) = (e[l - l0], b[l - l0]);
+            if (l + m + spin) & 1 == 0 {
+                spin_acc::<FMA, 0>(&mut acc, &pv, &mv, ev, bv);
+            } else {
+                spin_acc::<FMA, 8>(&mut acc, &pv, &mv, ev, bv);
+            }
+            if l < lmax {
+                let [al, ab, ga] = coef[l - l0];
+                p.step::<FMA>(x, ga, al, ab);
+                mm.step::<FMA>(x, -ga, al, ab);
+                if scaled {
+                    p.rescale();
+                    mm.rescale();
+                    scaled = !(p.all_unscaled() && mm.all_unscaled());
+                }
+            }
+            l += 1;
+            if !scaled {
+                break;
             }
         }
-        if l < lmax {
+        // plain phase, parities known at compile time
+        if l <= lmax && (l + m + spin) & 1 == 1 {
+            spin_acc::<FMA, 8>(&mut acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+            if l < lmax {
+                let [al, ab, ga] = coef[l - l0];
+                p.step::<FMA>(x, ga, al, ab);
+                mm.step::<FMA>(x, -ga, al, ab);
+            }
+            l += 1;
+        }
+        while l < lmax {
+            spin_acc::<FMA, 0>(&mut acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
             let [al, ab, ga] = coef[l - l0];
-            p.step(x, ga, al, ab);
-            mm.step(x, -ga, al, ab);
-            if scaled {
-                p.rescale();
-                mm.rescale();
-                scaled = !(p.all_unscaled() && mm.all_unscaled());
+            p.step::<FMA>(x, ga, al, ab);
+            mm.step::<FMA>(x, -ga, al, ab);
+            spin_acc::<FMA, 8>(&mut acc, &p.cur, &mm.cur, e[l + 1 - l0], b[l + 1 - l0]);
+            if l + 2 <= lmax {
+                let [al, ab, ga] = coef[l + 1 - l0];
+                p.step::<FMA>(x, ga, al, ab);
+                mm.step::<FMA>(x, -ga, al, ab);
+            }
+            l += 2;
+        }
+        if l == lmax {
+            spin_acc::<FMA, 0>(&mut acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+        }
+        for j in 0..16 {
+            for i in 0..NV {
+                acc_out[f][j][i] += acc[j][i];
             }
         }
-        l += 1;
     }
 }
 
-/// Spin analysis for one m and one lane group. `g[f]` per lane:
-/// `[q+ re, q+ im, q- re, q- im, u+ re, u+ im, u- re, u- im]`
-/// (`q± = q_north ± q_south`). Adds, at `acc[(l - l0) * nf + f]`:
-/// `[Σ W+ qa re, im, Σ W- ub re, im, Σ W+ ua re, im, Σ W- qb re, im]`
-/// where for even `l + m + s` `(qa, ub, ua, qb) = (q+, u-, u+, q-)` and for
-/// odd the signs swap. The caller forms `E = -c/2 (S1 + i S2)`,
-/// `B = -c/2 (S3 - i S4)`.
+dispatch! {
+    /// Spin analysis for one m and one lane group. `g[f]` per lane:
+    /// `[q+ re, q+ im, q- re, q- im, u+ re, u+ im, u- re, u- im]`
+    /// (`q± = q_north ± q_south`). Adds, at `acc[(l - l0) * nf + f]`:
+    /// `[Σ W+ qa re, im, Σ W- ub re, im, Σ W+ ua re, im, Σ W- qb re, im]`
+    /// where for even `l + m + s` `(qa, ub, ua, qb) = (q+, u-, u+, q-)` and for
+    /// odd the signs swap. The caller forms `E = -c/2 (S1 + i S2)`,
+    /// `B = -c/2 (S3 - i S4)`.
+    pub fn anal_spin = anal_spin_impl(
+        m: usize,
+        spin: usize,
+        lmax: usize,
+        coef: &[[f64; 3]],
+        x: &Lanes,
+        p: Rec,
+        mm: Rec,
+        g: &[[Lanes; 8]],
+        acc: &mut [[Lanes; 8]],
+    );
+}
+
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub fn anal_spin(
+fn anal_spin_impl<const FMA: bool>(
     m: usize,
     spin: usize,
     lmax: usize,
@@ -299,50 +569,77 @@ pub fn anal_spin(
 ) {
     let nf = g.len();
     let l0 = m.max(spin);
+    let acc = &mut acc[..(lmax + 1 - l0) * nf];
+    let coef = &coef[..lmax - l0];
     let mut l = l0;
     let mut scaled = !(p.all_unscaled() && mm.all_unscaled());
-    while l <= lmax {
-        let (pv, mv) = if scaled {
-            (p.masked(), mm.masked())
+    while l <= lmax && scaled {
+        let (pv, mv) = (p.masked(), mm.masked());
+        let dst = &mut acc[(l - l0) * nf..];
+        if (l + m + spin) & 1 == 0 {
+            spin_add::<FMA, true>(dst, &pv, &mv, g);
         } else {
-            (p.cur, mm.cur)
-        };
-        let mut wp = [0.0; NV];
-        let mut wm = [0.0; NV];
-        for i in 0..NV {
-            wp[i] = pv[i] + mv[i];
-            wm[i] = pv[i] - mv[i];
-        }
-        // even: qa = q+ (0), ub = u- (6), ua = u+ (4), qb = q- (2)
-        // odd:  qa = q- (2), ub = u+ (4), ua = u- (6), qb = q+ (0)
-        let (qa, ub, ua, qb) = if (l + m + spin) & 1 == 0 {
-            (0, 6, 4, 2)
-        } else {
-            (2, 4, 6, 0)
-        };
-        for (f, gf) in g.iter().enumerate() {
-            let dst = &mut acc[(l - l0) * nf + f];
-            for i in 0..NV {
-                dst[0][i] += wp[i] * gf[qa][i];
-                dst[1][i] += wp[i] * gf[qa + 1][i];
-                dst[2][i] += wm[i] * gf[ub][i];
-                dst[3][i] += wm[i] * gf[ub + 1][i];
-                dst[4][i] += wp[i] * gf[ua][i];
-                dst[5][i] += wp[i] * gf[ua + 1][i];
-                dst[6][i] += wm[i] * gf[qb][i];
-                dst[7][i] += wm[i] * gf[qb + 1][i];
-            }
+            spin_add::<FMA, false>(dst, &pv, &mv, g);
         }
         if l < lmax {
             let [al, ab, ga] = coef[l - l0];
-            p.step(x, ga, al, ab);
-            mm.step(x, -ga, al, ab);
-            if scaled {
-                p.rescale();
-                mm.rescale();
-                scaled = !(p.all_unscaled() && mm.all_unscaled());
-            }
+            p.step::<FMA>(x, ga, al, ab);
+            mm.step::<FMA>(x, -ga, al, ab);
+            p.rescale();
+            mm.rescale();
+            scaled = !(p.all_unscaled() && mm.all_unscaled());
         }
         l += 1;
+    }
+    if l <= lmax && (l + m + spin) & 1 == 1 {
+        spin_add::<FMA, false>(&mut acc[(l - l0) * nf..], &p.cur, &mm.cur, g);
+        if l < lmax {
+            let [al, ab, ga] = coef[l - l0];
+            p.step::<FMA>(x, ga, al, ab);
+            mm.step::<FMA>(x, -ga, al, ab);
+        }
+        l += 1;
+    }
+    while l < lmax {
+        spin_add::<FMA, true>(&mut acc[(l - l0) * nf..], &p.cur, &mm.cur, g);
+        let [al, ab, ga] = coef[l - l0];
+        p.step::<FMA>(x, ga, al, ab);
+        mm.step::<FMA>(x, -ga, al, ab);
+        spin_add::<FMA, false>(&mut acc[(l + 1 - l0) * nf..], &p.cur, &mm.cur, g);
+        if l + 2 <= lmax {
+            let [al, ab, ga] = coef[l + 1 - l0];
+            p.step::<FMA>(x, ga, al, ab);
+            mm.step::<FMA>(x, -ga, al, ab);
+        }
+        l += 2;
+    }
+    if l == lmax {
+        spin_add::<FMA, true>(&mut acc[(l - l0) * nf..], &p.cur, &mm.cur, g);
+    }
+}
+
+/// One degree of the spin analysis: for even `l + m + s`
+/// `(qa, ub, ua, qb) = (q+, u-, u+, q-)`, for odd `(q-, u+, u-, q+)`.
+#[inline(always)]
+fn spin_add<const FMA: bool, const EVEN: bool>(
+    dst: &mut [[Lanes; 8]],
+    pv: &Lanes,
+    mv: &Lanes,
+    g: &[[Lanes; 8]],
+) {
+    let (qa, ub, ua, qb) = if EVEN { (0, 6, 4, 2) } else { (2, 4, 6, 0) };
+    for (d, gf) in dst.iter_mut().zip(g) {
+        for i in 0..NV {
+            let wp = pv[i] + mv[i];
+            let wm = pv[i] - mv[i];
+            d[0][i] = madd::<FMA>(wp, gf[qa][i], d[0][i]);
+            d[1][i] = madd::<FMA>(wp, gf[qa + 1][i], d[1][i]);
+            d[2][i] = madd::<FMA>(wm, gf[ub][i], d[2][i]);
+            d[3][i] = madd::<FMA>(wm, gf[ub + 1][i], d[3][i]);
+            d[4][i] = madd::<FMA>(wp, gf[ua][i], d[4][i]);
+            d[5][i] = madd::<FMA>(wp, gf[ua + 1][i], d[5][i]);
+            d[6][i] = madd::<FMA>(wm, gf[qb][i], d[6][i]);
+            d[7][i] = madd::<FMA>(wm, gf[qb + 1][i], d[7][i]);
+        }
     }
 }

@@ -39,6 +39,9 @@ use scaled::Wide;
 
 /// Ring pairs per block (a block's Legendre output is buffered).
 const BLOCK: usize = 16 * NV;
+/// Consecutive m per parallel task (their start values are updated
+/// incrementally).
+const M_CHUNK: usize = 8;
 
 /// A north ring and its southern mirror (none for the equator ring).
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +69,8 @@ pub struct ShtPlan {
     ffts: HashMap<usize, (R2c, C2r)>,
     /// `Π_{k<=L} (2k-1)/2k` for `L <= lmax + 2`.
     double_factorial_ratio: Vec<f64>,
+    /// Tables for the recurrence coefficients.
+    tables: kernels::Tables,
     scratch_len: usize,
 }
 
@@ -192,6 +197,7 @@ impl ShtPlan {
             pairs,
             ffts,
             double_factorial_ratio,
+            tables: kernels::Tables::new(lmax),
             scratch_len,
         })
     }
@@ -441,26 +447,88 @@ impl ShtPlan {
         (x, idx)
     }
 
+    /// Makes `s.pows` hold, for every pair of the block `b0..b1`, the
+    /// powers the recurrence starts need at `m`: `sin^m θ` (scalar), or
+    /// `cos^a(θ/2) sin^b(θ/2)` for `P` and `M` (spin). Consecutive `m` of one
+    /// task advance them by one multiplication instead of recomputing.
+    fn prepare_powers(&self, kind: Kind, m: usize, b0: usize, b1: usize, s: &mut Scratch) {
+        let spin = kind.spin();
+        let fresh = s.pow_key != Some((b0, m, spin)) || m <= spin;
+        if fresh {
+            s.pows.clear();
+            for pr in &self.pairs[b0..b1] {
+                match kind {
+                    Kind::Scalar => s.pows.push([Wide::powi(pr.sin_theta, m), Wide::new(1.0)]),
+                    Kind::Spin(_) => {
+                        let (pc, ps, mc, ms) = if m >= spin {
+                            (m - spin, m + spin, m + spin, m - spin)
+                        } else {
+                            (spin - m, spin + m, spin + m, spin - m)
+                        };
+                        s.pows.push([
+                            Wide::powi(pr.half_cos, pc).mul(Wide::powi(pr.half_sin, ps)),
+                            Wide::powi(pr.half_cos, mc).mul(Wide::powi(pr.half_sin, ms)),
+                        ]);
+                    }
+                }
+            }
+        }
+        s.pow_key = Some((b0, m, spin));
+    }
+
+    /// Advances `s.pows` from `m` to `m + 1` (see [`Self::prepare_powers`]).
+    fn advance_powers(&self, kind: Kind, m: usize, b0: usize, b1: usize, s: &mut Scratch) {
+        let spin = kind.spin();
+        if s.pow_key != Some((b0, m, spin)) || m < spin {
+            return;
+        }
+        for (pw, pr) in s.pows.iter_mut().zip(&self.pairs[b0..b1]) {
+            match kind {
+                Kind::Scalar => pw[0] = pw[0].mul(Wide::new(pr.sin_theta)),
+                Kind::Spin(_) => {
+                    let cs = Wide::new(pr.half_cos * pr.half_sin);
+                    pw[0] = pw[0].mul(cs);
+                    pw[1] = pw[1].mul(cs);
+                }
+            }
+        }
+        s.pow_key = Some((b0, m + 1, spin));
+    }
+
     /// Start of the scalar recurrence: `λ_mm` per lane, zero where `m`
     /// exceeds the lane's limit or the lane is padding.
-    fn scalar_start(&self, m: usize, idx: &[usize; NV], nvalid: usize, mlims: &[usize]) -> Rec {
+    fn scalar_start(
+        &self,
+        m: usize,
+        idx: &[usize; NV],
+        nvalid: usize,
+        mlims: &[usize],
+        b0: usize,
+        pows: &[[Wide; 2]],
+    ) -> Rec {
         let mut v = [0.0; NV];
         let mut k = [0; NV];
         let sign = if m % 2 == 1 { -1.0 } else { 1.0 };
-        let pref = sign * ((2 * m + 1) as f64 / (4.0 * PI) * self.double_factorial_ratio[m]).sqrt();
+        let pref = Wide::new(
+            sign * ((2 * m + 1) as f64 / (4.0 * PI) * self.double_factorial_ratio[m]).sqrt(),
+        );
         for i in 0..nvalid {
             let p = idx[i];
             if m > mlims[p] {
                 continue;
             }
-            let w = Wide::powi(self.pairs[p].sin_theta, m).mul(Wide::new(pref));
-            (v[i], k[i]) = w.to_scaled();
+            (v[i], k[i]) = pows[p - b0][0].mul(pref).to_scaled();
         }
         Rec::new(v, k)
     }
 
     /// Starts of the spin recurrences `P = (-1)^s d_{m,-s}` and
-    /// `M = d_{m,s}` at `l0 = max(m, s)`.
+    /// `M = d_{m,s}` at `l0 = max(m, s)`:
+    /// for `m >= s`, `M = (-1)^(m-s) sqrt(C(2m, m+s)) c^(m+s) σ^(m-s)` and
+    /// `P = (-1)^m sqrt(C(2m, m+s)) c^(m-s) σ^(m+s)`; for `m < s`,
+    /// `M = sqrt(C(2s, s+m)) c^(s+m) σ^(s-m)`, `P = (-1)^m sqrt(C(2s, s+m))
+    /// c^(s-m) σ^(s+m)` (`c = cos θ/2`, `σ = sin θ/2`).
+    #[allow(clippy::too_many_arguments)]
     fn spin_start(
         &self,
         m: usize,
@@ -468,50 +536,38 @@ impl ShtPlan {
         idx: &[usize; NV],
         nvalid: usize,
         mlims: &[usize],
+        b0: usize,
+        pows: &[[Wide; 2]],
     ) -> (Rec, Rec) {
         let l0 = m.max(spin);
         let j = if m >= spin { spin } else { m };
-        // sqrt(binom(2 l0, l0 + j)) = 2^l0 sqrt(Π_{k<=l0}(2k-1)/2k Π_{i<=j}(l0-i+1)/(l0+i))
+        // sqrt(C(2 l0, l0 + j)) = 2^l0 sqrt(Π_{k<=l0}(2k-1)/2k Π_{i<=j}(l0-i+1)/(l0+i))
         let mut ratio = self.double_factorial_ratio[l0];
         for i in 1..=j {
             ratio *= (l0 - i + 1) as f64 / (l0 + i) as f64;
         }
-        let binom = Wide {
-            mant: ratio.sqrt(),
-            exp: l0 as i64,
-        };
+        let binom = Wide::new(ratio.sqrt()).mul(Wide {
+            mant: 0.5,
+            exp: l0 as i64 + 1,
+        });
         let sign = if m % 2 == 1 { -1.0 } else { 1.0 };
-        // exponents of cos(θ/2), sin(θ/2)
-        let (pc, ps, mc, ms, msign) = if m >= spin {
-            (
-                m - spin,
-                m + spin,
-                m + spin,
-                m - spin,
-                if (m - spin) % 2 == 1 { -1.0 } else { 1.0 },
-            )
+        let msign = if m >= spin && (m - spin) % 2 == 1 {
+            -1.0
         } else {
-            (spin - m, spin + m, spin + m, spin - m, 1.0)
+            1.0
         };
+        let (pf, mf) = (binom.mul(Wide::new(sign)), binom.mul(Wide::new(msign)));
         let mut pv = [0.0; NV];
         let mut pk = [0; NV];
         let mut mv = [0.0; NV];
         let mut mk = [0; NV];
         for i in 0..nvalid {
-            let pr = &self.pairs[idx[i]];
             if m > mlims[idx[i]] {
                 continue;
             }
-            let p = Wide::powi(pr.half_cos, pc)
-                .mul(Wide::powi(pr.half_sin, ps))
-                .mul(binom)
-                .mul(Wide::new(sign));
-            (pv[i], pk[i]) = p.to_scaled();
-            let q = Wide::powi(pr.half_cos, mc)
-                .mul(Wide::powi(pr.half_sin, ms))
-                .mul(binom)
-                .mul(Wide::new(msign));
-            (mv[i], mk[i]) = q.to_scaled();
+            let pw = &pows[idx[i] - b0];
+            (pv[i], pk[i]) = pw[0].mul(pf).to_scaled();
+            (mv[i], mk[i]) = pw[1].mul(mf).to_scaled();
         }
         (Rec::new(pv, pk), Rec::new(mv, mk))
     }
@@ -532,12 +588,17 @@ impl ShtPlan {
         for b0 in (0..self.pairs.len()).step_by(BLOCK) {
             let b1 = (b0 + BLOCK).min(self.pairs.len());
             phase.fill(Complex64::new(0.0, 0.0));
-            phase.par_chunks_mut(per_m).enumerate().for_each_init(
-                Scratch::default,
-                |s, (m, ph)| {
-                    self.legendre_synthesis(kind, m, b0, b1, alms, &mlims, ph, s);
-                },
-            );
+            phase
+                .par_chunks_mut(per_m * M_CHUNK)
+                .enumerate()
+                .for_each_init(Scratch::default, |s, (ci, ph)| {
+                    for (j, ph) in ph.chunks_mut(per_m).enumerate() {
+                        let m = ci * M_CHUNK + j;
+                        self.prepare_powers(kind, m, b0, b1, s);
+                        self.legendre_synthesis(kind, m, b0, b1, alms, &mlims, ph, s);
+                        self.advance_powers(kind, m, b0, b1, s);
+                    }
+                });
             let phase = &phase;
             let items: Vec<(usize, usize)> = (b0..b1)
                 .flat_map(|p| [(p, 0), (p, 1)])
@@ -585,9 +646,9 @@ impl ShtPlan {
         }
         let off = alm_index(lmax, m, m);
         match kind {
-            Kind::Scalar => kernels::scalar_coefficients(m, lmax, &mut s.coef2),
+            Kind::Scalar => self.tables.scalar_coefficients(m, lmax, &mut s.coef2),
             Kind::Spin(_) => {
-                kernels::spin_coefficients(m, spin, lmax, &mut s.coef3);
+                self.tables.spin_coefficients(m, spin, lmax, &mut s.coef3);
                 // E'', B'' = -c_l/2 (E, B) for l >= l0
                 let l0 = m.max(spin);
                 s.scaled_alm.clear();
@@ -608,7 +669,7 @@ impl ShtPlan {
             let (x, idx) = self.lanes(g0, g1);
             match kind {
                 Kind::Scalar => {
-                    let rec = self.scalar_start(m, &idx, nvalid, mlims);
+                    let rec = self.scalar_start(m, &idx, nvalid, mlims, b0, &s.pows);
                     let slices: Vec<&[Complex64]> =
                         alms.iter().map(|a| &a[off..off + lmax + 1 - m]).collect();
                     s.acc4.clear();
@@ -626,7 +687,7 @@ impl ShtPlan {
                     }
                 }
                 Kind::Spin(_) => {
-                    let (p, mm) = self.spin_start(m, spin, &idx, nvalid, mlims);
+                    let (p, mm) = self.spin_start(m, spin, &idx, nvalid, mlims, b0, &s.pows);
                     let nl = lmax + 1 - m.max(spin);
                     let nf = ncomp / 2;
                     let eb: Vec<(&[Complex64], &[Complex64])> = (0..nf)
@@ -716,11 +777,15 @@ impl ShtPlan {
                 );
             }
             let phase = &phase;
-            (0..=mmax)
+            (0..(mmax + 1).div_ceil(M_CHUNK))
                 .into_par_iter()
-                .for_each_init(Scratch::default, |s, m| {
-                    let ph = &phase[m * per_m..(m + 1) * per_m];
-                    self.legendre_analysis(kind, m, b0, b1, ph, ncomp, &mlims, &alm_ptrs, s);
+                .for_each_init(Scratch::default, |s, ci| {
+                    for m in ci * M_CHUNK..((ci + 1) * M_CHUNK).min(mmax + 1) {
+                        let ph = &phase[m * per_m..(m + 1) * per_m];
+                        self.prepare_powers(kind, m, b0, b1, s);
+                        self.legendre_analysis(kind, m, b0, b1, ph, ncomp, &mlims, &alm_ptrs, s);
+                        self.advance_powers(kind, m, b0, b1, s);
+                    }
                 });
         }
     }
@@ -748,12 +813,12 @@ impl ShtPlan {
         let off = alm_index(lmax, m, m);
         match kind {
             Kind::Scalar => {
-                kernels::scalar_coefficients(m, lmax, &mut s.coef2);
+                self.tables.scalar_coefficients(m, lmax, &mut s.coef2);
                 s.acc2.clear();
                 s.acc2.resize(nl * ncomp, [[0.0; NV]; 2]);
             }
             Kind::Spin(_) => {
-                kernels::spin_coefficients(m, spin, lmax, &mut s.coef3);
+                self.tables.spin_coefficients(m, spin, lmax, &mut s.coef3);
                 s.acc8.clear();
                 s.acc8.resize(nl * (ncomp / 2), [[0.0; NV]; 8]);
             }
@@ -768,7 +833,7 @@ impl ShtPlan {
             let (x, idx) = self.lanes(g0, g1);
             match kind {
                 Kind::Scalar => {
-                    let rec = self.scalar_start(m, &idx, nvalid, mlims);
+                    let rec = self.scalar_start(m, &idx, nvalid, mlims, b0, &s.pows);
                     let mut g = vec![[[0.0; NV]; 4]; ncomp];
                     for (c, gc) in g.iter_mut().enumerate() {
                         for i in 0..nvalid {
@@ -783,7 +848,7 @@ impl ShtPlan {
                     kernels::anal_scalar(m, lmax, &s.coef2, &x, rec, &g, &mut s.acc2);
                 }
                 Kind::Spin(_) => {
-                    let (p, mm) = self.spin_start(m, spin, &idx, nvalid, mlims);
+                    let (p, mm) = self.spin_start(m, spin, &idx, nvalid, mlims, b0, &s.pows);
                     let nf = ncomp / 2;
                     let mut g = vec![[[0.0; NV]; 8]; nf];
                     for (f, gf) in g.iter_mut().enumerate() {
@@ -846,4 +911,8 @@ struct Scratch {
     acc4: Vec<[Lanes; 4]>,
     acc2: Vec<[Lanes; 2]>,
     acc8: Vec<[Lanes; 8]>,
+    /// Start powers per pair of the current block, valid for `pow_key`
+    /// = (block start, m, spin).
+    pows: Vec<[Wide; 2]>,
+    pow_key: Option<(usize, usize, usize)>,
 }
