@@ -468,7 +468,8 @@ fn synth_spin_impl<const FMA: bool>(
         // field: cheap next to the eight sums)
         let (e, b) = (&e[..lmax + 1 - l0], &b[..lmax + 1 - l0]);
         let coef = &coef[..lmax - l0];
-        let mut acc = [[0.0; NV]; 16];
+        // the sums stay in memory: sixteen lane vectors do not fit registers
+        let acc = &mut acc_out[f];
         let (mut p, mut mm) = (p, mm);
         let mut l = l0;
         let mut scaled = !(p.all_unscaled() && mm.all_unscaled());
@@ -480,9 +481,9 @@ fn synth_spin_impl<const FMA: bool>(
             };
             let (ev, bv) = (e[l - l0], b[l - l0]);
             if (l + m + spin) & 1 == 0 {
-                spin_acc::<FMA, 0>(&mut acc, &pv, &mv, ev, bv);
+                spin_acc::<FMA, 0>(acc, &pv, &mv, ev, bv);
             } else {
-                spin_acc::<FMA, 8>(&mut acc, &pv, &mv, ev, bv);
+                spin_acc::<FMA, 8>(acc, &pv, &mv, ev, bv);
             }
             if l < lmax {
                 let [al, ab, ga] = coef[l - l0];
@@ -501,7 +502,7 @@ fn synth_spin_impl<const FMA: bool>(
         }
         // plain phase, parities known at compile time
         if l <= lmax && (l + m + spin) & 1 == 1 {
-            spin_acc::<FMA, 8>(&mut acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+            spin_acc::<FMA, 8>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
             if l < lmax {
                 let [al, ab, ga] = coef[l - l0];
                 p.step::<FMA>(x, ga, al, ab);
@@ -510,11 +511,11 @@ fn synth_spin_impl<const FMA: bool>(
             l += 1;
         }
         while l < lmax {
-            spin_acc::<FMA, 0>(&mut acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+            spin_acc::<FMA, 0>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
             let [al, ab, ga] = coef[l - l0];
             p.step::<FMA>(x, ga, al, ab);
             mm.step::<FMA>(x, -ga, al, ab);
-            spin_acc::<FMA, 8>(&mut acc, &p.cur, &mm.cur, e[l + 1 - l0], b[l + 1 - l0]);
+            spin_acc::<FMA, 8>(acc, &p.cur, &mm.cur, e[l + 1 - l0], b[l + 1 - l0]);
             if l + 2 <= lmax {
                 let [al, ab, ga] = coef[l + 1 - l0];
                 p.step::<FMA>(x, ga, al, ab);
@@ -523,12 +524,7 @@ fn synth_spin_impl<const FMA: bool>(
             l += 2;
         }
         if l == lmax {
-            spin_acc::<FMA, 0>(&mut acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
-        }
-        for j in 0..16 {
-            for i in 0..NV {
-                acc_out[f][j][i] += acc[j][i];
-            }
+            spin_acc::<FMA, 0>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
         }
     }
 }
