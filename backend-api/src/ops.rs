@@ -24,7 +24,7 @@
 //! `interp`). `linalg.*` and `fft.*` are the standard's extensions.
 
 /// The version of the op list. Bumped whenever ops are added.
-pub const OP_LIST_VERSION: u32 = 1;
+pub const OP_LIST_VERSION: u32 = 2;
 
 /// What the contract says about one op.
 #[derive(Clone, Copy, Debug)]
@@ -271,6 +271,22 @@ define_ops! {
         "Poisson draws (int64) of the shape of lam; element i is drawn with element index offset+i.";
     RandomMultinomial = "random.multinomial", 1, "(seed: Int, stream: Int, offset: Int, n: int64 array, pvals: float64 1-d array)",
         "Multinomial draws, int64 of shape n.shape + (len(pvals),); row i uses element index offset+i.";
+
+    // --- healpix (extension): HEALPix in healpy's conventions (RING maps,
+    // alm in healpy's m-major order); leading axes are a batch that shares
+    // one Legendre pass ----------------------------------------------------
+    HealpixAlm2map = "healpix.alm2map", 2, "(alm: complex128 (..., nalm), nside: Int, lmax: Int, mmax: Int) -> float64 (..., 12 nside^2)",
+        "Spherical harmonic synthesis, as healpy.alm2map(alm, nside, lmax, mmax, pixwin=False).";
+    HealpixMap2alm = "healpix.map2alm", 2, "(map: float64 (..., npix), lmax: Int, mmax: Int, iter: Int, ring_weights: float64 (2 nside) | None) -> complex128 (..., nalm)",
+        "Spherical harmonic analysis with `iter` Jacobi iterations, as healpy.map2alm; `ring_weights` are healpy's ring weights w (pixel weight 4 pi/npix (1 + w)).";
+    HealpixAlm2mapSpin = "healpix.alm2map_spin", 2, "(alm: complex128 (..., 2, nalm), nside: Int, spin: Int, lmax: Int, mmax: Int) -> float64 (..., 2, 12 nside^2)",
+        "Spin-s synthesis of (E, B) alm to (Q, U) maps, as healpy.alm2map_spin.";
+    HealpixMap2almSpin = "healpix.map2alm_spin", 2, "(maps: float64 (..., 2, npix), spin: Int, lmax: Int, mmax: Int, iter: Int, ring_weights: float64 (2 nside) | None) -> complex128 (..., 2, nalm)",
+        "Spin-s analysis of (Q, U) maps to (E, B) alm, as healpy.map2alm_spin (which does not iterate: iter = 0).";
+    HealpixAng2pix = "healpix.ang2pix", 2, "(nside: Int, theta: float64, phi: float64, nest: Bool) -> int64",
+        "Pixels containing the directions (colatitude theta, longitude phi), as healpy.ang2pix.";
+    HealpixPix2ang = "healpix.pix2ang", 2, "(nside: Int, pix: int64, nest: Bool) -> (theta, phi)",
+        "Centres of the pixels, as healpy.pix2ang.";
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use num_complex::Complex64;
 pub mod creation;
 pub mod elementwise;
 pub mod fft;
+pub mod healpix;
 pub mod indexing;
 pub mod linalg;
 pub mod manipulation;
@@ -111,6 +112,7 @@ pub fn supported_ops() -> Vec<Op> {
                 || linalg::supports(op)
                 || fft::supports(op)
                 || random::supports(op)
+                || healpix::supports(op)
         })
         .collect()
 }
@@ -138,6 +140,8 @@ pub fn call<A: AsRef<NdArray> + 'static>(
         fft::call(op, args)
     } else if random::supports(op) {
         random::call(op, args)
+    } else if healpix::supports(op) {
+        healpix::call(op, args)
     } else {
         Err(BackendError::unsupported(format!(
             "{op} is not implemented by the ndarray core"

@@ -1,0 +1,290 @@
+//! The `healpix` extension: the fast native kernels of `glass-healpix`
+//! (spherical harmonic transforms planned once per `(nside, lmax, mmax)`
+//! and run on rayon's pool; RING/NESTED pixel functions) on ndarray arrays.
+//!
+//! Leading axes are a batch: every map or alm of the batch goes through the
+//! same Legendre pass.
+
+use glass_backend_api::{Args, BResult, BackendError, Op, Value};
+use glass_healpix::{pixel, sht::ShtPlan, HealpixError};
+use ndarray::{ArrayD, IxDyn};
+use num_complex::Complex64;
+
+use crate::{one, NdArray};
+
+pub fn supports(op: Op) -> bool {
+    matches!(
+        op,
+        Op::HealpixAlm2map
+            | Op::HealpixMap2alm
+            | Op::HealpixAlm2mapSpin
+            | Op::HealpixMap2almSpin
+            | Op::HealpixAng2pix
+            | Op::HealpixPix2ang
+    )
+}
+
+fn herr(op: &str, e: HealpixError) -> BackendError {
+    BackendError::value(format!("{op}: {e}"))
+}
+
+fn usize_arg(op: &str, what: &str, v: i64) -> BResult<usize> {
+    usize::try_from(v)
+        .map_err(|_| BackendError::value(format!("{op}: {what} must be >= 0, got {v}")))
+}
+
+fn f64s<'a>(op: &str, what: &str, x: &'a NdArray) -> BResult<&'a ArrayD<f64>> {
+    match x {
+        NdArray::Float64(a) => Ok(a),
+        other => Err(BackendError::dtype(format!(
+            "{op}: {what} must be float64, got {:?}",
+            other.dtype()
+        ))),
+    }
+}
+
+fn c128s<'a>(op: &str, what: &str, x: &'a NdArray) -> BResult<&'a ArrayD<Complex64>> {
+    match x {
+        NdArray::Complex128(a) => Ok(a),
+        other => Err(BackendError::dtype(format!(
+            "{op}: {what} must be complex128, got {:?}",
+            other.dtype()
+        ))),
+    }
+}
+
+/// Splits `a` into rows of its last axis (`inner` extra trailing axes of
+/// size `inner_len` are part of the batch), checking the last axis length.
+fn rows<T: Clone>(
+    op: &str,
+    what: &str,
+    a: &ArrayD<T>,
+    len: usize,
+    want_pair: bool,
+) -> BResult<(Vec<usize>, Vec<Vec<T>>)> {
+    let shape = a.shape().to_vec();
+    let nd = shape.len();
+    let min_nd = if want_pair { 2 } else { 1 };
+    if nd < min_nd || shape[nd - 1] != len || (want_pair && shape[nd - 2] != 2) {
+        let want = if want_pair {
+            format!("(..., 2, {len})")
+        } else {
+            format!("(..., {len})")
+        };
+        return Err(BackendError::shape(format!(
+            "{op}: {what} has shape {shape:?}, expected {want}"
+        )));
+    }
+    let std = a.as_standard_layout();
+    let flat = std.as_slice().unwrap_or(&[]);
+    let rows = if len == 0 {
+        Vec::new()
+    } else {
+        flat.chunks(len).map(|c| c.to_vec()).collect()
+    };
+    Ok((shape[..nd - 1].to_vec(), rows))
+}
+
+fn from_rows<T: Clone>(lead: &[usize], len: usize, rows: Vec<Vec<T>>) -> BResult<ArrayD<T>> {
+    let mut shape = lead.to_vec();
+    shape.push(len);
+    let flat: Vec<T> = rows.into_iter().flatten().collect();
+    ArrayD::from_shape_vec(IxDyn(&shape), flat).map_err(|e| BackendError::internal(format!("{e}")))
+}
+
+fn opt_weights<A: AsRef<NdArray> + 'static>(
+    op: &str,
+    args: &Args<'_, A>,
+    i: usize,
+) -> BResult<Option<Vec<f64>>> {
+    match args.opt_array(i)? {
+        None => Ok(None),
+        Some(w) => {
+            let w = f64s(op, "ring_weights", w.as_ref())?;
+            if w.ndim() != 1 {
+                return Err(BackendError::shape(format!(
+                    "{op}: ring_weights must be 1-d"
+                )));
+            }
+            Ok(Some(w.iter().copied().collect()))
+        }
+    }
+}
+
+pub fn call<A: AsRef<NdArray> + 'static>(
+    op: Op,
+    args: &Args<'_, A>,
+) -> BResult<Vec<Value<NdArray>>> {
+    let name = args.op();
+    match op {
+        Op::HealpixAlm2map | Op::HealpixAlm2mapSpin => {
+            let spin_op = op == Op::HealpixAlm2mapSpin;
+            let alm = c128s(name, "alm", args.array(0)?.as_ref())?;
+            let nside = args.int(1)?;
+            let (spin, lmax, mmax) = if spin_op {
+                (
+                    usize_arg(name, "spin", args.int(2)?)?,
+                    args.int(3)?,
+                    args.int(4)?,
+                )
+            } else {
+                (0, args.int(2)?, args.int(3)?)
+            };
+            let (lmax, mmax) = (
+                usize_arg(name, "lmax", lmax)?,
+                usize_arg(name, "mmax", mmax)?,
+            );
+            let plan = ShtPlan::cached(nside, lmax, mmax).map_err(|e| herr(name, e))?;
+            let (lead, alms) = rows(name, "alm", alm, plan.nalm(), spin_op)?;
+            let refs: Vec<&[Complex64]> = alms.iter().map(|a| a.as_slice()).collect();
+            let maps = if spin_op {
+                let fields: Vec<(&[Complex64], &[Complex64])> =
+                    refs.chunks(2).map(|c| (c[0], c[1])).collect();
+                plan.alm2map_spin_many(spin, &fields)
+                    .map_err(|e| herr(name, e))?
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            } else {
+                plan.alm2map_many(&refs).map_err(|e| herr(name, e))?
+            };
+            one(NdArray::Float64(from_rows(&lead, plan.npix(), maps)?))
+        }
+        Op::HealpixMap2alm | Op::HealpixMap2almSpin => {
+            let spin_op = op == Op::HealpixMap2almSpin;
+            let map = f64s(name, "map", args.array(0)?.as_ref())?;
+            let o = usize::from(spin_op);
+            let spin = if spin_op {
+                usize_arg(name, "spin", args.int(1)?)?
+            } else {
+                0
+            };
+            let lmax = usize_arg(name, "lmax", args.int(1 + o)?)?;
+            let mmax = usize_arg(name, "mmax", args.int(2 + o)?)?;
+            let iter = usize_arg(name, "iter", args.int(3 + o)?)?;
+            let w = opt_weights(name, args, 4 + o)?;
+            let npix = map.shape().last().copied().unwrap_or(0);
+            let nside = pixel::npix2nside(npix).map_err(|e| herr(name, e))?;
+            let plan = ShtPlan::cached(nside, lmax, mmax).map_err(|e| herr(name, e))?;
+            let (lead, maps) = rows(name, "map", map, npix, spin_op)?;
+            let refs: Vec<&[f64]> = maps.iter().map(|m| m.as_slice()).collect();
+            let alms: Vec<Vec<Complex64>> = if spin_op {
+                let mut out = Vec::new();
+                for qu in refs.chunks(2) {
+                    let [e, b] = plan
+                        .map2alm_spin(spin, qu[0], qu[1], iter, w.as_deref())
+                        .map_err(|e| herr(name, e))?;
+                    out.push(e);
+                    out.push(b);
+                }
+                out
+            } else {
+                plan.map2alm_many(&refs, iter, w.as_deref())
+                    .map_err(|e| herr(name, e))?
+            };
+            one(NdArray::Complex128(from_rows(&lead, plan.nalm(), alms)?))
+        }
+        Op::HealpixAng2pix => {
+            let nside = args.int(0)?;
+            let theta = f64s(name, "theta", args.array(1)?.as_ref())?;
+            let phi = f64s(name, "phi", args.array(2)?.as_ref())?;
+            let nest = args.bool_or(3, false)?;
+            if theta.shape() != phi.shape() {
+                return Err(BackendError::shape(format!(
+                    "{name}: theta {:?} and phi {:?} differ in shape",
+                    theta.shape(),
+                    phi.shape()
+                )));
+            }
+            let t: Vec<f64> = theta.iter().copied().collect();
+            let p: Vec<f64> = phi.iter().copied().collect();
+            let pix = pixel::ang2pix(nside, &t, &p, nest).map_err(|e| herr(name, e))?;
+            let out = ArrayD::from_shape_vec(IxDyn(theta.shape()), pix)
+                .map_err(|e| BackendError::internal(format!("{e}")))?;
+            one(NdArray::Int64(out))
+        }
+        Op::HealpixPix2ang => {
+            let nside = args.int(0)?;
+            let pix = match args.array(1)?.as_ref() {
+                NdArray::Int64(a) => a,
+                other => {
+                    return Err(BackendError::dtype(format!(
+                        "{name}: pix must be int64, got {:?}",
+                        other.dtype()
+                    )))
+                }
+            };
+            let nest = args.bool_or(2, false)?;
+            let p: Vec<i64> = pix.iter().copied().collect();
+            let (t, f) = pixel::pix2ang(nside, &p, nest).map_err(|e| herr(name, e))?;
+            let sh = IxDyn(pix.shape());
+            let err = |e: ndarray::ShapeError| BackendError::internal(format!("{e}"));
+            Ok(vec![
+                Value::Array(NdArray::Float64(
+                    ArrayD::from_shape_vec(sh.clone(), t).map_err(err)?,
+                )),
+                Value::Array(NdArray::Float64(
+                    ArrayD::from_shape_vec(sh, f).map_err(err)?,
+                )),
+            ])
+        }
+        _ => Err(BackendError::unsupported(format!(
+            "{op} is not a healpix op"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{call_direct, single, Arg};
+    use glass_backend_api::RValue;
+
+    #[test]
+    fn transforms_round_trip_through_the_op_interface() {
+        let (nside, lmax) = (8i64, 8usize);
+        let nalm = glass_healpix::alm::alm_size(lmax, lmax);
+        let mut a = ArrayD::<Complex64>::zeros(IxDyn(&[2, nalm]));
+        a[[0, glass_healpix::alm::alm_index(lmax, 3, 2)]] = Complex64::new(1.0, -0.5);
+        a[[1, glass_healpix::alm::alm_index(lmax, 5, 0)]] = Complex64::new(0.3, 0.0);
+        let alm = NdArray::Complex128(a.clone());
+        let int = |v: i64| Arg::Value(RValue::Int(v));
+        let map = single(call_direct(
+            Op::HealpixAlm2map,
+            &[
+                (&alm).into(),
+                int(nside),
+                int(lmax as i64),
+                int(lmax as i64),
+            ],
+        ))
+        .unwrap();
+        assert_eq!(map.shape(), &[2, 768]);
+        let back = single(call_direct(
+            Op::HealpixMap2alm,
+            &[
+                (&map).into(),
+                int(lmax as i64),
+                int(lmax as i64),
+                int(3),
+                Arg::Value(RValue::None),
+            ],
+        ))
+        .unwrap();
+        let NdArray::Complex128(b) = back else {
+            panic!("dtype")
+        };
+        let err = (&b - &a).iter().fold(0.0f64, |m, v| m.max(v.norm()));
+        assert!(err < 1e-6, "{err}");
+        // a wrong dtype is a DType error, a wrong length a Shape error
+        let bad = NdArray::Float64(ArrayD::zeros(IxDyn(&[nalm])));
+        assert!(call_direct(Op::HealpixAlm2map, &[(&bad).into(), int(8), int(8), int(8)]).is_err());
+        let short = NdArray::Complex128(ArrayD::zeros(IxDyn(&[nalm - 1])));
+        let e = call_direct(
+            Op::HealpixAlm2map,
+            &[(&short).into(), int(8), int(8), int(8)],
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, glass_backend_api::ErrorKind::Shape);
+    }
+}
