@@ -32,6 +32,7 @@ pub mod arraytools;
 pub mod backend;
 pub mod cosmology;
 pub mod error;
+pub mod healpix;
 pub mod observations;
 pub mod random;
 pub mod shells;

@@ -1,0 +1,431 @@
+//! The scalar spherical harmonic transforms in standard ops only, for
+//! backends without `healpix.*` (the strict backend, third parties).
+//!
+//! Same mathematics as `glass-healpix` (see its `sht` module): for every
+//! degree `l` the Legendre values `λ_lm(θ_p)` of all ring pairs `p` and all
+//! orders `m` advance together as one `(pairs, mmax+1)` array,
+//! `λ_l = A_l x λ_{l-1} - B_l λ_{l-2} + [m = l] λ_ll`, with the recurrence
+//! coefficients `A_l`, `B_l` and the start values `λ_ll(θ_p)` computed on
+//! the host and uploaded (plan data). Even and odd `l - m` are summed apart,
+//! which gives the northern and the mirrored southern ring at once. The ring
+//! Fourier sums are matrix products with cosine/sine tables per ring length.
+//!
+//! Cost is `O(lmax)` backend calls on `O(npairs mmax)` arrays plus dense
+//! Fourier matrices, so this is meant for correctness at moderate sizes.
+//! The start values `λ_mm ∝ sin^m θ` are plain f64: at very high `m` near
+//! the poles they underflow to zero, which only drops terms below
+//! `1e-300` relative (fine for `lmax` up to a few thousand at nside <= 1024).
+
+use std::f64::consts::PI;
+
+use glass_backend_api::DType;
+use glass_healpix::alm::{alm_index, alm_size};
+use glass_healpix::geometry::{Geometry, Ring};
+
+use crate::{Array, Backend, Error, Result};
+
+/// A planned scalar transform on one backend.
+pub struct Sht<'b> {
+    b: &'b Backend,
+    lmax: usize,
+    mmax: usize,
+    npix: usize,
+    rings: Vec<Ring>,
+    /// `cos θ` of the north ring of each pair, shape `(P, 1)`.
+    x: Array,
+    /// `sin θ` of the north ring of each pair (host).
+    sin_theta: Vec<f64>,
+    /// Rings grouped by length: `(nphi, ring indices)`.
+    groups: Vec<(usize, Vec<usize>)>,
+}
+
+/// Pair of ring `r` (0-based) and whether it is the southern one.
+fn pair_of(nside: usize, r: usize) -> (usize, bool) {
+    if r < 2 * nside {
+        (r, false)
+    } else {
+        (4 * nside - 2 - r, true)
+    }
+}
+
+impl<'b> Sht<'b> {
+    pub fn new(b: &'b Backend, nside: i64, lmax: usize, mmax: usize) -> Result<Sht<'b>> {
+        let g = Geometry::new(nside).map_err(|e| Error::Invalid(e.to_string()))?;
+        if mmax > lmax {
+            return Err(Error::Invalid(format!("mmax {mmax} exceeds lmax {lmax}")));
+        }
+        let n = g.nside();
+        let rings = g.rings().to_vec();
+        let npairs = 2 * n;
+        let xs: Vec<f64> = (0..npairs).map(|p| rings[p].z).collect();
+        let sin_theta = (0..npairs).map(|p| rings[p].sin_theta).collect();
+        let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (i, r) in rings.iter().enumerate() {
+            match groups.iter_mut().find(|(len, _)| *len == r.npix) {
+                Some((_, v)) => v.push(i),
+                None => groups.push((r.npix, vec![i])),
+            }
+        }
+        Ok(Sht {
+            b,
+            lmax,
+            mmax,
+            npix: g.npix(),
+            rings,
+            x: b.asarray(&xs, &[npairs, 1])?,
+            sin_theta,
+            groups,
+        })
+    }
+
+    fn npairs(&self) -> usize {
+        self.sin_theta.len()
+    }
+
+    fn m_count(&self) -> usize {
+        self.mmax + 1
+    }
+
+    fn row(&self, v: &[f64]) -> Result<Array> {
+        self.b.asarray(v, &[1, v.len()])
+    }
+
+    fn col(&self, v: &[f64]) -> Result<Array> {
+        self.b.asarray(v, &[v.len(), 1])
+    }
+
+    /// Host data of degree `l`: `A_l`, `B_l` (rows over m), the start column
+    /// `λ_ll(θ_p)` (None if `l > mmax`) and the one-hot row of `m = l`.
+    #[allow(clippy::type_complexity)]
+    fn degree(&self, l: usize) -> (Vec<f64>, Vec<f64>, Option<(Vec<f64>, Vec<f64>)>) {
+        let mc = self.m_count();
+        let mut a = vec![0.0; mc];
+        let mut bb = vec![0.0; mc];
+        let lf = l as f64;
+        for m in 0..mc.min(l) {
+            let mf = m as f64;
+            let al = ((4.0 * lf * lf - 1.0) / ((lf - mf) * (lf + mf))).sqrt();
+            let l1 = lf - 1.0;
+            let bl = if l1 * l1 > mf * mf {
+                ((l1 - mf) * (l1 + mf) / (4.0 * l1 * l1 - 1.0)).sqrt()
+            } else {
+                0.0
+            };
+            a[m] = al;
+            bb[m] = al * bl;
+        }
+        let start = (l < mc).then(|| {
+            // λ_ll = (-1)^l sqrt((2l+1)/4π Π_{k<=l} (2k-1)/2k) sin^l θ
+            let mut ratio = 1.0;
+            for k in 1..=l {
+                ratio *= (2 * k - 1) as f64 / (2 * k) as f64;
+            }
+            let sign = if l % 2 == 1 { -1.0 } else { 1.0 };
+            let pref = sign * ((2 * l + 1) as f64 / (4.0 * PI) * ratio).sqrt();
+            let col: Vec<f64> = self
+                .sin_theta
+                .iter()
+                .map(|s| pref * s.powi(l as i32))
+                .collect();
+            let mut onehot = vec![0.0; mc];
+            onehot[l] = 1.0;
+            (col, onehot)
+        });
+        (a, bb, start)
+    }
+
+    /// Advances `(lam_prev, lam)` to degree `l`.
+    fn step(&self, l: usize, lam_prev: &mut Array, lam: &mut Array) -> Result<()> {
+        let (a, bb, start) = self.degree(l);
+        let mut next = ((&self.row(&a)? * &(&self.x * &*lam).ok()?).ok()?
+            - &(&self.row(&bb)? * &*lam_prev).ok()?)
+            .ok()?;
+        if let Some((col, onehot)) = start {
+            next = (&next + &(&self.col(&col)? * &self.row(&onehot)?).ok()?).ok()?;
+        }
+        *lam_prev = std::mem::replace(lam, next);
+        Ok(())
+    }
+
+    /// Index of `(l, m)` per m (0 where `m > l`) and the masks of even and
+    /// odd `l - m` among the valid m.
+    fn alm_row(&self, l: usize) -> (Vec<i64>, Vec<f64>, Vec<f64>) {
+        let mc = self.m_count();
+        let mut idx = vec![0i64; mc];
+        let mut even = vec![0.0; mc];
+        let mut odd = vec![0.0; mc];
+        for m in 0..=l.min(self.mmax) {
+            idx[m] = alm_index(self.lmax, l, m) as i64;
+            if (l - m) % 2 == 0 {
+                even[m] = 1.0;
+            } else {
+                odd[m] = 1.0;
+            }
+        }
+        (idx, even, odd)
+    }
+
+    /// `c_m cos(m φ0)`, `c_m sin(m φ0)` rows of the rings (c_0 = 1, c_m = 2),
+    /// optionally times a weight and with the opposite rotation.
+    fn phases(
+        &self,
+        rings: &[usize],
+        scale: impl Fn(usize) -> f64,
+        sign: f64,
+        doubling: bool,
+    ) -> Result<(Array, Array)> {
+        let mc = self.m_count();
+        let mut c = Vec::with_capacity(rings.len() * mc);
+        let mut s = Vec::with_capacity(rings.len() * mc);
+        for &r in rings {
+            let phi0 = self.rings[r].phi0;
+            let w = scale(r);
+            for m in 0..mc {
+                let f = if doubling && m > 0 { 2.0 * w } else { w };
+                let (sn, cs) = (m as f64 * phi0).sin_cos();
+                c.push(f * cs);
+                s.push(sign * f * sn);
+            }
+        }
+        Ok((
+            self.b.asarray(&c, &[rings.len(), mc])?,
+            self.b.asarray(&s, &[rings.len(), mc])?,
+        ))
+    }
+
+    /// `cos(2π m j/n)` and `sin(2π m j/n)`, shape `(mmax+1, n)` or its
+    /// transpose.
+    fn fourier(&self, n: usize, transpose: bool) -> Result<(Array, Array)> {
+        let mc = self.m_count();
+        let mut c = vec![0.0; mc * n];
+        let mut s = vec![0.0; mc * n];
+        for m in 0..mc {
+            for j in 0..n {
+                let k = (m * j) % n;
+                let (sn, cs) = (2.0 * PI * k as f64 / n as f64).sin_cos();
+                let i = if transpose { j * mc + m } else { m * n + j };
+                c[i] = cs;
+                s[i] = sn;
+            }
+        }
+        let shape = if transpose { [n, mc] } else { [mc, n] };
+        Ok((self.b.asarray(&c, &shape)?, self.b.asarray(&s, &shape)?))
+    }
+
+    /// Rows `rows` (ring indices) of the per-pair arrays: north rings from
+    /// `north`, south rings from `south`.
+    fn ring_rows(&self, rows: &[usize], north: &Array, south: &Array) -> Result<Array> {
+        let n = self.npairs() / 2;
+        let parts: Vec<Array> = rows
+            .iter()
+            .map(|&r| {
+                let (p, s) = pair_of(n, r);
+                let src = if s { south } else { north };
+                src.take(&self.b.asarray1(&[p as i64])?, Some(0))
+            })
+            .collect::<Result<_>>()?;
+        let refs: Vec<&Array> = parts.iter().collect();
+        self.b.concat(&refs, Some(0))
+    }
+
+    /// healpy `alm2map` for alm of shape `(..., nalm)`.
+    pub fn alm2map(&self, alm: &Array) -> Result<Array> {
+        self.batched(alm, alm_size(self.lmax, self.mmax), self.npix, |a| {
+            self.alm2map_1d(a)
+        })
+    }
+
+    /// healpy `map2alm` for maps of shape `(..., npix)`.
+    pub fn map2alm(&self, map: &Array, iter: usize, ring_weights: Option<&Array>) -> Result<Array> {
+        let w: Vec<f64> = match ring_weights {
+            None => vec![0.0; self.npairs()],
+            // the weights are a handful of numbers that choose the
+            // quadrature, like lmax: read once, as plan data
+            Some(w) => w.to_vec::<f64>()?,
+        };
+        if w.len() != self.npairs() {
+            return Err(Error::Invalid(format!(
+                "ring weights: {} values given, need 2*nside = {}",
+                w.len(),
+                self.npairs()
+            )));
+        }
+        self.batched(map, self.npix, alm_size(self.lmax, self.mmax), |m| {
+            let mut alm = self.map2alm_1d(m, &w)?;
+            for _ in 0..iter {
+                let resid = (m - &self.alm2map_1d(&alm)?).ok()?;
+                alm = (&alm + &self.map2alm_1d(&resid, &w)?).ok()?;
+            }
+            Ok(alm)
+        })
+    }
+
+    /// Applies `f` to every row of the last axis.
+    fn batched(
+        &self,
+        x: &Array,
+        len_in: usize,
+        len_out: usize,
+        f: impl Fn(&Array) -> Result<Array>,
+    ) -> Result<Array> {
+        let shape = x.shape().to_vec();
+        if shape.last() != Some(&len_in) {
+            return Err(Error::Invalid(format!(
+                "expected a last axis of length {len_in}, got shape {shape:?}"
+            )));
+        }
+        if shape.len() == 1 {
+            return f(x);
+        }
+        let lead: usize = shape[..shape.len() - 1].iter().product();
+        let flat = x.reshape(&[lead as i64, len_in as i64])?;
+        let mut outs = Vec::with_capacity(lead);
+        for i in 0..lead {
+            let row = flat
+                .take(&self.b.asarray1(&[i as i64])?, Some(0))?
+                .reshape(&[len_in as i64])?;
+            outs.push(f(&row)?);
+        }
+        let refs: Vec<&Array> = outs.iter().collect();
+        let mut out_shape: Vec<i64> = shape[..shape.len() - 1].iter().map(|&v| v as i64).collect();
+        out_shape.push(len_out as i64);
+        self.b.stack(&refs, 0)?.reshape(&out_shape)
+    }
+
+    fn alm2map_1d(&self, alm: &Array) -> Result<Array> {
+        let (p, mc) = (self.npairs(), self.m_count());
+        let re = alm.real()?;
+        let im = alm.imag()?;
+        let zeros = || self.b.zeros(&[p, mc], DType::Float64);
+        let (mut ev_re, mut ev_im, mut od_re, mut od_im) = (zeros()?, zeros()?, zeros()?, zeros()?);
+        let (mut lam_prev, mut lam) = (zeros()?, zeros()?);
+        for l in 0..=self.lmax {
+            self.step(l, &mut lam_prev, &mut lam)?;
+            let (idx, even, odd) = self.alm_row(l);
+            let idx = self.b.asarray1(&idx)?;
+            let (r, i) = (re.take(&idx, Some(0))?, im.take(&idx, Some(0))?);
+            let (e, o) = (self.b.asarray1(&even)?, self.b.asarray1(&odd)?);
+            ev_re = (&ev_re + &(&lam * &(&r * &e).ok()?).ok()?).ok()?;
+            ev_im = (&ev_im + &(&lam * &(&i * &e).ok()?).ok()?).ok()?;
+            od_re = (&od_re + &(&lam * &(&r * &o).ok()?).ok()?).ok()?;
+            od_im = (&od_im + &(&lam * &(&i * &o).ok()?).ok()?).ok()?;
+        }
+        let n_re = (&ev_re + &od_re).ok()?;
+        let n_im = (&ev_im + &od_im).ok()?;
+        let s_re = (&ev_re - &od_re).ok()?;
+        let s_im = (&ev_im - &od_im).ok()?;
+        let mut ring_values: Vec<Option<Array>> = vec![None; self.rings.len()];
+        for (n, rows) in &self.groups {
+            let f_re = self.ring_rows(rows, &n_re, &s_re)?;
+            let f_im = self.ring_rows(rows, &n_im, &s_im)?;
+            let (pc, ps) = self.phases(rows, |_| 1.0, 1.0, true)?;
+            let g_re = (&(&f_re * &pc).ok()? - &(&f_im * &ps).ok()?).ok()?;
+            let g_im = (&(&f_re * &ps).ok()? + &(&f_im * &pc).ok()?).ok()?;
+            let (c, s) = self.fourier(*n, false)?;
+            let vals = (&g_re.matmul(&c)? - &g_im.matmul(&s)?).ok()?;
+            for (k, &r) in rows.iter().enumerate() {
+                let row = vals
+                    .take(&self.b.asarray1(&[k as i64])?, Some(0))?
+                    .reshape(&[*n as i64])?;
+                ring_values[r] = Some(row);
+            }
+        }
+        let parts: Vec<Array> = ring_values
+            .into_iter()
+            .map(|v| v.ok_or_else(|| Error::Invalid("ring left out".into())))
+            .collect::<Result<_>>()?;
+        let refs: Vec<&Array> = parts.iter().collect();
+        self.b.concat(&refs, Some(0))
+    }
+
+    fn map2alm_1d(&self, map: &Array, w: &[f64]) -> Result<Array> {
+        let (p, mc) = (self.npairs(), self.m_count());
+        let n = p / 2;
+        let base = 4.0 * PI / self.npix as f64;
+        // weighted, rotated ring Fourier coefficients per ring
+        let mut ring_re: Vec<Option<Array>> = vec![None; self.rings.len()];
+        let mut ring_im: Vec<Option<Array>> = vec![None; self.rings.len()];
+        for (len, rows) in &self.groups {
+            let parts: Vec<Array> = rows
+                .iter()
+                .map(|&r| {
+                    let ring = &self.rings[r];
+                    let idx: Vec<i64> =
+                        (ring.start as i64..(ring.start + ring.npix) as i64).collect();
+                    map.take(&self.b.asarray1(&idx)?, Some(0))
+                })
+                .collect::<Result<_>>()?;
+            let refs: Vec<&Array> = parts.iter().collect();
+            let v = self.b.stack(&refs, 0)?;
+            let (ct, st) = self.fourier(*len, true)?;
+            let gr = v.matmul(&ct)?;
+            let gi = v.matmul(&st)?.negative()?;
+            let (pc, ps) = self.phases(rows, |r| base * (1.0 + w[pair_of(n, r).0]), -1.0, false)?;
+            let g_re = (&(&gr * &pc).ok()? - &(&gi * &ps).ok()?).ok()?;
+            let g_im = (&(&gr * &ps).ok()? + &(&gi * &pc).ok()?).ok()?;
+            for (k, &r) in rows.iter().enumerate() {
+                let sel = self.b.asarray1(&[k as i64])?;
+                ring_re[r] = Some(g_re.take(&sel, Some(0))?);
+                ring_im[r] = Some(g_im.take(&sel, Some(0))?);
+            }
+        }
+        // per pair: north rows, south rows (zero for the equator)
+        let zero = self.b.zeros(&[1, mc], DType::Float64)?;
+        let gather = |rows: &[Option<Array>], south: bool| -> Result<Array> {
+            let parts: Vec<&Array> = (0..p)
+                .map(|q| {
+                    let r = if south {
+                        (q + 1 < p).then(|| 4 * n - 2 - q)
+                    } else {
+                        Some(q)
+                    };
+                    match r {
+                        Some(r) => rows[r]
+                            .as_ref()
+                            .ok_or_else(|| Error::Invalid("ring left out".into())),
+                        None => Ok(&zero),
+                    }
+                })
+                .collect::<Result<_>>()?;
+            self.b.concat(&parts, Some(0))
+        };
+        let (nr, ni) = (gather(&ring_re, false)?, gather(&ring_im, false)?);
+        let (sr, si) = (gather(&ring_re, true)?, gather(&ring_im, true)?);
+        let plus_re = (&nr + &sr).ok()?;
+        let plus_im = (&ni + &si).ok()?;
+        let minus_re = (&nr - &sr).ok()?;
+        let minus_im = (&ni - &si).ok()?;
+        let zeros = || self.b.zeros(&[p, mc], DType::Float64);
+        let (mut lam_prev, mut lam) = (zeros()?, zeros()?);
+        let mut rows_re = Vec::with_capacity(self.lmax + 1);
+        let mut rows_im = Vec::with_capacity(self.lmax + 1);
+        for l in 0..=self.lmax {
+            self.step(l, &mut lam_prev, &mut lam)?;
+            let (_, even, odd) = self.alm_row(l);
+            let (e, o) = (self.b.asarray1(&even)?, self.b.asarray1(&odd)?);
+            let sum0 = |x: &Array| -> Result<Array> { (&lam * x).ok()?.sum(Some(&[0]), false) };
+            let re = (&(&sum0(&plus_re)? * &e).ok()? + &(&sum0(&minus_re)? * &o).ok()?).ok()?;
+            let im = (&(&sum0(&plus_im)? * &e).ok()? + &(&sum0(&minus_im)? * &o).ok()?).ok()?;
+            rows_re.push(re);
+            rows_im.push(im);
+        }
+        // (l, m) rows to healpy order
+        let perm: Vec<i64> = {
+            let mut v = vec![0i64; alm_size(self.lmax, self.mmax)];
+            for m in 0..=self.mmax {
+                for l in m..=self.lmax {
+                    v[alm_index(self.lmax, l, m)] = (l * mc + m) as i64;
+                }
+            }
+            v
+        };
+        let perm = self.b.asarray1(&perm)?;
+        let flat = |rows: &[Array]| -> Result<Array> {
+            let refs: Vec<&Array> = rows.iter().collect();
+            self.b.concat(&refs, Some(0))?.take(&perm, Some(0))
+        };
+        let re = flat(&rows_re)?.astype(DType::Complex128)?;
+        let im = flat(&rows_im)?.astype(DType::Complex128)?;
+        (&re + &(&im * num_complex::Complex64::new(0.0, 1.0)).ok()?).ok()
+    }
+}

@@ -1,0 +1,294 @@
+//! HEALPix on the chosen backend (GLASS `glass.healpix`, healpy's names and
+//! conventions): maps in RING order, alm in healpy's m-major order.
+//!
+//! Each function first asks the backend for its `healpix.*` op (the ndarray
+//! backend runs the native kernels of `glass-healpix`); a backend without it
+//! gets the same transform written in standard ops ([`fallback`]), on its own
+//! arrays. Only plan data (ring geometry, recurrence coefficients) is
+//! computed on the host and uploaded; user data never leaves the backend.
+//!
+//! Leading axes of `alm` and maps are a batch (one Legendre pass for all).
+
+pub mod fallback;
+
+use glass_backend_api::{DType, Op, RValue};
+use glass_healpix::alm::{alm_index, alm_size, getlmax};
+
+use crate::{Arg, Array, Error, Result};
+
+pub use glass_healpix::pixel::{
+    isnsideok, lonlat2thetaphi, npix2nside, nside2npix, nside2pixarea, nside2resol, thetaphi2lonlat,
+};
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::Invalid(msg.into())
+}
+
+fn healpix_err(e: glass_healpix::HealpixError) -> Error {
+    Error::Invalid(e.to_string())
+}
+
+fn int(v: usize) -> Arg<'static> {
+    Arg::Value(RValue::Int(v as i64))
+}
+
+/// `(lmax, mmax)` of alm of length `n` (healpy infers lmax with mmax = lmax).
+pub fn alm_lmax(n: usize, lmax: Option<usize>, mmax: Option<usize>) -> Result<(usize, usize)> {
+    match lmax {
+        Some(l) => {
+            let m = mmax.unwrap_or(l).min(l);
+            if alm_size(l, m) != n {
+                return Err(invalid(format!(
+                    "alm have {n} coefficients, lmax {l} mmax {m} needs {}",
+                    alm_size(l, m)
+                )));
+            }
+            Ok((l, m))
+        }
+        None => {
+            let l = getlmax(n, mmax).map_err(healpix_err)?;
+            Ok((l, mmax.unwrap_or(l)))
+        }
+    }
+}
+
+fn last_len(x: &Array, what: &str) -> Result<usize> {
+    x.shape()
+        .last()
+        .copied()
+        .ok_or_else(|| invalid(format!("{what} must have at least one axis")))
+}
+
+fn check_dtype(x: &Array, want: DType, what: &str) -> Result<()> {
+    if x.dtype() != want {
+        return Err(invalid(format!(
+            "{what} must be {want:?}, got {:?}",
+            x.dtype()
+        )));
+    }
+    Ok(())
+}
+
+/// healpy `alm2map(alm, nside, lmax=None, mmax=None)` (no pixel window):
+/// the RING map(s) of the alm.
+pub fn alm2map(alm: &Array, nside: i64, lmax: Option<usize>, mmax: Option<usize>) -> Result<Array> {
+    check_dtype(alm, DType::Complex128, "alm2map: alm")?;
+    nside2npix(nside).map_err(healpix_err)?;
+    let (lmax, mmax) = alm_lmax(last_len(alm, "alm")?, lmax, mmax)?;
+    let b = alm.backend();
+    if b.supports(Op::HealpixAlm2map) {
+        return b.call_array(
+            Op::HealpixAlm2map,
+            &[
+                Arg::Array(alm),
+                Arg::Value(RValue::Int(nside)),
+                int(lmax),
+                int(mmax),
+            ],
+        );
+    }
+    fallback::Sht::new(b, nside, lmax, mmax)?.alm2map(alm)
+}
+
+/// healpy `map2alm(map, lmax=None, mmax=None, iter=3, use_weights)`:
+/// `lmax` defaults to `3 nside - 1`; `ring_weights` are healpy's ring
+/// weights (`2 nside` values, pixel weight `4π/npix (1 + w)`).
+pub fn map2alm(
+    map: &Array,
+    lmax: Option<usize>,
+    mmax: Option<usize>,
+    iter: usize,
+    ring_weights: Option<&Array>,
+) -> Result<Array> {
+    check_dtype(map, DType::Float64, "map2alm: map")?;
+    let nside = npix2nside(last_len(map, "map")?).map_err(healpix_err)?;
+    let lmax = lmax.unwrap_or(3 * nside as usize - 1);
+    let mmax = mmax.unwrap_or(lmax).min(lmax);
+    let b = map.backend();
+    if b.supports(Op::HealpixMap2alm) {
+        let w = match ring_weights {
+            Some(w) => Arg::Array(w),
+            None => Arg::Value(RValue::None),
+        };
+        return b.call_array(
+            Op::HealpixMap2alm,
+            &[Arg::Array(map), int(lmax), int(mmax), int(iter), w],
+        );
+    }
+    fallback::Sht::new(b, nside, lmax, mmax)?.map2alm(map, iter, ring_weights)
+}
+
+/// healpy `alm2map_spin([E, B], nside, spin, lmax, mmax)`: `alm` has shape
+/// `(..., 2, nalm)`, the result `(..., 2, npix)` (Q, U for spin 2).
+pub fn alm2map_spin(
+    alm: &Array,
+    nside: i64,
+    spin: usize,
+    lmax: Option<usize>,
+    mmax: Option<usize>,
+) -> Result<Array> {
+    check_dtype(alm, DType::Complex128, "alm2map_spin: alm")?;
+    nside2npix(nside).map_err(healpix_err)?;
+    if alm.ndim() < 2 || alm.shape()[alm.ndim() - 2] != 2 {
+        return Err(invalid(format!(
+            "alm2map_spin: alm must have shape (..., 2, nalm), got {:?}",
+            alm.shape()
+        )));
+    }
+    let (lmax, mmax) = alm_lmax(last_len(alm, "alm")?, lmax, mmax)?;
+    let b = alm.backend();
+    if b.supports(Op::HealpixAlm2mapSpin) {
+        return b.call_array(
+            Op::HealpixAlm2mapSpin,
+            &[
+                Arg::Array(alm),
+                Arg::Value(RValue::Int(nside)),
+                int(spin),
+                int(lmax),
+                int(mmax),
+            ],
+        );
+    }
+    Err(b.unsupported("healpix.alm2map_spin (no standard-op fallback for spin transforms yet)"))
+}
+
+/// healpy `map2alm_spin([Q, U], spin, lmax, mmax)`: maps of shape
+/// `(..., 2, npix)`; `lmax` defaults to `3 nside - 1`. healpy does not
+/// iterate here (`iter = 0`).
+pub fn map2alm_spin(
+    maps: &Array,
+    spin: usize,
+    lmax: Option<usize>,
+    mmax: Option<usize>,
+    iter: usize,
+) -> Result<Array> {
+    check_dtype(maps, DType::Float64, "map2alm_spin: maps")?;
+    let nside = npix2nside(last_len(maps, "maps")?).map_err(healpix_err)?;
+    let lmax = lmax.unwrap_or(3 * nside as usize - 1);
+    let mmax = mmax.unwrap_or(lmax).min(lmax);
+    let b = maps.backend();
+    if b.supports(Op::HealpixMap2almSpin) {
+        return b.call_array(
+            Op::HealpixMap2almSpin,
+            &[
+                Arg::Array(maps),
+                int(spin),
+                int(lmax),
+                int(mmax),
+                int(iter),
+                Arg::Value(RValue::None),
+            ],
+        );
+    }
+    Err(b.unsupported("healpix.map2alm_spin (no standard-op fallback for spin transforms yet)"))
+}
+
+/// healpy `ang2pix(nside, theta, phi, nest)`.
+pub fn ang2pix(nside: i64, theta: &Array, phi: &Array, nest: bool) -> Result<Array> {
+    let b = theta.backend();
+    if b.supports(Op::HealpixAng2pix) {
+        return b.call_array(
+            Op::HealpixAng2pix,
+            &[
+                Arg::Value(RValue::Int(nside)),
+                Arg::Array(theta),
+                Arg::Array(phi),
+                Arg::Value(RValue::Bool(nest)),
+            ],
+        );
+    }
+    Err(b.unsupported("healpix.ang2pix"))
+}
+
+/// healpy `pix2ang(nside, ipix, nest)`: `(theta, phi)`.
+pub fn pix2ang(nside: i64, pix: &Array, nest: bool) -> Result<(Array, Array)> {
+    let b = pix.backend();
+    if b.supports(Op::HealpixPix2ang) {
+        let mut out = b.call_arrays(
+            Op::HealpixPix2ang,
+            &[
+                Arg::Value(RValue::Int(nside)),
+                Arg::Array(pix),
+                Arg::Value(RValue::Bool(nest)),
+            ],
+        )?;
+        if out.len() == 2 {
+            let phi = out.pop().ok_or_else(|| invalid("pix2ang: missing phi"))?;
+            let theta = out.pop().ok_or_else(|| invalid("pix2ang: missing theta"))?;
+            return Ok((theta, phi));
+        }
+        return Err(invalid(format!(
+            "pix2ang: the backend returned {} arrays, not 2",
+            out.len()
+        )));
+    }
+    Err(b.unsupported("healpix.pix2ang"))
+}
+
+/// Degree `l` of every coefficient, in healpy order.
+fn degrees(lmax: usize, mmax: usize) -> Vec<i64> {
+    let mut l_of = vec![0i64; alm_size(lmax, mmax)];
+    for m in 0..=mmax {
+        for l in m..=lmax {
+            l_of[alm_index(lmax, l, m)] = l as i64;
+        }
+    }
+    l_of
+}
+
+/// healpy `almxfl(alm, fl)`: `a_lm fl[l]` (`fl` zero beyond its length), in
+/// standard ops on the alm's backend.
+pub fn almxfl(alm: &Array, fl: &[f64], mmax: Option<usize>) -> Result<Array> {
+    check_dtype(alm, DType::Complex128, "almxfl: alm")?;
+    let (lmax, mmax) = alm_lmax(last_len(alm, "alm")?, None, mmax)?;
+    let f: Vec<f64> = degrees(lmax, mmax)
+        .into_iter()
+        .map(|l| fl.get(l as usize).copied().unwrap_or(0.0))
+        .collect();
+    let b = alm.backend();
+    let f = b.asarray1(&f)?.astype(DType::Complex128)?;
+    (alm * &f).ok()
+}
+
+/// healpy `alm2cl(alm1, alm2)`: `C_l = Σ_m Re(a_lm b_lm*) (2 - δ_m0) / (2l+1)`
+/// for the last axis, in standard ops on the alms' backend.
+pub fn alm2cl(alm1: &Array, alm2: Option<&Array>, mmax: Option<usize>) -> Result<Array> {
+    check_dtype(alm1, DType::Complex128, "alm2cl: alm1")?;
+    let alm2 = alm2.unwrap_or(alm1);
+    if alm2.shape() != alm1.shape() {
+        return Err(invalid(format!(
+            "alm2cl: alm shapes differ: {:?} and {:?}",
+            alm1.shape(),
+            alm2.shape()
+        )));
+    }
+    let (lmax, mmax) = alm_lmax(last_len(alm1, "alm")?, None, mmax)?;
+    let b = alm1.backend();
+    // l-major permutation, weights 1 (m = 0) or 2, row ends
+    let mut perm = Vec::with_capacity(alm_size(lmax, mmax));
+    let mut weight = Vec::with_capacity(alm_size(lmax, mmax));
+    let mut ends = Vec::with_capacity(lmax + 2);
+    ends.push(0i64);
+    for l in 0..=lmax {
+        for m in 0..=l.min(mmax) {
+            perm.push(alm_index(lmax, l, m) as i64);
+            weight.push(if m == 0 { 1.0 } else { 2.0 });
+        }
+        ends.push(perm.len() as i64);
+    }
+    let prod = (alm1 * &alm2.conj()?).ok()?.real()?;
+    let axis = -1;
+    let sorted = prod.take(&b.asarray1(&perm)?, Some(axis))?;
+    let weighted = (&sorted * &b.asarray1(&weight)?).ok()?;
+    let cs = weighted.cumulative_sum(Some(axis), true)?;
+    let hi = cs.take(&b.asarray1(&ends[1..])?, Some(axis))?;
+    let lo = cs.take(&b.asarray1(&ends[..ends.len() - 1])?, Some(axis))?;
+    let norm: Vec<f64> = (0..=lmax).map(|l| 1.0 / (2 * l + 1) as f64).collect();
+    ((&hi - &lo).ok()? * &b.asarray1(&norm)?).ok()
+}
+
+/// healpy `anafast(map, lmax, iter=3)`: `alm2cl(map2alm(map))`.
+pub fn anafast(map: &Array, lmax: Option<usize>, iter: usize) -> Result<Array> {
+    let alm = map2alm(map, lmax, None, iter, None)?;
+    alm2cl(&alm, None, None)
+}

@@ -1,0 +1,173 @@
+//! The host's HEALPix functions on every backend: native `healpix.*` ops on
+//! ndarray, the standard-op fallback on strict; both must agree with the
+//! plain-Rust kernels of glass-healpix (themselves checked against healpy in
+//! healpix/tests/healpy_golden.rs).
+
+mod common;
+
+use common::load;
+use glass::{healpix, Array, Backend, DType, Error};
+use glass_healpix::alm::{alm_index, alm_size};
+use glass_healpix::sht::ShtPlan;
+use num_complex::Complex64;
+
+fn test_alm(lmax: usize, mmax: usize, phase: f64) -> Vec<Complex64> {
+    let mut a = vec![Complex64::new(0.0, 0.0); alm_size(lmax, mmax)];
+    for m in 0..=mmax {
+        for l in m..=lmax {
+            let (lf, mf) = (l as f64, m as f64);
+            let im = if m > 0 {
+                (0.53 * lf - 0.29 * mf + phase).sin()
+            } else {
+                0.0
+            };
+            a[alm_index(lmax, l, m)] =
+                Complex64::new((0.37 * lf + 0.61 * mf + phase).cos(), im) / (1.0 + lf);
+        }
+    }
+    a
+}
+
+fn max_rel(a: &[f64], b: &[f64]) -> f64 {
+    let scale = b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    a.iter()
+        .zip(b)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+        / scale
+}
+
+fn max_rel_c(a: &[Complex64], b: &[Complex64]) -> f64 {
+    let scale = b.iter().fold(0.0f64, |m, v| m.max(v.norm()));
+    a.iter()
+        .zip(b)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).norm()))
+        / scale
+}
+
+fn check_scalar_transforms(b: &Backend, nside: i64, lmax: usize, mmax: usize) {
+    let plan = ShtPlan::new(nside, lmax, mmax).unwrap();
+    let a = test_alm(lmax, mmax, 0.2);
+    let want_map = plan.alm2map(&a).unwrap();
+    let alm = b.asarray1(&a).unwrap();
+    let map = healpix::alm2map(&alm, nside, Some(lmax), Some(mmax)).unwrap();
+    assert_eq!(map.dtype(), DType::Float64);
+    let err = max_rel(&map.to_vec::<f64>().unwrap(), &want_map);
+    assert!(err < 1e-10, "{} alm2map nside {nside}: {err:e}", b.name());
+
+    let input: Vec<f64> = (0..plan.npix()).map(|p| (0.01 * p as f64).cos()).collect();
+    let want = plan.map2alm(&input, 3, None).unwrap();
+    let m = b.asarray1(&input).unwrap();
+    let got = healpix::map2alm(&m, Some(lmax), Some(mmax), 3, None).unwrap();
+    let err = max_rel_c(&got.to_vec::<Complex64>().unwrap(), &want);
+    assert!(err < 1e-10, "{} map2alm nside {nside}: {err:e}", b.name());
+
+    // a batch of two maps gives the two transforms
+    let two = b
+        .asarray(
+            &[a.clone(), test_alm(lmax, mmax, 1.0)].concat(),
+            &[2, a.len()],
+        )
+        .unwrap();
+    let maps = healpix::alm2map(&two, nside, Some(lmax), Some(mmax)).unwrap();
+    assert_eq!(maps.shape(), &[2, plan.npix()]);
+    let second = plan.alm2map(&test_alm(lmax, mmax, 1.0)).unwrap();
+    let all = maps.to_vec::<f64>().unwrap();
+    assert!(max_rel(&all[..plan.npix()], &want_map) < 1e-10);
+    assert!(max_rel(&all[plan.npix()..], &second) < 1e-10);
+}
+
+#[test]
+fn scalar_transforms_native_on_ndarray() {
+    let b = load("ndarray");
+    assert!(b.supports(glass::Op::HealpixAlm2map));
+    check_scalar_transforms(&b, 16, 40, 40);
+    check_scalar_transforms(&b, 5, 12, 7);
+}
+
+#[test]
+fn scalar_transforms_in_standard_ops_on_strict() {
+    let b = load("strict");
+    assert!(
+        !b.supports(glass::Op::HealpixAlm2map),
+        "strict has standard ops only"
+    );
+    check_scalar_transforms(&b, 16, 40, 40);
+    check_scalar_transforms(&b, 5, 12, 7);
+    check_scalar_transforms(&b, 32, 95, 95);
+}
+
+#[test]
+fn spectra_on_every_backend() {
+    let (lmax, mmax) = (20, 20);
+    let a = test_alm(lmax, mmax, 0.2);
+    let c = test_alm(lmax, mmax, 0.9);
+    let want = glass_healpix::alm::alm2cl(&a, &c, None, None).unwrap();
+    let fl: Vec<f64> = (0..15).map(|l| 1.0 / (1.0 + l as f64)).collect();
+    let want_xfl = glass_healpix::alm::almxfl(&a, &fl, None).unwrap();
+    for name in ["ndarray", "strict"] {
+        let b = load(name);
+        let (x, y) = (b.asarray1(&a).unwrap(), b.asarray1(&c).unwrap());
+        let cl = healpix::alm2cl(&x, Some(&y), None).unwrap();
+        assert!(
+            max_rel(&cl.to_vec::<f64>().unwrap(), &want) < 1e-14,
+            "{name} alm2cl"
+        );
+        let xfl: Array = healpix::almxfl(&x, &fl, None).unwrap();
+        assert!(
+            max_rel_c(&xfl.to_vec::<Complex64>().unwrap(), &want_xfl) < 1e-15,
+            "{name} almxfl"
+        );
+    }
+}
+
+#[test]
+fn spin_transforms_and_pixels_on_ndarray() {
+    let b = load("ndarray");
+    let (nside, lmax) = (8, 16);
+    let plan = ShtPlan::new(nside, lmax, lmax).unwrap();
+    let (e, bb) = (test_alm(lmax, lmax, 0.3), test_alm(lmax, lmax, 1.3));
+    let [q, u] = plan.alm2map_spin(2, &e, &bb).unwrap();
+    let alm = b
+        .asarray(&[e.clone(), bb.clone()].concat(), &[2, e.len()])
+        .unwrap();
+    let maps = healpix::alm2map_spin(&alm, nside, 2, None, None).unwrap();
+    assert_eq!(maps.shape(), &[2, plan.npix()]);
+    let v = maps.to_vec::<f64>().unwrap();
+    assert!(max_rel(&v[..plan.npix()], &q) < 1e-12);
+    assert!(max_rel(&v[plan.npix()..], &u) < 1e-12);
+    let back = healpix::map2alm_spin(&maps, 2, Some(lmax), None, 0).unwrap();
+    assert_eq!(back.shape(), &[2, e.len()]);
+
+    let theta = b.asarray1(&[0.1, 1.0, 3.0]).unwrap();
+    let phi = b.asarray1(&[0.0, 2.0, 6.0]).unwrap();
+    let pix = healpix::ang2pix(nside, &theta, &phi, false).unwrap();
+    let want =
+        glass_healpix::pixel::ang2pix(nside, &[0.1, 1.0, 3.0], &[0.0, 2.0, 6.0], false).unwrap();
+    assert_eq!(pix.to_vec::<i64>().unwrap(), want);
+    let (t, _) = healpix::pix2ang(nside, &pix, false).unwrap();
+    assert_eq!(t.shape(), &[3]);
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_panic() {
+    let b = load("ndarray");
+    let short = b.asarray1(&[Complex64::new(1.0, 0.0); 4]).unwrap();
+    assert!(matches!(
+        healpix::alm2map(&short, 4, None, None),
+        Err(Error::Invalid(_))
+    ));
+    let real = b.asarray1(&[1.0; 6]).unwrap();
+    assert!(healpix::alm2map(&real, 4, None, None).is_err());
+    let odd_map = b.asarray1(&[1.0; 13]).unwrap();
+    assert!(healpix::map2alm(&odd_map, None, None, 3, None).is_err());
+    let ok = b.asarray1(&[Complex64::new(1.0, 0.0); 6]).unwrap();
+    assert!(healpix::alm2map(&ok, 0, None, None).is_err());
+    let strict = load("strict");
+    let alm = strict
+        .asarray(&[Complex64::new(1.0, 0.0); 12], &[2, 6])
+        .unwrap();
+    assert!(matches!(
+        healpix::alm2map_spin(&alm, 4, 2, None, None),
+        Err(Error::Unsupported { .. })
+    ));
+}
