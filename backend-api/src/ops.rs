@@ -287,6 +287,8 @@ define_ops! {
         "Pixels containing the directions (colatitude theta, longitude phi), as healpy.ang2pix.";
     HealpixPix2ang = "healpix.pix2ang", 2, "(nside: Int, pix: int64, nest: Bool) -> (theta, phi)",
         "Centres of the pixels, as healpy.pix2ang.";
+    HealpixRandang = "healpix.randang", 2, "(nside: Int, pix: int64, u: float64, v: float64, nest: Bool) -> (theta, phi)",
+        "The points at fractional face coordinates (u, v) in [0, 1) inside the pixels (uniform u, v give uniform points), as healpix.randang.";
 }
 
 #[cfg(test)]

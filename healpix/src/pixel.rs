@@ -283,6 +283,47 @@ impl Resolution {
     }
 }
 
+impl Resolution {
+    /// `(z, sin θ, φ)` of the point at fractional position `(u, v)` in
+    /// `[0, 1)²` inside RING pixel `pix` (unchecked): the pixel's face
+    /// coordinates `(x, y) = ((ix + u)/nside, (iy + v)/nside)` mapped back to
+    /// the sphere by the inverse HEALPix projection (Górski et al. 2005,
+    /// eqs. 19-20 inverted). The projection is equal-area, so uniform
+    /// `(u, v)` give points uniform in area within the pixel.
+    pub fn ring_uv2zphi(&self, pix: i64, u: f64, v: f64) -> (f64, f64, f64) {
+        let (ix, iy, face) = self.ring2xyf(pix);
+        let n = self.nside as f64;
+        let x = (ix as f64 + u) / n;
+        let y = (iy as f64 + v) / n;
+        let jr = JRLL[face as usize] as f64 - x - y;
+        let (nr, z, sth);
+        if jr < 1.0 {
+            nr = jr;
+            let t = nr * nr / 3.0;
+            z = 1.0 - t;
+            sth = (t * (2.0 - t)).sqrt();
+        } else if jr > 3.0 {
+            nr = 4.0 - jr;
+            let t = nr * nr / 3.0;
+            z = t - 1.0;
+            sth = (t * (2.0 - t)).sqrt();
+        } else {
+            nr = 1.0;
+            z = (2.0 - jr) * 2.0 / 3.0;
+            sth = ((1.0 - z) * (1.0 + z)).sqrt();
+        }
+        let mut t = JPLL[face as usize] as f64 * nr + x - y;
+        if t < 0.0 {
+            t += 8.0;
+        }
+        if t >= 8.0 {
+            t -= 8.0;
+        }
+        let phi = if nr < 1e-15 { 0.0 } else { 0.25 * PI * t / nr };
+        (z, sth, phi)
+    }
+}
+
 /// Face layout: ring index and longitude index of each base face's corner.
 const JRLL: [i64; 12] = [2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4];
 const JPLL: [i64; 12] = [1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7];
@@ -524,6 +565,44 @@ pub fn nest2ring(nside: i64, pix: &[i64]) -> Result<Vec<i64>> {
     })
 }
 
+/// healpy/healpix `randang`: the points at fractional positions `(u, v)`
+/// (each uniform in `[0, 1)` for uniform points) inside the pixels; returns
+/// `(theta, phi)`.
+pub fn randang(
+    nside: i64,
+    pix: &[i64],
+    u: &[f64],
+    v: &[f64],
+    nest: bool,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    let res = Resolution::new(nside, nest)?;
+    if u.len() != pix.len() || v.len() != pix.len() {
+        return value_error(format!(
+            "randang: {} pixels but {} and {} uniform values",
+            pix.len(),
+            u.len(),
+            v.len()
+        ));
+    }
+    let idx: Vec<usize> = (0..pix.len()).collect();
+    let f = |i: usize| -> Result<(f64, f64)> {
+        res.check_pix(pix[i])?;
+        let p = if nest {
+            res.nest2ring_unchecked(pix[i])
+        } else {
+            pix[i]
+        };
+        let (z, sth, phi) = res.ring_uv2zphi(p, u[i], v[i]);
+        Ok((sth.atan2(z), phi))
+    };
+    let out: Vec<(f64, f64)> = if idx.len() >= PAR_MIN {
+        idx.into_par_iter().map(f).collect::<Result<_>>()?
+    } else {
+        idx.into_iter().map(f).collect::<Result<_>>()?
+    };
+    Ok(out.into_iter().unzip())
+}
+
 /// Number of the ring just north of `z` (0 when `z` is north of ring 1).
 fn ring_above(nside: i64, z: f64) -> i64 {
     let az = z.abs();
@@ -606,6 +685,29 @@ mod tests {
             for p in 0..res.npix() {
                 let (z, sth, phi) = res.pix2zphi_ring(p);
                 assert_eq!(res.zphi2pix_ring(z, sth, phi), p, "nside {nside}");
+            }
+        }
+    }
+
+    #[test]
+    fn randang_points_fall_in_their_pixel_and_the_centre_is_the_centre() {
+        for nside in [1, 2, 3, 8] {
+            let res = Resolution::new(nside, false).unwrap();
+            for p in 0..res.npix() {
+                for (u, v) in [(0.5, 0.5), (0.01, 0.02), (0.98, 0.5), (0.3, 0.97)] {
+                    let (z, sth, phi) = res.ring_uv2zphi(p, u, v);
+                    assert_eq!(
+                        res.zphi2pix_ring(z, sth, phi),
+                        p,
+                        "nside {nside} pix {p} ({u}, {v})"
+                    );
+                }
+                let (z, _, phi) = res.ring_uv2zphi(p, 0.5, 0.5);
+                let (zc, _, phic) = res.pix2zphi_ring(p);
+                assert!(
+                    (z - zc).abs() < 1e-12 && (phi - phic).abs() < 1e-12,
+                    "centre of {p}"
+                );
             }
         }
     }

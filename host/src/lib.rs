@@ -33,6 +33,7 @@ pub mod backend;
 pub mod cosmology;
 pub mod error;
 pub mod healpix;
+pub mod npy;
 pub mod observations;
 pub mod random;
 pub mod shells;

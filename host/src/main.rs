@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+mod sht_cmd;
+
 use clap::{Parser, Subcommand};
 use glass::backend::{discover, search_dirs, Backend, BACKEND_ENV};
 
@@ -36,6 +38,9 @@ enum Command {
         #[arg(long)]
         filter: Option<String>,
     },
+    /// Spherical harmonic transforms of .npy files (healpy conventions).
+    #[command(subcommand)]
+    Sht(sht_cmd::Sht),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +53,7 @@ fn main() -> ExitCode {
             cases,
             filter,
         } => conformance(backend, seed, cases, filter),
+        Command::Sht(cmd) => sht_cmd::run(cmd).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -82,3 +82,84 @@ fn conformance_fails_on_a_broken_backend_and_names_the_op() {
         .unwrap_or_default();
     assert!(line.to_lowercase().contains("fail"), "{out}");
 }
+
+/// `glass sht` round trip through .npy files, `--repeat`'s last stderr
+/// line, and no output file on failure.
+#[test]
+fn sht_commands_read_and_write_npy() {
+    use glass_healpix::alm::alm_size;
+    use ndarray::{Array1, ArrayD};
+    use ndarray_npy::{read_npy, write_npy};
+    use num_complex::Complex64;
+
+    let dir = std::env::temp_dir().join(format!("glass-cli-sht-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (nside, lmax) = (8i64, 16usize);
+    let a: Array1<Complex64> = (0..alm_size(lmax, lmax))
+        .map(|i| {
+            Complex64::new(
+                (0.3 * i as f64).cos(),
+                if i > lmax {
+                    (0.2 * i as f64).sin()
+                } else {
+                    0.0
+                },
+            )
+        })
+        .collect();
+    write_npy(dir.join("alm.npy"), &a).unwrap();
+    let (code, out, err) = run(glass().current_dir(&dir).args([
+        "sht", "alm2map", "--nside", "8", "--lmax", "16", "alm.npy", "map.npy", "--repeat", "3",
+    ]));
+    assert_eq!(code, 0, "{out}{err}");
+    let last = err.trim().lines().last().unwrap_or("");
+    assert!(last.starts_with("median_seconds="), "{err}");
+    assert!(
+        last["median_seconds=".len()..].parse::<f64>().is_ok(),
+        "{last}"
+    );
+    let map: ArrayD<f64> = read_npy(dir.join("map.npy")).unwrap();
+    let plan = glass_healpix::sht::ShtPlan::new(nside, lmax, lmax).unwrap();
+    let want = plan.alm2map(a.as_slice().unwrap()).unwrap();
+    let diff = map
+        .iter()
+        .zip(&want)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
+    assert!(diff < 1e-12, "{diff}");
+
+    // map2alm back, on the strict backend's standard-op fallback
+    let (code, out, err) = run(glass()
+        .current_dir(&dir)
+        .env("GLASS_BACKEND", "strict")
+        .args([
+            "sht", "map2alm", "--lmax", "16", "--iter", "3", "map.npy", "back.npy",
+        ]));
+    assert_eq!(code, 0, "{out}{err}");
+    let back: ArrayD<Complex64> = read_npy(dir.join("back.npy")).unwrap();
+    assert_eq!(back.len(), a.len());
+
+    // a wrong nside for the alm: an error naming the problem, no output file
+    let (code, _, err) = run(glass().current_dir(&dir).args([
+        "sht", "alm2map", "--nside", "8", "--lmax", "15", "alm.npy", "bad.npy",
+    ]));
+    assert_ne!(code, 0);
+    assert!(err.contains("lmax 15"), "{err}");
+    assert!(!dir.join("bad.npy").exists());
+    let (code, _, err) = run(glass().current_dir(&dir).args([
+        "sht",
+        "alm2map",
+        "--nside",
+        "8",
+        "missing.npy",
+        "x.npy",
+    ]));
+    assert_ne!(code, 0);
+    assert!(err.contains("missing.npy"), "{err}");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -171,3 +171,43 @@ fn bad_input_is_an_error_not_a_panic() {
         Err(Error::Unsupported { .. })
     ));
 }
+
+/// randang: every point falls inside its pixel, and within a pixel the
+/// points are uniform in area (chi-square over the 64 sub-pixels at 8x the
+/// resolution, fixed seed; 63 degrees of freedom, 99.9% quantile 103.4).
+#[test]
+fn randang_is_uniform_inside_the_pixels() {
+    let b = load("ndarray");
+    let mut rng = glass::random::Rng::new(42);
+    let nside = 4i64;
+    let npix = 192;
+    let pix: Vec<i64> = (0..npix).flat_map(|p| std::iter::repeat_n(p, 50)).collect();
+    let pa = b.asarray1(&pix).unwrap();
+    for nest in [false, true] {
+        let (theta, phi) = healpix::randang(&mut rng, nside, &pa, nest, false).unwrap();
+        let back = healpix::ang2pix(nside, &theta, &phi, nest).unwrap();
+        assert_eq!(back.to_vec::<i64>().unwrap(), pix, "nest {nest}");
+    }
+    // one NESTED pixel, 64000 points, counted in its 64 children at nside 32
+    let parent = 37i64;
+    let n = 64_000;
+    let pa = b.asarray1(&vec![parent; n]).unwrap();
+    let (theta, phi) = healpix::randang(&mut rng, nside, &pa, true, false).unwrap();
+    let child = healpix::ang2pix(32, &theta, &phi, true)
+        .unwrap()
+        .to_vec::<i64>()
+        .unwrap();
+    let mut counts = [0f64; 64];
+    for c in child {
+        assert_eq!(c / 64, parent);
+        counts[(c % 64) as usize] += 1.0;
+    }
+    let expect = n as f64 / 64.0;
+    let chi2: f64 = counts.iter().map(|c| (c - expect).powi(2) / expect).sum();
+    assert!(chi2 < 103.4, "chi-square {chi2} over 63 dof");
+    // lonlat: degrees
+    let (lon, lat) =
+        healpix::randang(&mut rng, nside, &b.asarray1(&[0i64]).unwrap(), false, true).unwrap();
+    let (lon, lat) = (lon.item::<f64>().unwrap(), lat.item::<f64>().unwrap());
+    assert!((0.0..90.0).contains(&lon) && lat > 41.0, "{lon} {lat}");
+}

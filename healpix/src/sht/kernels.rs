@@ -31,6 +31,9 @@ use super::scaled::{BIG, SMALL};
 pub const NV: usize = 8;
 /// One value per lane.
 pub type Lanes = [f64; NV];
+/// Lane sums folded in half (lanes `i` and `i + NV/2` added), for the
+/// analysis accumulators that live in memory.
+pub type Half = [f64; NV / 2];
 
 /// `a b + c`, fused where the kernel is compiled with FMA.
 #[inline(always)]
@@ -339,17 +342,26 @@ dispatch! {
         x: &Lanes,
         rec: Rec,
         g: &[[Lanes; 4]],
-        acc: &mut [[Lanes; 2]],
+        acc: &mut [[Half; 2]],
     );
 }
 
-/// `dst[c] += lam * g[c][par..par+2]` for every component.
+/// `dst[c] += lam * g[c][par..par+2]` for every component, lanes folded.
 #[inline(always)]
-fn add_scalar<const FMA: bool>(dst: &mut [[Lanes; 2]], lam: &Lanes, g: &[[Lanes; 4]], par: usize) {
+fn add_scalar<const FMA: bool>(dst: &mut [[Half; 2]], lam: &Lanes, g: &[[Lanes; 4]], par: usize) {
+    const H: usize = NV / 2;
     for (d, gc) in dst.iter_mut().zip(g) {
-        for i in 0..NV {
-            d[0][i] = madd::<FMA>(lam[i], gc[par][i], d[0][i]);
-            d[1][i] = madd::<FMA>(lam[i], gc[par + 1][i], d[1][i]);
+        for i in 0..H {
+            d[0][i] = madd::<FMA>(
+                lam[i],
+                gc[par][i],
+                madd::<FMA>(lam[i + H], gc[par][i + H], d[0][i]),
+            );
+            d[1][i] = madd::<FMA>(
+                lam[i],
+                gc[par + 1][i],
+                madd::<FMA>(lam[i + H], gc[par + 1][i + H], d[1][i]),
+            );
         }
     }
 }
@@ -362,7 +374,7 @@ fn anal_scalar_impl<const FMA: bool>(
     x: &Lanes,
     mut rec: Rec,
     g: &[[Lanes; 4]],
-    acc: &mut [[Lanes; 2]],
+    acc: &mut [[Half; 2]],
 ) {
     let ncomp = g.len();
     let acc = &mut acc[..(lmax + 1 - m) * ncomp];
@@ -546,7 +558,7 @@ dispatch! {
         p: Rec,
         mm: Rec,
         g: &[[Lanes; 8]],
-        acc: &mut [[Lanes; 8]],
+        acc: &mut [[Half; 8]],
     );
 }
 
@@ -561,7 +573,7 @@ fn anal_spin_impl<const FMA: bool>(
     mut p: Rec,
     mut mm: Rec,
     g: &[[Lanes; 8]],
-    acc: &mut [[Lanes; 8]],
+    acc: &mut [[Half; 8]],
 ) {
     let nf = g.len();
     let l0 = m.max(spin);
@@ -618,24 +630,46 @@ fn anal_spin_impl<const FMA: bool>(
 /// `(qa, ub, ua, qb) = (q+, u-, u+, q-)`, for odd `(q-, u+, u-, q+)`.
 #[inline(always)]
 fn spin_add<const FMA: bool, const EVEN: bool>(
-    dst: &mut [[Lanes; 8]],
+    dst: &mut [[Half; 8]],
     pv: &Lanes,
     mv: &Lanes,
     g: &[[Lanes; 8]],
 ) {
+    const H: usize = NV / 2;
     let (qa, ub, ua, qb) = if EVEN { (0, 6, 4, 2) } else { (2, 4, 6, 0) };
+    let mut wp = [0.0; NV];
+    let mut wm = [0.0; NV];
+    for i in 0..NV {
+        wp[i] = pv[i] + mv[i];
+        wm[i] = pv[i] - mv[i];
+    }
     for (d, gf) in dst.iter_mut().zip(g) {
-        for i in 0..NV {
-            let wp = pv[i] + mv[i];
-            let wm = pv[i] - mv[i];
-            d[0][i] = madd::<FMA>(wp, gf[qa][i], d[0][i]);
-            d[1][i] = madd::<FMA>(wp, gf[qa + 1][i], d[1][i]);
-            d[2][i] = madd::<FMA>(wm, gf[ub][i], d[2][i]);
-            d[3][i] = madd::<FMA>(wm, gf[ub + 1][i], d[3][i]);
-            d[4][i] = madd::<FMA>(wp, gf[ua][i], d[4][i]);
-            d[5][i] = madd::<FMA>(wp, gf[ua + 1][i], d[5][i]);
-            d[6][i] = madd::<FMA>(wm, gf[qb][i], d[6][i]);
-            d[7][i] = madd::<FMA>(wm, gf[qb + 1][i], d[7][i]);
+        for i in 0..H {
+            let j = i + H;
+            d[0][i] = madd::<FMA>(wp[i], gf[qa][i], madd::<FMA>(wp[j], gf[qa][j], d[0][i]));
+            d[1][i] = madd::<FMA>(
+                wp[i],
+                gf[qa + 1][i],
+                madd::<FMA>(wp[j], gf[qa + 1][j], d[1][i]),
+            );
+            d[2][i] = madd::<FMA>(wm[i], gf[ub][i], madd::<FMA>(wm[j], gf[ub][j], d[2][i]));
+            d[3][i] = madd::<FMA>(
+                wm[i],
+                gf[ub + 1][i],
+                madd::<FMA>(wm[j], gf[ub + 1][j], d[3][i]),
+            );
+            d[4][i] = madd::<FMA>(wp[i], gf[ua][i], madd::<FMA>(wp[j], gf[ua][j], d[4][i]));
+            d[5][i] = madd::<FMA>(
+                wp[i],
+                gf[ua + 1][i],
+                madd::<FMA>(wp[j], gf[ua + 1][j], d[5][i]),
+            );
+            d[6][i] = madd::<FMA>(wm[i], gf[qb][i], madd::<FMA>(wm[j], gf[qb][j], d[6][i]));
+            d[7][i] = madd::<FMA>(
+                wm[i],
+                gf[qb + 1][i],
+                madd::<FMA>(wm[j], gf[qb + 1][j], d[7][i]),
+            );
         }
     }
 }

@@ -34,7 +34,7 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use crate::alm::{alm_index, alm_size};
 use crate::error::{value_error, Result};
 use crate::geometry::{Geometry, Ring};
-use kernels::{Lanes, Rec, NV};
+use kernels::{Half, Lanes, Rec, NV};
 use scaled::Wide;
 
 /// Ring pairs per block (a block's Legendre output is buffered).
@@ -815,12 +815,12 @@ impl ShtPlan {
             Kind::Scalar => {
                 self.tables.scalar_coefficients(m, lmax, &mut s.coef2);
                 s.acc2.clear();
-                s.acc2.resize(nl * ncomp, [[0.0; NV]; 2]);
+                s.acc2.resize(nl * ncomp, [[0.0; NV / 2]; 2]);
             }
             Kind::Spin(_) => {
                 self.tables.spin_coefficients(m, spin, lmax, &mut s.coef3);
                 s.acc8.clear();
-                s.acc8.resize(nl * (ncomp / 2), [[0.0; NV]; 8]);
+                s.acc8.resize(nl * (ncomp / 2), [[0.0; NV / 2]; 8]);
             }
         }
         let get = |c: usize, ns: usize, p: usize| ph[(c * 2 + ns) * BLOCK + (p - b0)];
@@ -909,8 +909,8 @@ struct Scratch {
     coef3: Vec<[f64; 3]>,
     scaled_alm: Vec<Complex64>,
     acc4: Vec<[Lanes; 4]>,
-    acc2: Vec<[Lanes; 2]>,
-    acc8: Vec<[Lanes; 8]>,
+    acc2: Vec<[Half; 2]>,
+    acc8: Vec<[Half; 8]>,
     /// Start powers per pair of the current block, valid for `pow_key`
     /// = (block start, m, spin).
     pows: Vec<[Wide; 2]>,

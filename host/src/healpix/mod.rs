@@ -225,6 +225,46 @@ pub fn pix2ang(nside: i64, pix: &Array, nest: bool) -> Result<(Array, Array)> {
     Err(b.unsupported("healpix.pix2ang"))
 }
 
+/// healpix `randang(nside, ipix, lonlat, rng)`: one point uniform in area
+/// inside each pixel, from the reference random streams (two draws of
+/// `rng`: u, then v). With `lonlat` the result is (longitude, latitude) in
+/// degrees, else `(theta, phi)`.
+pub fn randang(
+    rng: &mut crate::random::Rng,
+    nside: i64,
+    pix: &Array,
+    nest: bool,
+    lonlat: bool,
+) -> Result<(Array, Array)> {
+    let b = pix.backend();
+    let shape = pix.shape().to_vec();
+    let u = rng.uniform(b, &shape, 0.0, 1.0)?;
+    let v = rng.uniform(b, &shape, 0.0, 1.0)?;
+    if !b.supports(Op::HealpixRandang) {
+        return Err(b.unsupported("healpix.randang (no standard-op fallback yet)"));
+    }
+    let mut out = b.call_arrays(
+        Op::HealpixRandang,
+        &[
+            Arg::Value(RValue::Int(nside)),
+            Arg::Array(pix),
+            Arg::Array(&u),
+            Arg::Array(&v),
+            Arg::Value(RValue::Bool(nest)),
+        ],
+    )?;
+    let (phi, theta) = match (out.pop(), out.pop()) {
+        (Some(p), Some(t)) => (p, t),
+        _ => return Err(invalid("randang: the backend returned fewer than 2 arrays")),
+    };
+    if lonlat {
+        let lon = (&phi * (180.0 / std::f64::consts::PI)).ok()?;
+        let lat = (&(&theta * (-180.0 / std::f64::consts::PI)).ok()? + 90.0).ok()?;
+        return Ok((lon, lat));
+    }
+    Ok((theta, phi))
+}
+
 /// Degree `l` of every coefficient, in healpy order.
 fn degrees(lmax: usize, mmax: usize) -> Vec<i64> {
     let mut l_of = vec![0i64; alm_size(lmax, mmax)];

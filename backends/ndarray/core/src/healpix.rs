@@ -5,6 +5,8 @@
 //! Leading axes are a batch: every map or alm of the batch goes through the
 //! same Legendre pass.
 
+use std::borrow::Cow;
+
 use glass_backend_api::{Args, BResult, BackendError, Op, Value};
 use glass_healpix::{pixel, sht::ShtPlan, HealpixError};
 use ndarray::{ArrayD, IxDyn};
@@ -21,6 +23,7 @@ pub fn supports(op: Op) -> bool {
             | Op::HealpixMap2almSpin
             | Op::HealpixAng2pix
             | Op::HealpixPix2ang
+            | Op::HealpixRandang
     )
 }
 
@@ -53,15 +56,16 @@ fn c128s<'a>(op: &str, what: &str, x: &'a NdArray) -> BResult<&'a ArrayD<Complex
     }
 }
 
-/// Splits `a` into rows of its last axis (`inner` extra trailing axes of
-/// size `inner_len` are part of the batch), checking the last axis length.
-fn rows<T: Clone>(
+/// The leading shape of `a` and its data in C order (borrowed when it
+/// already is), after checking that the last axis has length `len` (and the
+/// one before it 2 for spin pairs).
+fn rows<'a, T: Clone>(
     op: &str,
     what: &str,
-    a: &ArrayD<T>,
+    a: &'a ArrayD<T>,
     len: usize,
     want_pair: bool,
-) -> BResult<(Vec<usize>, Vec<Vec<T>>)> {
+) -> BResult<(Vec<usize>, Cow<'a, [T]>)> {
     let shape = a.shape().to_vec();
     let nd = shape.len();
     let min_nd = if want_pair { 2 } else { 1 };
@@ -75,20 +79,22 @@ fn rows<T: Clone>(
             "{op}: {what} has shape {shape:?}, expected {want}"
         )));
     }
-    let std = a.as_standard_layout();
-    let flat = std.as_slice().unwrap_or(&[]);
-    let rows = if len == 0 {
-        Vec::new()
-    } else {
-        flat.chunks(len).map(|c| c.to_vec()).collect()
+    let data = match a.as_slice() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(a.iter().cloned().collect()),
     };
-    Ok((shape[..nd - 1].to_vec(), rows))
+    Ok((shape[..nd - 1].to_vec(), data))
 }
 
-fn from_rows<T: Clone>(lead: &[usize], len: usize, rows: Vec<Vec<T>>) -> BResult<ArrayD<T>> {
+/// The rows as one array of shape `lead + (len,)` (no copy for one row).
+fn from_rows<T: Clone>(lead: &[usize], len: usize, mut rows: Vec<Vec<T>>) -> BResult<ArrayD<T>> {
     let mut shape = lead.to_vec();
     shape.push(len);
-    let flat: Vec<T> = rows.into_iter().flatten().collect();
+    let flat: Vec<T> = if rows.len() == 1 {
+        rows.pop().unwrap_or_default()
+    } else {
+        rows.into_iter().flatten().collect()
+    };
     ArrayD::from_shape_vec(IxDyn(&shape), flat).map_err(|e| BackendError::internal(format!("{e}")))
 }
 
@@ -136,7 +142,7 @@ pub fn call<A: AsRef<NdArray> + 'static>(
             );
             let plan = ShtPlan::cached(nside, lmax, mmax).map_err(|e| herr(name, e))?;
             let (lead, alms) = rows(name, "alm", alm, plan.nalm(), spin_op)?;
-            let refs: Vec<&[Complex64]> = alms.iter().map(|a| a.as_slice()).collect();
+            let refs: Vec<&[Complex64]> = alms.chunks(plan.nalm().max(1)).collect();
             let maps = if spin_op {
                 let fields: Vec<(&[Complex64], &[Complex64])> =
                     refs.chunks(2).map(|c| (c[0], c[1])).collect();
@@ -167,7 +173,7 @@ pub fn call<A: AsRef<NdArray> + 'static>(
             let nside = pixel::npix2nside(npix).map_err(|e| herr(name, e))?;
             let plan = ShtPlan::cached(nside, lmax, mmax).map_err(|e| herr(name, e))?;
             let (lead, maps) = rows(name, "map", map, npix, spin_op)?;
-            let refs: Vec<&[f64]> = maps.iter().map(|m| m.as_slice()).collect();
+            let refs: Vec<&[f64]> = maps.chunks(npix.max(1)).collect();
             let alms: Vec<Vec<Complex64>> = if spin_op {
                 let mut out = Vec::new();
                 for qu in refs.chunks(2) {
@@ -217,6 +223,43 @@ pub fn call<A: AsRef<NdArray> + 'static>(
             let nest = args.bool_or(2, false)?;
             let p: Vec<i64> = pix.iter().copied().collect();
             let (t, f) = pixel::pix2ang(nside, &p, nest).map_err(|e| herr(name, e))?;
+            let sh = IxDyn(pix.shape());
+            let err = |e: ndarray::ShapeError| BackendError::internal(format!("{e}"));
+            Ok(vec![
+                Value::Array(NdArray::Float64(
+                    ArrayD::from_shape_vec(sh.clone(), t).map_err(err)?,
+                )),
+                Value::Array(NdArray::Float64(
+                    ArrayD::from_shape_vec(sh, f).map_err(err)?,
+                )),
+            ])
+        }
+        Op::HealpixRandang => {
+            let nside = args.int(0)?;
+            let pix = match args.array(1)?.as_ref() {
+                NdArray::Int64(a) => a,
+                other => {
+                    return Err(BackendError::dtype(format!(
+                        "{name}: pix must be int64, got {:?}",
+                        other.dtype()
+                    )))
+                }
+            };
+            let u = f64s(name, "u", args.array(2)?.as_ref())?;
+            let v = f64s(name, "v", args.array(3)?.as_ref())?;
+            let nest = args.bool_or(4, false)?;
+            if u.shape() != pix.shape() || v.shape() != pix.shape() {
+                return Err(BackendError::shape(format!(
+                    "{name}: pix {:?}, u {:?} and v {:?} differ in shape",
+                    pix.shape(),
+                    u.shape(),
+                    v.shape()
+                )));
+            }
+            let p: Vec<i64> = pix.iter().copied().collect();
+            let uu: Vec<f64> = u.iter().copied().collect();
+            let vv: Vec<f64> = v.iter().copied().collect();
+            let (t, f) = pixel::randang(nside, &p, &uu, &vv, nest).map_err(|e| herr(name, e))?;
             let sh = IxDyn(pix.shape());
             let err = |e: ndarray::ShapeError| BackendError::internal(format!("{e}"));
             Ok(vec![

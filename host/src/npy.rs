@@ -1,0 +1,106 @@
+//! `.npy` files (NumPy's format) to and from backend arrays: float64,
+//! complex128 and int64, any shape, C order. Writes go to a temporary file
+//! in the same directory that is renamed into place, so that a failure never
+//! leaves a partial output file.
+
+use std::path::Path;
+
+use glass_backend_api::DType;
+use ndarray::{ArrayD, IxDyn};
+use ndarray_npy::{ReadNpyError, ReadNpyExt, WriteNpyExt};
+use num_complex::Complex64;
+
+use crate::{Array, Backend, Error, Result};
+
+fn io_err(path: &Path, what: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("{}: {what}", path.display()))
+}
+
+fn read_as<T: ndarray_npy::ReadableElement>(
+    path: &Path,
+) -> std::result::Result<ArrayD<T>, ReadNpyError> {
+    let f = std::fs::File::open(path).map_err(ReadNpyError::from)?;
+    ArrayD::<T>::read_npy(std::io::BufReader::new(f))
+}
+
+/// Reads a `.npy` file of float64, complex128 or int64 onto `backend`.
+pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
+    if !path.is_file() {
+        return Err(io_err(path, "no such file"));
+    }
+    let shape_of = |s: &[usize]| s.to_vec();
+    match read_as::<f64>(path) {
+        Ok(a) => {
+            return backend.asarray(
+                &a.as_standard_layout().iter().copied().collect::<Vec<_>>(),
+                &shape_of(a.shape()),
+            )
+        }
+        Err(ReadNpyError::WrongDescriptor(_)) => {}
+        Err(e) => return Err(io_err(path, e)),
+    }
+    match read_as::<Complex64>(path) {
+        Ok(a) => {
+            return backend.asarray(
+                &a.as_standard_layout().iter().copied().collect::<Vec<_>>(),
+                &shape_of(a.shape()),
+            )
+        }
+        Err(ReadNpyError::WrongDescriptor(_)) => {}
+        Err(e) => return Err(io_err(path, e)),
+    }
+    match read_as::<i64>(path) {
+        Ok(a) => backend.asarray(
+            &a.as_standard_layout().iter().copied().collect::<Vec<_>>(),
+            &shape_of(a.shape()),
+        ),
+        Err(ReadNpyError::WrongDescriptor(d)) => Err(io_err(
+            path,
+            format!(
+                "unsupported dtype {d:?}: expected float64 (<f8), complex128 (<c16) or int64 (<i8)"
+            ),
+        )),
+        Err(e) => Err(io_err(path, e)),
+    }
+}
+
+/// Writes an array to a `.npy` file (atomically: temporary file + rename).
+pub fn write(x: &Array, path: &Path) -> Result<()> {
+    let shape = IxDyn(x.shape());
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io_err(path, "not a file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> Result<()> {
+        let f = std::fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
+        let mut w = std::io::BufWriter::new(f);
+        let shape_err = |e: ndarray::ShapeError| io_err(path, e);
+        match x.dtype() {
+            DType::Float64 => ArrayD::from_shape_vec(shape, x.to_vec::<f64>()?)
+                .map_err(shape_err)?
+                .write_npy(&mut w),
+            DType::Complex128 => ArrayD::from_shape_vec(shape, x.to_vec::<Complex64>()?)
+                .map_err(shape_err)?
+                .write_npy(&mut w),
+            DType::Int64 => ArrayD::from_shape_vec(shape, x.to_vec::<i64>()?)
+                .map_err(shape_err)?
+                .write_npy(&mut w),
+            other => return Err(io_err(path, format!("cannot write dtype {other:?}"))),
+        }
+        .map_err(|e| io_err(path, e))?;
+        std::io::Write::flush(&mut w).map_err(|e| io_err(path, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
