@@ -50,22 +50,22 @@ fn kernels(c: &mut Criterion) {
         let alm = test_alm(lmax);
         let map = plan.alm2map(&alm).expect("alm2map");
         for (threads, pool) in [(1, Some(&one)), (all, None)] {
-            let run = |f: &mut dyn FnMut()| match pool {
+            let run = |f: &(dyn Fn() + Sync)| match pool {
                 Some(p) => p.install(f),
                 None => f(),
             };
             let id = |op: &str| BenchmarkId::new(op, format!("nside{nside}/threads{threads}"));
             g.bench_function(id("alm2map"), |b| {
-                b.iter(|| run(&mut || drop(plan.alm2map(&alm))))
+                b.iter(|| run(&|| drop(plan.alm2map(&alm))))
             });
             g.bench_function(id("map2alm_iter0"), |b| {
-                b.iter(|| run(&mut || drop(plan.map2alm(&map, 0, None))))
+                b.iter(|| run(&|| drop(plan.map2alm(&map, 0, None))))
             });
             g.bench_function(id("map2alm_iter3"), |b| {
-                b.iter(|| run(&mut || drop(plan.map2alm(&map, 3, None))))
+                b.iter(|| run(&|| drop(plan.map2alm(&map, 3, None))))
             });
             g.bench_function(id("alm2map_spin2"), |b| {
-                b.iter(|| run(&mut || drop(plan.alm2map_spin(2, &alm, &alm))))
+                b.iter(|| run(&|| drop(plan.alm2map_spin(2, &alm, &alm))))
             });
         }
     }

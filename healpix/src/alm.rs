@@ -88,9 +88,9 @@ pub fn alm2cl(
     let mut cl = vec![0.0; lout + 1];
     for m in 0..=mmax {
         let w = if m == 0 { 1.0 } else { 2.0 };
-        for l in m..=lmax.min(lout) {
+        for (l, c) in cl.iter_mut().enumerate().take(lmax.min(lout) + 1).skip(m) {
             let i = alm_index(lmax, l, m);
-            cl[l] += w * (alm1[i] * alm2[i].conj()).re;
+            *c += w * (alm1[i] * alm2[i].conj()).re;
         }
     }
     for (l, c) in cl.iter_mut().enumerate() {

@@ -46,7 +46,7 @@ pub fn get_nside(map_len: usize) -> Result<i64> {
 
 /// Whether `nside` is a valid nside for the NESTED scheme.
 pub fn isnsideok(nside: i64, nest: bool) -> bool {
-    nside >= 1 && nside <= 1 << 29 && (!nest || (nside & (nside - 1)) == 0)
+    (1..=1 << 29).contains(&nside) && (!nest || (nside & (nside - 1)) == 0)
 }
 
 /// Area of one pixel in steradians, `4π / (12 nside²)`.
@@ -471,7 +471,7 @@ pub fn vec2pix(nside: i64, x: &[f64], y: &[f64], z: &[f64], nest: bool) -> Resul
     let f = |i: usize| -> Result<i64> {
         let (xi, yi, zi) = (x[i], y[i], z[i]);
         let r = (xi * xi + yi * yi + zi * zi).sqrt();
-        if !(r > 0.0) || !r.is_finite() {
+        if !(r.is_finite() && r > 0.0) {
             return value_error(format!("vector {i} has no direction: ({xi}, {yi}, {zi})"));
         }
         let pix = res.zphi2pix_ring(zi / r, xi.hypot(yi) / r, yi.atan2(xi));

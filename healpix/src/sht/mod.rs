@@ -19,6 +19,10 @@
 //! geometry, FFT plans per ring length and the `m`-dependent constants.
 //! [`ShtPlan::cached`] keeps recently used plans.
 
+// The lane loops index several arrays in lockstep on purpose (they
+// vectorise that way).
+#![allow(clippy::needless_range_loop)]
+
 mod kernels;
 mod rings;
 mod scaled;
@@ -123,7 +127,9 @@ impl<T> SyncPtr<T> {
     }
 }
 
-static CACHE: Mutex<Vec<((usize, usize, usize), Arc<ShtPlan>)>> = Mutex::new(Vec::new());
+/// Plans by `(nside, lmax, mmax)`, least recently used first.
+type PlanCache = Vec<((usize, usize, usize), Arc<ShtPlan>)>;
+static CACHE: Mutex<PlanCache> = Mutex::new(Vec::new());
 /// Plans kept by [`ShtPlan::cached`].
 const CACHE_SIZE: usize = 4;
 
