@@ -211,3 +211,43 @@ fn randang_is_uniform_inside_the_pixels() {
     let (lon, lat) = (lon.item::<f64>().unwrap(), lat.item::<f64>().unwrap());
     assert!((0.0..90.0).contains(&lon) && lat > 41.0, "{lon} {lat}");
 }
+
+/// synalm/synfast: the same seed gives the same alm on every backend, and
+/// the spectrum of the result scatters around the input within cosmic
+/// variance (chi-square of the estimated C_l, 2l+1 degrees of freedom each).
+#[test]
+fn synalm_and_synfast_follow_the_input_spectrum() {
+    let lmax = 64;
+    let cl: Vec<f64> = (0..=lmax).map(|l| 1.0 / (1.0 + l as f64).powi(2)).collect();
+    let mut per_backend = Vec::new();
+    for name in ["ndarray", "strict"] {
+        let b = load(name);
+        let mut rng = glass::random::Rng::new(7);
+        let alm = healpix::synalm(&mut rng, &b, &cl, None, None).unwrap();
+        per_backend.push(alm.to_vec::<Complex64>().unwrap());
+    }
+    assert_eq!(per_backend[0], per_backend[1], "same seed, same universe");
+    let b = load("ndarray");
+    let mut rng = glass::random::Rng::new(7);
+    let alm = healpix::synalm(&mut rng, &b, &cl, None, None).unwrap();
+    let est = healpix::alm2cl(&alm, None, None)
+        .unwrap()
+        .to_vec::<f64>()
+        .unwrap();
+    // (2l+1) Ĉ_l / C_l is chi-square with 2l+1 dof: sum over l >= 2
+    let (mut chi2, mut dof) = (0.0, 0.0);
+    for l in 2..=lmax {
+        let k = (2 * l + 1) as f64;
+        let z = (est[l] / cl[l] - 1.0) * (k / 2.0).sqrt();
+        chi2 += z * z;
+        dof += 1.0;
+    }
+    // 63 terms of roughly unit variance: a 5-sigma band
+    assert!(
+        (chi2 - dof).abs() < 5.0 * (2.0 * dof).sqrt(),
+        "chi2 {chi2} over {dof}"
+    );
+    let map = healpix::synfast(&mut rng, &b, &cl, 32, None, None).unwrap();
+    assert_eq!(map.shape(), &[12 * 32 * 32]);
+    assert!(healpix::synalm(&mut rng, &b, &[-1.0], None, None).is_err());
+}

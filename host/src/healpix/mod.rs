@@ -265,6 +265,67 @@ pub fn randang(
     Ok((theta, phi))
 }
 
+/// healpy `synalm(cl, lmax, mmax)`: Gaussian alm with power spectrum `cl`
+/// from the reference random streams (two draws of `rng`: the real parts,
+/// then the imaginary parts, each one standard normal per coefficient in
+/// healpy order): `a_l0 = sqrt(C_l) g`, `a_lm = sqrt(C_l/2) (g + i g')`.
+/// `lmax` defaults to `len(cl) - 1`.
+pub fn synalm(
+    rng: &mut crate::random::Rng,
+    xp: &crate::Backend,
+    cl: &[f64],
+    lmax: Option<usize>,
+    mmax: Option<usize>,
+) -> Result<Array> {
+    if cl.is_empty() {
+        return Err(invalid("synalm: cl is empty"));
+    }
+    if let Some(c) = cl.iter().find(|c| !(**c >= 0.0)) {
+        return Err(invalid(format!("synalm: cl must be non-negative, got {c}")));
+    }
+    let lmax = lmax.unwrap_or(cl.len() - 1);
+    let mmax = mmax.unwrap_or(lmax).min(lmax);
+    let n = alm_size(lmax, mmax);
+    let mut sig_re = vec![0.0; n];
+    let mut sig_im = vec![0.0; n];
+    for m in 0..=mmax {
+        for l in m..=lmax {
+            let c = cl.get(l).copied().unwrap_or(0.0);
+            let i = alm_index(lmax, l, m);
+            if m == 0 {
+                sig_re[i] = c.sqrt();
+            } else {
+                sig_re[i] = (c / 2.0).sqrt();
+                sig_im[i] = sig_re[i];
+            }
+        }
+    }
+    let g_re = rng.standard_normal(xp, &[n])?;
+    let g_im = rng.standard_normal(xp, &[n])?;
+    let re = (&g_re * &xp.asarray1(&sig_re)?)
+        .ok()?
+        .astype(DType::Complex128)?;
+    let im = (&g_im * &xp.asarray1(&sig_im)?)
+        .ok()?
+        .astype(DType::Complex128)?;
+    (&re + &(&im * num_complex::Complex64::new(0.0, 1.0)).ok()?).ok()
+}
+
+/// healpy `synfast(cl, nside, lmax, mmax)`: `alm2map(synalm(cl))`.
+pub fn synfast(
+    rng: &mut crate::random::Rng,
+    xp: &crate::Backend,
+    cl: &[f64],
+    nside: i64,
+    lmax: Option<usize>,
+    mmax: Option<usize>,
+) -> Result<Array> {
+    let lmax = lmax.unwrap_or(cl.len().saturating_sub(1));
+    let mmax = mmax.unwrap_or(lmax).min(lmax);
+    let alm = synalm(rng, xp, cl, Some(lmax), Some(mmax))?;
+    alm2map(&alm, nside, Some(lmax), Some(mmax))
+}
+
 /// Degree `l` of every coefficient, in healpy order.
 fn degrees(lmax: usize, mmax: usize) -> Vec<i64> {
     let mut l_of = vec![0i64; alm_size(lmax, mmax)];
