@@ -8,7 +8,11 @@ use std::time::Instant;
 fn rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/statm")
         .ok()
-        .and_then(|s| s.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse::<f64>().ok())
+        })
         .map(|pages| pages * 4096.0 / (1024.0 * 1024.0))
         .unwrap_or(0.0)
 }

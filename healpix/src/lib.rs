@@ -11,6 +11,7 @@
 //! - [`sht`]: the spherical harmonic transforms (`alm2map`, `map2alm` with
 //!   Jacobi iterations and ring weights, spin transforms), planned once per
 //!   `(nside, lmax, mmax)` and run on rayon's global pool.
+//! - [`weights`]: healpy's ring weights, shipped (nothing is downloaded).
 //!
 //! This crate owns the numerics only: it knows nothing of backends. The
 //! ndarray backend exposes it as the `healpix.*` extension ops; the `glass`
@@ -34,5 +35,6 @@ pub mod error;
 pub mod geometry;
 pub mod pixel;
 pub mod sht;
+pub mod weights;
 
 pub use error::{HealpixError, Result};

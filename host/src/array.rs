@@ -26,23 +26,21 @@ impl Array {
     ///
     /// # Safety
     /// `raw` must be a live, owned handle of `backend`.
-    pub(crate) unsafe fn from_raw(backend: Backend, raw: RawArray) -> Array {
-        let (dtype, shape, device) = match backend.meta(raw) {
-            Ok(m) => (
-                m.dtype,
-                m.shape.iter().map(|&n| n as usize).collect(),
-                m.device,
-            ),
-            // A backend whose `meta` fails is broken; keep the handle so it
-            // is released, and let the next op report the problem.
-            Err(_) => (DType::Bool, vec![0], u32::MAX),
-        };
-        Array {
-            backend,
-            raw,
-            dtype,
-            shape,
-            device,
+    pub(crate) unsafe fn from_raw(backend: Backend, raw: RawArray) -> Result<Array> {
+        match backend.meta(raw) {
+            Ok(m) => Ok(Array {
+                dtype: m.dtype,
+                shape: m.shape.iter().map(|&n| n as usize).collect(),
+                device: m.device,
+                backend,
+                raw,
+            }),
+            // A backend whose `meta` fails on its own result is broken: give
+            // the handle back and report it.
+            Err(e) => {
+                backend.release(raw);
+                Err(e)
+            }
         }
     }
 

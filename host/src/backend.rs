@@ -365,16 +365,28 @@ impl Backend {
         // borrowed for the duration of the call.
         let out = unsafe { (inst.call)(inst.ctx, id, RSlice::from_slice(&raw)) };
         match out {
-            RResult::ROk(values) => Ok(values
-                .into_iter()
-                .map(|v| match v {
-                    // SAFETY: result arrays are owned by us, from this instance.
-                    RValue::Array(h) => {
-                        Out::Array(unsafe { crate::Array::from_raw(self.clone(), h) })
+            RResult::ROk(values) => {
+                let mut out = Vec::with_capacity(values.len());
+                let mut failed = None;
+                for v in values {
+                    match v {
+                        // after a failure, give the remaining handles back
+                        RValue::Array(h) if failed.is_some() => self.release(h),
+                        // SAFETY: result arrays are owned by us, from this instance.
+                        RValue::Array(h) => {
+                            match unsafe { crate::Array::from_raw(self.clone(), h) } {
+                                Ok(a) => out.push(Out::Array(a)),
+                                Err(e) => failed = Some(e),
+                            }
+                        }
+                        other => out.push(Out::Value(other)),
                     }
-                    other => Out::Value(other),
-                })
-                .collect()),
+                }
+                match failed {
+                    Some(e) => Err(e),
+                    None => Ok(out),
+                }
+            }
             RResult::RErr(error) => Err(self.op_error(name, error)),
         }
     }

@@ -44,6 +44,10 @@ pub enum Sht {
         /// Jacobi iterations (healpy's default 3).
         #[arg(long, default_value_t = 3)]
         iter: usize,
+        /// Weight the rings with healpy's ring weights (shipped; nside a
+        /// power of two from 2 to 8192), as healpy's use_weights=True.
+        #[arg(long)]
+        use_weights: bool,
         input: PathBuf,
         output: PathBuf,
         #[command(flatten)]
@@ -192,14 +196,22 @@ pub fn run(cmd: Sht) -> Result<()> {
             lmax,
             mmax,
             iter,
+            use_weights,
             input,
             output,
             common,
         } => {
             let b = setup(&common)?;
             let map = npy::read(&b, &input)?;
+            let w = if use_weights {
+                let npix = map.shape().last().copied().unwrap_or(0);
+                let nside = healpix::npix2nside(npix).map_err(|e| Error::Invalid(e.to_string()))?;
+                Some(healpix::ring_weights(&b, nside)?)
+            } else {
+                None
+            };
             let alm = timed(common.repeat, || {
-                healpix::map2alm(&map, lmax, mmax, iter, None)
+                healpix::map2alm(&map, lmax, mmax, iter, w.as_ref())
             })?;
             npy::write(&alm, &output)
         }

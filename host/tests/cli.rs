@@ -138,6 +138,31 @@ fn sht_commands_read_and_write_npy() {
     let back: ArrayD<Complex64> = read_npy(dir.join("back.npy")).unwrap();
     assert_eq!(back.len(), a.len());
 
+    // healpy's ring weights, shipped: nside 8 has them
+    let (code, out, err) = run(glass().current_dir(&dir).args([
+        "sht",
+        "map2alm",
+        "--use-weights",
+        "--lmax",
+        "16",
+        "map.npy",
+        "wback.npy",
+    ]));
+    assert_eq!(code, 0, "{out}{err}");
+    let wback: ArrayD<Complex64> = read_npy(dir.join("wback.npy")).unwrap();
+    let plan_w = plan
+        .map2alm(
+            map.as_slice().unwrap(),
+            3,
+            Some(&glass_healpix::weights::ring_weights(8).unwrap()),
+        )
+        .unwrap();
+    let diff = wback
+        .iter()
+        .zip(&plan_w)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).norm()));
+    assert!(diff < 1e-12, "{diff}");
+
     // a wrong nside for the alm: an error naming the problem, no output file
     let (code, _, err) = run(glass().current_dir(&dir).args([
         "sht", "alm2map", "--nside", "8", "--lmax", "15", "alm.npy", "bad.npy",

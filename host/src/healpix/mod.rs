@@ -118,6 +118,18 @@ pub fn map2alm(
     fallback::Sht::new(b, nside, lmax, mmax)?.map2alm(map, iter, ring_weights)
 }
 
+/// healpy's ring weights for `nside` (a power of two in 2..=8192), shipped
+/// with glass, as an array for [`map2alm`]'s `ring_weights`
+/// (healpy's `use_weights=True`).
+pub fn ring_weights(xp: &crate::Backend, nside: i64) -> Result<Array> {
+    let w = glass_healpix::weights::ring_weights(nside).ok_or_else(|| {
+        invalid(format!(
+            "no ring weights for nside {nside}: healpy has them for powers of two from 2 to 8192"
+        ))
+    })?;
+    xp.asarray1(&w)
+}
+
 /// healpy `alm2map_spin([E, B], nside, spin, lmax, mmax)`: `alm` has shape
 /// `(..., 2, nalm)`, the result `(..., 2, npix)` (Q, U for spin 2).
 pub fn alm2map_spin(
