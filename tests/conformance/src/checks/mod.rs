@@ -9,6 +9,7 @@ mod binary;
 mod contract;
 mod creation;
 mod fft;
+mod healpix;
 mod indexing;
 mod linalg;
 pub(crate) mod manipulation;
@@ -31,6 +32,7 @@ pub(crate) fn all() -> Vec<Check> {
     v.extend(linalg::checks());
     v.extend(fft::checks());
     v.extend(random::checks());
+    v.extend(healpix::checks());
     v
 }
 
