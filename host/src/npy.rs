@@ -23,45 +23,39 @@ fn read_as<T: ndarray_npy::ReadableElement>(
     ArrayD::<T>::read_npy(std::io::BufReader::new(f))
 }
 
+/// Reads the file as `T`: `Ok(None)` when its dtype is another one.
+fn try_read<T: ndarray_npy::ReadableElement + glass_backend_api::Element + Clone>(
+    backend: &Backend,
+    path: &Path,
+) -> Result<Option<Array>> {
+    match read_as::<T>(path) {
+        Ok(a) => {
+            let data: Vec<T> = a.as_standard_layout().iter().cloned().collect();
+            backend.asarray(&data, a.shape()).map(Some)
+        }
+        Err(ReadNpyError::WrongDescriptor(_)) => Ok(None),
+        Err(e) => Err(io_err(path, e)),
+    }
+}
+
 /// Reads a `.npy` file of float64, complex128 or int64 onto `backend`.
 pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
     if !path.is_file() {
         return Err(io_err(path, "no such file"));
     }
-    let shape_of = |s: &[usize]| s.to_vec();
-    match read_as::<f64>(path) {
-        Ok(a) => {
-            return backend.asarray(
-                &a.as_standard_layout().iter().copied().collect::<Vec<_>>(),
-                &shape_of(a.shape()),
-            )
-        }
-        Err(ReadNpyError::WrongDescriptor(_)) => {}
-        Err(e) => return Err(io_err(path, e)),
+    if let Some(a) = try_read::<f64>(backend, path)? {
+        return Ok(a);
     }
-    match read_as::<Complex64>(path) {
-        Ok(a) => {
-            return backend.asarray(
-                &a.as_standard_layout().iter().copied().collect::<Vec<_>>(),
-                &shape_of(a.shape()),
-            )
-        }
-        Err(ReadNpyError::WrongDescriptor(_)) => {}
-        Err(e) => return Err(io_err(path, e)),
+    if let Some(a) = try_read::<Complex64>(backend, path)? {
+        return Ok(a);
     }
-    match read_as::<i64>(path) {
-        Ok(a) => backend.asarray(
-            &a.as_standard_layout().iter().copied().collect::<Vec<_>>(),
-            &shape_of(a.shape()),
-        ),
-        Err(ReadNpyError::WrongDescriptor(d)) => Err(io_err(
-            path,
-            format!(
-                "unsupported dtype {d:?}: expected float64 (<f8), complex128 (<c16) or int64 (<i8)"
-            ),
-        )),
-        Err(e) => Err(io_err(path, e)),
+    if let Some(a) = try_read::<i64>(backend, path)? {
+        return Ok(a);
     }
+    Err(io_err(
+        path,
+        "unsupported dtype: expected float64 (<f8), complex128 (<c16) or int64 (<i8)",
+    ))
 }
 
 /// Writes an array to a `.npy` file (atomically: temporary file + rename).

@@ -180,6 +180,13 @@ fn sht_commands_read_and_write_npy() {
     ]));
     assert_ne!(code, 0);
     assert!(err.contains("missing.npy"), "{err}");
+    // a dtype the transforms do not take
+    write_npy(dir.join("f32.npy"), &Array1::<f32>::zeros(6)).unwrap();
+    let (code, _, err) = run(glass()
+        .current_dir(&dir)
+        .args(["sht", "alm2map", "--nside", "2", "f32.npy", "y.npy"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("unsupported dtype"), "{err}");
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok())

@@ -46,6 +46,29 @@ fn f64s<'a>(op: &str, what: &str, x: &'a NdArray) -> BResult<&'a ArrayD<f64>> {
     }
 }
 
+fn i64s<'a>(op: &str, what: &str, x: &'a NdArray) -> BResult<&'a ArrayD<i64>> {
+    match x {
+        NdArray::Int64(a) => Ok(a),
+        other => Err(BackendError::dtype(format!(
+            "{op}: {what} must be int64, got {:?}",
+            other.dtype()
+        ))),
+    }
+}
+
+/// `(theta, phi)` results of the pixel functions, of the input's shape.
+fn angles(shape: &[usize], theta: Vec<f64>, phi: Vec<f64>) -> BResult<Vec<Value<NdArray>>> {
+    let err = |e: ndarray::ShapeError| BackendError::internal(format!("{e}"));
+    Ok(vec![
+        Value::Array(NdArray::Float64(
+            ArrayD::from_shape_vec(IxDyn(shape), theta).map_err(err)?,
+        )),
+        Value::Array(NdArray::Float64(
+            ArrayD::from_shape_vec(IxDyn(shape), phi).map_err(err)?,
+        )),
+    ])
+}
+
 fn c128s<'a>(op: &str, what: &str, x: &'a NdArray) -> BResult<&'a ArrayD<Complex64>> {
     match x {
         NdArray::Complex128(a) => Ok(a),
@@ -211,40 +234,15 @@ pub fn call<A: AsRef<NdArray> + 'static>(
         }
         Op::HealpixPix2ang => {
             let nside = args.int(0)?;
-            let pix = match args.array(1)?.as_ref() {
-                NdArray::Int64(a) => a,
-                other => {
-                    return Err(BackendError::dtype(format!(
-                        "{name}: pix must be int64, got {:?}",
-                        other.dtype()
-                    )))
-                }
-            };
+            let pix = i64s(name, "pix", args.array(1)?.as_ref())?;
             let nest = args.bool_or(2, false)?;
             let p: Vec<i64> = pix.iter().copied().collect();
             let (t, f) = pixel::pix2ang(nside, &p, nest).map_err(|e| herr(name, e))?;
-            let sh = IxDyn(pix.shape());
-            let err = |e: ndarray::ShapeError| BackendError::internal(format!("{e}"));
-            Ok(vec![
-                Value::Array(NdArray::Float64(
-                    ArrayD::from_shape_vec(sh.clone(), t).map_err(err)?,
-                )),
-                Value::Array(NdArray::Float64(
-                    ArrayD::from_shape_vec(sh, f).map_err(err)?,
-                )),
-            ])
+            angles(pix.shape(), t, f)
         }
         Op::HealpixRandang => {
             let nside = args.int(0)?;
-            let pix = match args.array(1)?.as_ref() {
-                NdArray::Int64(a) => a,
-                other => {
-                    return Err(BackendError::dtype(format!(
-                        "{name}: pix must be int64, got {:?}",
-                        other.dtype()
-                    )))
-                }
-            };
+            let pix = i64s(name, "pix", args.array(1)?.as_ref())?;
             let u = f64s(name, "u", args.array(2)?.as_ref())?;
             let v = f64s(name, "v", args.array(3)?.as_ref())?;
             let nest = args.bool_or(4, false)?;
@@ -260,16 +258,7 @@ pub fn call<A: AsRef<NdArray> + 'static>(
             let uu: Vec<f64> = u.iter().copied().collect();
             let vv: Vec<f64> = v.iter().copied().collect();
             let (t, f) = pixel::randang(nside, &p, &uu, &vv, nest).map_err(|e| herr(name, e))?;
-            let sh = IxDyn(pix.shape());
-            let err = |e: ndarray::ShapeError| BackendError::internal(format!("{e}"));
-            Ok(vec![
-                Value::Array(NdArray::Float64(
-                    ArrayD::from_shape_vec(sh.clone(), t).map_err(err)?,
-                )),
-                Value::Array(NdArray::Float64(
-                    ArrayD::from_shape_vec(sh, f).map_err(err)?,
-                )),
-            ])
+            angles(pix.shape(), t, f)
         }
         _ => Err(BackendError::unsupported(format!(
             "{op} is not a healpix op"
