@@ -32,6 +32,7 @@ pub mod arraytools;
 pub mod backend;
 pub mod cosmology;
 pub mod error;
+pub mod harmonics;
 pub mod healpix;
 pub mod npy;
 pub mod observations;

@@ -251,3 +251,27 @@ fn synalm_and_synfast_follow_the_input_spectrum() {
     assert_eq!(map.shape(), &[12 * 32 * 32]);
     assert!(healpix::synalm(&mut rng, &b, &[-1.0], None, None).is_err());
 }
+
+/// glass.harmonics: multalm and the two alm orders, on every backend.
+#[test]
+fn harmonics_on_every_backend() {
+    let lmax = 9;
+    let a = test_alm(lmax, lmax, 0.4);
+    let want_glass = glass_healpix::alm::healpix_to_glass_order(&a).unwrap();
+    let bl: Vec<f64> = (0..=lmax).map(|l| 1.0 / (2.0 + l as f64)).collect();
+    let want_mult = glass_healpix::alm::multalm(&want_glass, &bl).unwrap();
+    for name in ["ndarray", "strict"] {
+        let b = load(name);
+        let x = b.asarray1(&a).unwrap();
+        let g = glass::harmonics::healpix_to_glass(&x).unwrap();
+        assert_eq!(g.to_vec::<Complex64>().unwrap(), want_glass, "{name}");
+        let m = glass::harmonics::multalm(&g, &bl).unwrap();
+        assert!(
+            max_rel_c(&m.to_vec::<Complex64>().unwrap(), &want_mult) < 1e-15,
+            "{name}"
+        );
+        let back = glass::harmonics::glass_to_healpix(&g).unwrap();
+        assert_eq!(back.to_vec::<Complex64>().unwrap(), a, "{name}");
+        assert!(glass::harmonics::multalm(&g, &bl[..3]).is_err());
+    }
+}
