@@ -420,6 +420,189 @@ fn anal_scalar_impl<const FMA: bool>(
 }
 
 dispatch! {
+    /// [`anal_scalar`] for two lane groups `a` and `b` at once: both
+    /// recurrences advance together and their products are summed into the
+    /// same accumulators, which halves the accumulator traffic per ring.
+    pub fn anal_scalar_pair = anal_scalar_pair_impl(
+        m: usize,
+        lmax: usize,
+        coef: &[[f64; 2]],
+        xa: &Lanes,
+        reca: Rec,
+        ga: &[[Lanes; 4]],
+        xb: &Lanes,
+        recb: Rec,
+        gb: &[[Lanes; 4]],
+        acc: &mut [[Half; 2]],
+    );
+}
+
+/// The scaled phase of one group (from degree `*l`), accumulating only the
+/// lanes that are unscaled; leaves `*l` at the first degree where every lane
+/// is unscaled (or past lmax).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn anal_scaled<const FMA: bool>(
+    m: usize,
+    lmax: usize,
+    coef: &[[f64; 2]],
+    x: &Lanes,
+    rec: &mut Rec,
+    g: &[[Lanes; 4]],
+    acc: &mut [[Half; 2]],
+    l: &mut usize,
+) {
+    let ncomp = g.len();
+    while *l <= lmax && !rec.all_unscaled() {
+        let lam = rec.masked();
+        anal_plain_one::<FMA>(
+            m,
+            lmax,
+            coef,
+            x,
+            rec,
+            &lam,
+            g,
+            &mut acc[(*l - m) * ncomp..],
+            *l,
+        );
+        rec.rescale();
+        *l += 1;
+    }
+}
+
+/// One degree of one group: adds `lam G` at degree `l`, then steps.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn anal_plain_one<const FMA: bool>(
+    m: usize,
+    lmax: usize,
+    coef: &[[f64; 2]],
+    x: &Lanes,
+    rec: &mut Rec,
+    lam: &Lanes,
+    g: &[[Lanes; 4]],
+    dst: &mut [[Half; 2]],
+    l: usize,
+) {
+    if (l - m) & 1 == 0 {
+        add_scalar::<FMA>(dst, lam, g, 0);
+    } else {
+        add_scalar::<FMA>(dst, lam, g, 2);
+    }
+    if l < lmax {
+        let [a, ab] = coef[l + 1 - m];
+        rec.step::<FMA>(x, 0.0, a, ab);
+    }
+}
+
+/// `dst[c] += la * ga[c][par..] + lb * gb[c][par..]`, 16 lanes folded to 4.
+#[inline(always)]
+fn add_pair<const FMA: bool>(
+    dst: &mut [[Half; 2]],
+    la: &Lanes,
+    ga: &[[Lanes; 4]],
+    lb: &Lanes,
+    gb: &[[Lanes; 4]],
+    par: usize,
+) {
+    const H: usize = NV / 2;
+    for ((d, a), b) in dst.iter_mut().zip(ga).zip(gb) {
+        for k in 0..2 {
+            for i in 0..H {
+                let s = madd::<FMA>(la[i + H], a[par + k][i + H], d[k][i]);
+                let s = madd::<FMA>(lb[i], b[par + k][i], s);
+                let s = madd::<FMA>(lb[i + H], b[par + k][i + H], s);
+                d[k][i] = madd::<FMA>(la[i], a[par + k][i], s);
+            }
+        }
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn anal_scalar_pair_impl<const FMA: bool>(
+    m: usize,
+    lmax: usize,
+    coef: &[[f64; 2]],
+    xa: &Lanes,
+    mut ra: Rec,
+    ga: &[[Lanes; 4]],
+    xb: &Lanes,
+    mut rb: Rec,
+    gb: &[[Lanes; 4]],
+    acc: &mut [[Half; 2]],
+) {
+    let ncomp = ga.len();
+    let acc = &mut acc[..(lmax + 1 - m) * ncomp];
+    let coef = &coef[..lmax + 1 - m];
+    let (mut la, mut lb) = (m, m);
+    anal_scaled::<FMA>(m, lmax, coef, xa, &mut ra, ga, acc, &mut la);
+    anal_scaled::<FMA>(m, lmax, coef, xb, &mut rb, gb, acc, &mut lb);
+    // the group that left its scaled phase first runs alone up to the other
+    while la < lb && la <= lmax {
+        let lam = ra.cur;
+        anal_plain_one::<FMA>(
+            m,
+            lmax,
+            coef,
+            xa,
+            &mut ra,
+            &lam,
+            ga,
+            &mut acc[(la - m) * ncomp..],
+            la,
+        );
+        la += 1;
+    }
+    while lb < la && lb <= lmax {
+        let lam = rb.cur;
+        anal_plain_one::<FMA>(
+            m,
+            lmax,
+            coef,
+            xb,
+            &mut rb,
+            &lam,
+            gb,
+            &mut acc[(lb - m) * ncomp..],
+            lb,
+        );
+        lb += 1;
+    }
+    let mut l = la.max(lb);
+    if l > lmax {
+        return;
+    }
+    // together, parities known at compile time
+    if (l - m) & 1 == 1 {
+        add_pair::<FMA>(&mut acc[(l - m) * ncomp..], &ra.cur, ga, &rb.cur, gb, 2);
+        if l < lmax {
+            let [a, ab] = coef[l + 1 - m];
+            ra.step::<FMA>(xa, 0.0, a, ab);
+            rb.step::<FMA>(xb, 0.0, a, ab);
+        }
+        l += 1;
+    }
+    while l < lmax {
+        add_pair::<FMA>(&mut acc[(l - m) * ncomp..], &ra.cur, ga, &rb.cur, gb, 0);
+        let [a1, ab1] = coef[l + 1 - m];
+        ra.step::<FMA>(xa, 0.0, a1, ab1);
+        rb.step::<FMA>(xb, 0.0, a1, ab1);
+        add_pair::<FMA>(&mut acc[(l + 1 - m) * ncomp..], &ra.cur, ga, &rb.cur, gb, 2);
+        if l + 2 <= lmax {
+            let [a2, ab2] = coef[l + 2 - m];
+            ra.step::<FMA>(xa, 0.0, a2, ab2);
+            rb.step::<FMA>(xb, 0.0, a2, ab2);
+        }
+        l += 2;
+    }
+    if l == lmax {
+        add_pair::<FMA>(&mut acc[(l - m) * ncomp..], &ra.cur, ga, &rb.cur, gb, 0);
+    }
+}
+
+dispatch! {
     /// Spin synthesis for one m and one lane group. `eb[f] = (E'', B'')` are
     /// field f's coefficients already multiplied by `-c_l/2` (index `l - l0`).
     /// Adds to `acc[f]`, per parity `p` of `l + m + s`, at `8 p + ..`:

@@ -830,6 +830,7 @@ impl ShtPlan {
             }
         }
         let get = |c: usize, ns: usize, p: usize| ph[(c * 2 + ns) * BLOCK + (p - b0)];
+        let mut pending: Option<(Lanes, Rec, Vec<[Lanes; 4]>)> = None;
         for g0 in (b0..b1).step_by(NV) {
             let g1 = (g0 + NV).min(b1);
             let nvalid = g1 - g0;
@@ -851,7 +852,22 @@ impl ShtPlan {
                             gc[3][i] = n.im - so.im;
                         }
                     }
-                    kernels::anal_scalar(m, lmax, &s.coef2, &x, rec, &g, &mut s.acc2);
+                    // groups go through the kernel two at a time
+                    match pending.take() {
+                        Some((xa, ra, ga)) => kernels::anal_scalar_pair(
+                            m,
+                            lmax,
+                            &s.coef2,
+                            &xa,
+                            ra,
+                            &ga,
+                            &x,
+                            rec,
+                            &g,
+                            &mut s.acc2,
+                        ),
+                        None => pending = Some((x, rec, g)),
+                    }
                 }
                 Kind::Spin(_) => {
                     let (p, mm) = self.spin_start(m, spin, &idx, nvalid, mlims, b0, &s.pows);
@@ -872,6 +888,9 @@ impl ShtPlan {
                     kernels::anal_spin(m, spin, lmax, &s.coef3, &x, p, mm, &g, &mut s.acc8);
                 }
             }
+        }
+        if let Some((xa, ra, ga)) = pending.take() {
+            kernels::anal_scalar(m, lmax, &s.coef2, &xa, ra, &ga, &mut s.acc2);
         }
         // reduce lanes into the alm of this m
         match kind {
