@@ -380,27 +380,20 @@ fn anal_scalar_impl<const FMA: bool>(
     let acc = &mut acc[..(lmax + 1 - m) * ncomp];
     let coef = &coef[..lmax + 1 - m];
     let mut l = m;
-    while l <= lmax && !rec.all_unscaled() {
-        let lam = rec.masked();
-        let dst = &mut acc[(l - m) * ncomp..];
-        if (l - m) & 1 == 0 {
-            add_scalar::<FMA>(dst, &lam, g, 0);
-        } else {
-            add_scalar::<FMA>(dst, &lam, g, 2);
-        }
-        if l < lmax {
-            let [a, ab] = coef[l + 1 - m];
-            rec.step::<FMA>(x, 0.0, a, ab);
-            rec.rescale();
-        }
-        l += 1;
-    }
+    anal_scaled::<FMA>(m, lmax, coef, x, &mut rec, g, acc, &mut l);
     if l <= lmax && (l - m) & 1 == 1 {
-        add_scalar::<FMA>(&mut acc[(l - m) * ncomp..], &rec.cur, g, 2);
-        if l < lmax {
-            let [a, ab] = coef[l + 1 - m];
-            rec.step::<FMA>(x, 0.0, a, ab);
-        }
+        let lam = rec.cur;
+        anal_plain_one::<FMA>(
+            m,
+            lmax,
+            coef,
+            x,
+            &mut rec,
+            &lam,
+            g,
+            &mut acc[(l - m) * ncomp..],
+            l,
+        );
         l += 1;
     }
     while l < lmax {

@@ -416,9 +416,6 @@ impl ShtPlan {
             let mut resid: Vec<Vec<f64>> = vec![vec![0.0; self.npix]; maps.len()];
             for _ in 0..iter {
                 let refs: Vec<&[Complex64]> = alms.iter().map(|a| a.as_slice()).collect();
-                for r in resid.iter_mut() {
-                    r.fill(0.0);
-                }
                 self.synthesis(kind, &refs, &mut resid);
                 for (r, m) in resid.iter_mut().zip(maps) {
                     for (r, &m) in r.iter_mut().zip(m.iter()) {
@@ -578,7 +575,27 @@ impl ShtPlan {
         (Rec::new(pv, pk), Rec::new(mv, mk))
     }
 
-    /// Synthesis of `maps` (zeroed by the caller) from `alms`; for spin,
+    /// Runs `f(buffers, pair, 0 for north / 1 for south, ring)` for every
+    /// ring of the pairs `b0..b1`, in parallel, with per-thread FFT buffers.
+    fn for_each_ring(
+        &self,
+        b0: usize,
+        b1: usize,
+        f: impl Fn(&mut rings::RingScratch, usize, usize, &Ring) + Sync + Send,
+    ) {
+        let items: Vec<(usize, usize, Ring)> = (b0..b1)
+            .flat_map(|p| {
+                let pair = &self.pairs[p];
+                std::iter::once((p, 0, pair.north)).chain(pair.south.map(|s| (p, 1, s)))
+            })
+            .collect();
+        items.par_iter().for_each_init(
+            || rings::RingScratch::new(4 * self.nside + 2, self.scratch_len),
+            |rs, (p, ns, ring)| f(rs, *p, *ns, ring),
+        );
+    }
+
+    /// Synthesis of `maps` from `alms` (every pixel is written); for spin,
     /// `alms = [E0, B0, E1, B1, ..]` and `maps = [Q0, U0, ..]`.
     fn synthesis(&self, kind: Kind, alms: &[&[Complex64]], maps: &mut [Vec<f64>]) {
         let ncomp = alms.len();
@@ -606,29 +623,15 @@ impl ShtPlan {
                     }
                 });
             let phase = &phase;
-            let items: Vec<(usize, usize)> = (b0..b1)
-                .flat_map(|p| [(p, 0), (p, 1)])
-                .filter(|&(p, ns)| ns == 0 || self.pairs[p].south.is_some())
-                .collect();
-            items.par_iter().for_each_init(
-                || rings::RingScratch::new(4 * self.nside + 2, self.scratch_len),
-                |rs, &(p, ns)| {
-                    let pair = &self.pairs[p];
-                    let ring = if ns == 0 {
-                        pair.north
-                    } else {
-                        pair.south.unwrap_or(pair.north)
-                    };
-                    let (_, c2r) = &self.ffts[&ring.npix];
-                    let ml = mlims[p];
-                    for (c, ptr) in map_ptrs.iter().enumerate() {
-                        let coef = |m: usize| phase[((m * ncomp + c) * 2 + ns) * BLOCK + (p - b0)];
-                        // SAFETY: each ring is written by exactly one item
-                        let out = unsafe { ptr.slice(ring.start, ring.npix) };
-                        rings::synthesize_ring(&ring, ml, coef, c2r.as_ref(), rs, out);
-                    }
-                },
-            );
+            self.for_each_ring(b0, b1, |rs, p, ns, ring| {
+                let (_, c2r) = &self.ffts[&ring.npix];
+                for (c, ptr) in map_ptrs.iter().enumerate() {
+                    let coef = |m: usize| phase[((m * ncomp + c) * 2 + ns) * BLOCK + (p - b0)];
+                    // SAFETY: each ring is written by exactly one call
+                    let out = unsafe { ptr.slice(ring.start, ring.npix) };
+                    rings::synthesize_ring(ring, mlims[p], coef, c2r.as_ref(), rs, out);
+                }
+            });
         }
     }
 
@@ -748,39 +751,26 @@ impl ShtPlan {
             // FFT of every ring of the block; phases written per (ring, m)
             {
                 let ph = SyncPtr(phase.as_mut_ptr());
-                let items: Vec<(usize, usize)> = (b0..b1)
-                    .flat_map(|p| [(p, 0), (p, 1)])
-                    .filter(|&(p, ns)| ns == 0 || self.pairs[p].south.is_some())
-                    .collect();
-                items.par_iter().for_each_init(
-                    || rings::RingScratch::new(4 * self.nside + 2, self.scratch_len),
-                    |rs, &(p, ns)| {
-                        let pair = &self.pairs[p];
-                        let ring = if ns == 0 {
-                            pair.north
-                        } else {
-                            pair.south.unwrap_or(pair.north)
-                        };
-                        let (r2c, _) = &self.ffts[&ring.npix];
-                        for (c, map) in maps.iter().enumerate() {
-                            let values = &map[ring.start..ring.start + ring.npix];
-                            rings::analyse_ring(
-                                &ring,
-                                mlims[p],
-                                w[p],
-                                values,
-                                r2c.as_ref(),
-                                rs,
-                                |m, v| {
-                                    // SAFETY: (m, c, ns, p) is written by this item only
-                                    unsafe {
-                                        ph.write(((m * ncomp + c) * 2 + ns) * BLOCK + (p - b0), v)
-                                    }
-                                },
-                            );
-                        }
-                    },
-                );
+                self.for_each_ring(b0, b1, |rs, p, ns, ring| {
+                    let (r2c, _) = &self.ffts[&ring.npix];
+                    for (c, map) in maps.iter().enumerate() {
+                        let values = &map[ring.start..ring.start + ring.npix];
+                        rings::analyse_ring(
+                            ring,
+                            mlims[p],
+                            w[p],
+                            values,
+                            r2c.as_ref(),
+                            rs,
+                            |m, v| {
+                                // SAFETY: (m, c, ns, p) is written by this call only
+                                unsafe {
+                                    ph.write(((m * ncomp + c) * 2 + ns) * BLOCK + (p - b0), v)
+                                }
+                            },
+                        );
+                    }
+                });
             }
             let phase = &phase;
             (0..(mmax + 1).div_ceil(M_CHUNK))
