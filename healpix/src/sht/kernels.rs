@@ -134,6 +134,30 @@ macro_rules! dispatch {
     };
 }
 
+/// The scalar recurrence `λ_lm = a_lm x λ_{l-1,m} - a_lm b_lm λ_{l-2,m}`
+/// for `l > m`: returns `[a_lm, a_lm b_lm]` with
+/// `a_lm = sqrt((4l²-1)/(l²-m²))`, `b_lm = sqrt(((l-1)²-m²)/(4(l-1)²-1))`.
+/// (The transforms use [`Tables`], the same numbers as products of
+/// tabulated roots.)
+pub fn scalar_recurrence(l: usize, m: usize) -> [f64; 2] {
+    let (lf, mf) = (l as f64, m as f64);
+    let a = ((4.0 * lf * lf - 1.0) / ((lf - mf) * (lf + mf))).sqrt();
+    let l1 = lf - 1.0;
+    let b = if l1 > mf {
+        ((l1 - mf) * (l1 + mf) / (4.0 * l1 * l1 - 1.0)).sqrt()
+    } else {
+        0.0
+    };
+    [a, a * b]
+}
+
+/// `λ_mm(θ) / sin^m θ = (-1)^m sqrt((2m+1)/4π Π_{k<=m} (2k-1)/2k)`, given
+/// the product `ratio = Π_{k<=m} (2k-1)/2k`.
+pub fn lambda_mm_prefactor(m: usize, ratio: f64) -> f64 {
+    let sign = if m % 2 == 1 { -1.0 } else { 1.0 };
+    sign * ((2 * m + 1) as f64 / (4.0 * std::f64::consts::PI) * ratio).sqrt()
+}
+
 /// Square roots and reciprocals that the recurrence coefficients are
 /// products of, so that a coefficient costs a few multiplications.
 #[derive(Debug, Clone)]
@@ -846,6 +870,26 @@ fn spin_add<const FMA: bool, const EVEN: bool>(
                 gf[qb + 1][i],
                 madd::<FMA>(wm[j], gf[qb + 1][j], d[7][i]),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabulated_coefficients_equal_the_formula() {
+        let lmax = 300;
+        let t = Tables::new(lmax);
+        let mut c = Vec::new();
+        for m in [0, 1, 7, 150, 299] {
+            t.scalar_coefficients(m, lmax, &mut c);
+            for l in m + 1..=lmax {
+                let [a, ab] = scalar_recurrence(l, m);
+                assert!((c[l - m][0] - a).abs() <= 1e-14 * a, "a l {l} m {m}");
+                assert!((c[l - m][1] - ab).abs() <= 1e-14 * a, "ab l {l} m {m}");
+            }
         }
     }
 }

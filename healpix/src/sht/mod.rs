@@ -38,6 +38,7 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use crate::alm::{alm_index, alm_size};
 use crate::error::{value_error, Result};
 use crate::geometry::{Geometry, Ring};
+pub use kernels::{lambda_mm_prefactor, scalar_recurrence};
 use kernels::{Half, Lanes, Rec, NV};
 use scaled::Wide;
 
@@ -511,10 +512,7 @@ impl ShtPlan {
     ) -> Rec {
         let mut v = [0.0; NV];
         let mut k = [0; NV];
-        let sign = if m % 2 == 1 { -1.0 } else { 1.0 };
-        let pref = Wide::new(
-            sign * ((2 * m + 1) as f64 / (4.0 * PI) * self.double_factorial_ratio[m]).sqrt(),
-        );
+        let pref = Wide::new(lambda_mm_prefactor(m, self.double_factorial_ratio[m]));
         for i in 0..nvalid {
             let p = idx[i];
             if m > mlims[p] {

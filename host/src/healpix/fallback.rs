@@ -21,6 +21,7 @@ use std::f64::consts::PI;
 use glass_backend_api::DType;
 use glass_healpix::alm::{alm_index, alm_size};
 use glass_healpix::geometry::{Geometry, Ring};
+use glass_healpix::sht::{lambda_mm_prefactor, scalar_recurrence};
 
 use crate::{Array, Backend, Error, Result};
 
@@ -37,6 +38,8 @@ pub struct Sht<'b> {
     sin_theta: Vec<f64>,
     /// Rings grouped by length: `(nphi, ring indices)`.
     groups: Vec<(usize, Vec<usize>)>,
+    /// `λ_mm / sin^m θ` for `m <= mmax`.
+    prefactors: Vec<f64>,
 }
 
 /// Pair of ring `r` (0-based) and whether it is the southern one.
@@ -66,6 +69,15 @@ impl<'b> Sht<'b> {
                 None => groups.push((r.npix, vec![i])),
             }
         }
+        let mut ratio = 1.0;
+        let prefactors = (0..=mmax)
+            .map(|m| {
+                if m > 0 {
+                    ratio *= (2 * m - 1) as f64 / (2 * m) as f64;
+                }
+                lambda_mm_prefactor(m, ratio)
+            })
+            .collect();
         Ok(Sht {
             b,
             lmax,
@@ -75,6 +87,7 @@ impl<'b> Sht<'b> {
             x: b.asarray(&xs, &[npairs, 1])?,
             sin_theta,
             groups,
+            prefactors,
         })
     }
 
@@ -101,27 +114,12 @@ impl<'b> Sht<'b> {
         let mc = self.m_count();
         let mut a = vec![0.0; mc];
         let mut bb = vec![0.0; mc];
-        let lf = l as f64;
         for m in 0..mc.min(l) {
-            let mf = m as f64;
-            let al = ((4.0 * lf * lf - 1.0) / ((lf - mf) * (lf + mf))).sqrt();
-            let l1 = lf - 1.0;
-            let bl = if l1 * l1 > mf * mf {
-                ((l1 - mf) * (l1 + mf) / (4.0 * l1 * l1 - 1.0)).sqrt()
-            } else {
-                0.0
-            };
-            a[m] = al;
-            bb[m] = al * bl;
+            [a[m], bb[m]] = scalar_recurrence(l, m);
         }
         let start = (l < mc).then(|| {
-            // λ_ll = (-1)^l sqrt((2l+1)/4π Π_{k<=l} (2k-1)/2k) sin^l θ
-            let mut ratio = 1.0;
-            for k in 1..=l {
-                ratio *= (2 * k - 1) as f64 / (2 * k) as f64;
-            }
-            let sign = if l % 2 == 1 { -1.0 } else { 1.0 };
-            let pref = sign * ((2 * l + 1) as f64 / (4.0 * PI) * ratio).sqrt();
+            // λ_ll = prefactor(l) sin^l θ
+            let pref = self.prefactors[l];
             let col: Vec<f64> = self
                 .sin_theta
                 .iter()
