@@ -2,28 +2,10 @@
 //! both plugins export the same root-module symbol, so their rlibs cannot
 //! be linked into one executable.)
 
-use glass_conformance::{run, Options, Outcome, Report};
+mod common;
 
-/// The default options, or a seed and case count from
-/// `GLASS_CONFORMANCE_SEED` / `GLASS_CONFORMANCE_CASES` (to search harder).
-fn options() -> Options {
-    let var = |k: &str| std::env::var(k).ok().and_then(|v| v.parse().ok());
-    let d = Options::default();
-    Options {
-        seed: var("GLASS_CONFORMANCE_SEED").unwrap_or(d.seed),
-        cases_per_op: var("GLASS_CONFORMANCE_CASES").map_or(d.cases_per_op, |c: u64| c as usize),
-        filter: std::env::var("GLASS_CONFORMANCE_FILTER").ok(),
-    }
-}
-
-fn print_failures(report: &Report) {
-    println!("{}", report.table());
-    for r in &report.results {
-        if let Outcome::Fail(m) = &r.outcome {
-            println!("FAIL {} {}: {}", r.op, r.check, m);
-        }
-    }
-}
+use common::{options, print_failures};
+use glass_conformance::run;
 
 #[test]
 fn ndarray() {
