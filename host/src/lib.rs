@@ -32,12 +32,15 @@ pub mod arraytools;
 pub mod backend;
 pub mod cosmology;
 pub mod error;
+pub mod fields;
+pub mod grf;
 pub mod harmonics;
 pub mod healpix;
 pub mod npy;
 pub mod observations;
 pub mod random;
 pub mod shells;
+pub mod transformcl;
 pub mod xp;
 
 pub use array::{Array, ArrayResult, IntoOperand};
