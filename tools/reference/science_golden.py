@@ -494,12 +494,165 @@ def gen_observations() -> None:
     g.write()
 
 
+# --- transformcl, grf, fields -------------------------------------------------------
+
+
+def shell_spectra(nfields: int, lmax: int, r: float = 0.5, amp: float = 0.02):
+    """Toy matter spectra of `nfields` shells in GLASS order: auto spectra
+    with a zero monopole and a power-law tail, cross spectra
+    r^|i-j| sqrt(C_ii C_jj) (positive definite for |r| < 1)."""
+    ell = np.arange(lmax + 1, dtype=float)
+    autos = []
+    for i in range(nfields):
+        cl = amp * (1 + 0.2 * i) / (1 + ell / (20 + 5 * i)) ** 2.5 / (1 + ell) ** 0.5
+        cl[0] = 0.0
+        autos.append(cl)
+    cls = []
+    for i in range(nfields):
+        for j in range(i, -1, -1):
+            cls.append(r ** (i - j) * np.sqrt(autos[i] * autos[j]))
+    return cls
+
+
+def add_list(g: Golden, name: str, arrays) -> None:
+    g.add(f"{name}.n", len(arrays))
+    for k, a in enumerate(arrays):
+        g.add(f"{name}.{k}", a)
+
+
+def gen_transformcl() -> None:
+    import transformcl
+
+    g = Golden("transformcl")
+    for n in (1, 2, 7, 64):
+        g.add(f"theta.open.{n}", transformcl.theta(n))
+        if n > 1:
+            g.add(f"theta.closed.{n}", transformcl.theta(n, closed=True))
+    for n in (2, 3, 200, 2048):
+        ell = np.arange(n, dtype=float)
+        cl = (1.0 + np.cos(0.3 * ell)) / (1.0 + ell) ** 2
+        corr = np.exp(-((np.linspace(0.0, 3.0, n)) ** 2)) + 0.1 * np.sin(np.arange(n))
+        g.add(f"cl.{n}", cl)
+        g.add(f"corr.{n}", corr)
+        g.add(f"cltocorr.open.{n}", transformcl.cltocorr(cl))
+        g.add(f"cltocorr.closed.{n}", transformcl.cltocorr(cl, closed=True))
+        g.add(f"corrtocl.open.{n}", transformcl.corrtocl(corr))
+        g.add(f"corrtocl.closed.{n}", transformcl.corrtocl(corr, closed=True))
+        g.add(f"cltovar.{n}", transformcl.cltovar(cl))
+    g.add("cltocorr.open.1", transformcl.cltocorr(np.array([2.5])))
+    g.write()
+
+
+def gen_grf() -> None:
+    g = Golden("grf")
+    x = np.linspace(-0.2, 0.6, 41)
+    g.add("x", x)
+    pairs = {
+        "n_n": (glass.grf.Normal(), glass.grf.Normal()),
+        "ln_ln": (glass.grf.Lognormal(1.3), glass.grf.Lognormal(0.7)),
+        "ln_n": (glass.grf.Lognormal(1.3), glass.grf.Normal()),
+        "n_ln": (glass.grf.Normal(), glass.grf.Lognormal(0.4)),
+        "sn_sn": (glass.grf.SquaredNormal(0.8, 1.1), glass.grf.SquaredNormal(0.9, 0.6)),
+    }
+    for name, (t1, t2) in pairs.items():
+        g.add(f"corr.{name}", glass.grf.corr(t1, t2, x))
+        g.add(f"dcorr.{name}", glass.grf.dcorr(t1, t2, x))
+        xi = np.abs(x) if name == "sn_sn" else x
+        g.add(f"icorr_in.{name}", xi)
+        g.add(f"icorr.{name}", glass.grf.icorr(t1, t2, xi))
+
+    cls = shell_spectra(2, 120)
+    cl, cx = cls[0], cls[2]
+    g.add("cl", cl)
+    g.add("cx", cx)
+    ln1, ln2 = glass.grf.Lognormal(1.0), glass.grf.Lognormal(0.6)
+    g.add("compute.ln", glass.grf.compute(cl, ln1))
+    g.add("compute.ln_ln2", glass.grf.compute(cx, ln1, ln2))
+    cases = {
+        "ln": dict(t1=ln1, pad=2 * len(cl), monopole=0.0),
+        "ln_ln2": dict(t1=ln1, t2=ln2, cl=cx, pad=2 * len(cl), monopole=0.0),
+        "ln_nopad": dict(t1=ln1),
+        "ln_tight": dict(t1=ln1, pad=len(cl), cltol=1e-9, gltol=1e-12, monopole=0.0),
+        "ln_maxiter1": dict(t1=ln1, pad=2 * len(cl), maxiter=1, cltol=1e-12, monopole=0.0),
+        "ln_initial": dict(t1=ln1, pad=2 * len(cl), initial=0.9 * cl[:60], monopole=0.0),
+        "sn": dict(t1=glass.grf.SquaredNormal(0.95, 1.0), pad=2 * len(cl), monopole=0.0),
+    }
+    for name, kw in cases.items():
+        c = kw.pop("cl", cl)
+        t1 = kw.pop("t1")
+        t2 = kw.pop("t2", None)
+        gl, rl, info = glass.grf.solve(c, t1, t2, **kw)
+        g.add(f"solve.{name}.gl", gl)
+        g.add(f"solve.{name}.cl", rl)
+        g.add(f"solve.{name}.info", info)
+    g.write()
+
+
+def gen_fields() -> None:
+    g = Golden("fields")
+    f = glass.fields
+    cls = shell_spectra(4, 80)
+    add_list(g, "cls", cls)
+    g.add("getcl.2_0", f.getcl(cls, 2, 0))
+    g.add("getcl.0_3_lmax40", f.getcl(cls, 0, 3, lmax=40))
+    g.add("getcl.1_1_lmax100", f.getcl(cls, 1, 1, lmax=100))
+    g.add("spectra_indices.4", f.spectra_indices(4))
+    g.add("enumerate_spectra.4", [(i, j) for i, j, _ in f.enumerate_spectra(cls)])
+    g.add("glass_to_healpix.4", f.glass_to_healpix_spectra(list(range(10))))
+    g.add("healpix_to_glass.4", f.healpix_to_glass_spectra(list(range(10))))
+    w1 = np.array([[1.0, 0.2, 0.0], [0.5, 0.3, 1.0], [0.0, 0.4, 2.0], [0.25, 0.1, 0.0]])
+    w2 = np.arange(16.0).reshape(4, 2, 2) / 10
+    g.add("effective_cls.w1", w1)
+    g.add("effective_cls.w2", w2)
+    g.add("effective_cls.out11", f.effective_cls(cls, w1))
+    g.add("effective_cls.out12", f.effective_cls(cls, w1, w2, lmax=100))
+    g.add("effective_cls.out1_lmax30", f.effective_cls(cls, w1[:, 0], lmax=30))
+    add_list(g, "discretized.ncorr1_lmax50", f.discretized_cls(cls, ncorr=1, lmax=50))
+    covs = [c.copy() for c in f.cls2cov(cls, 90, 4, 2)]
+    add_list(g, "cls2cov.90_4_2", covs)
+    add_list(g, "iternorm.90_4_2", [w.copy() for w in f.iternorm(covs)])
+    covs3 = [c.copy() for c in f.cls2cov(cls, 81, 4, 3)]
+    add_list(g, "iternorm.81_4_3", [w.copy() for w in f.iternorm(covs3)])
+    g.add("cov_from_spectra", f.cov_from_spectra(cls))
+    g.add("cov_from_spectra.lmax100", f.cov_from_spectra(cls, lmax=100))
+    g.add("check_posdef.good", f.check_posdef_spectra(cls))
+    bad = shell_spectra(3, 30)
+    bad[2] = 1.5 * bad[2]  # |C_10| > sqrt(C_00 C_11) where r = 0.5 -> 0.75 still fine
+    bad[4] = 2.5 * bad[4]  # C_21 = 1.25 sqrt(C_11 C_22): not positive definite
+    add_list(g, "bad", bad)
+    g.add("check_posdef.bad", f.check_posdef_spectra(bad))
+    add_list(g, "regularized.nearest", f.regularized_spectra(bad))
+    add_list(g, "regularized.clip", f.regularized_spectra(bad, method="clip"))
+    add_list(g, "regularized.nearest_lmax20", f.regularized_spectra(bad, lmax=20, method="nearest"))
+    z = np.linspace(0.0, 3.0, 13)
+    g.add("hilbert2011.z", z)
+    g.add("hilbert2011", [f.lognormal_shift_hilbert2011(zz) for zz in z])
+
+    # Gaussian spectra of lognormal shells: band-limited compute and the solver,
+    # with an empty spectrum (ncorr) and a zero monopole
+    shells = glass.shells.tophat_windows(np.linspace(0.0, 1.0, 5))
+    fields = f.lognormal_fields(shells, lambda z: 1.0 + z)
+    g.add("lognormal_fields.lamda", [t.lamda for t in fields])
+    spectra = f.discretized_cls(shell_spectra(4, 100, amp=0.05), ncorr=2)
+    add_list(g, "gauss.spectra", spectra)
+    add_list(g, "compute_gaussian", f.compute_gaussian_spectra(fields, spectra))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        gls = f.solve_gaussian_spectra(fields, spectra)
+    add_list(g, "solve_gaussian", gls)
+    g.add("solve_gaussian.nwarn", len(w))
+    g.write()
+
+
 def main() -> None:
     gen_cosmology()
     gen_algorithm()
     gen_arraytools()
     gen_shells()
     gen_observations()
+    gen_transformcl()
+    gen_grf()
+    gen_fields()
 
 
 if __name__ == "__main__":
