@@ -4,6 +4,8 @@
 //! plugin loader as the program (`GLASS_BENCH_BACKENDS=ndarray,strict`
 //! restricts the list; the default is ndarray and strict).
 
+pub mod science;
+
 use glass::Backend;
 
 /// The backends to benchmark, loaded from their plugin libraries where

@@ -40,7 +40,7 @@
 //! ```
 
 use std::f64::consts::PI;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use num_complex::Complex64;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
@@ -100,16 +100,18 @@ pub fn cltovar(cl: &[f64]) -> f64 {
 /// [`theta`]`(n, closed)` (`flt.dlt`).
 pub fn dlt(f: &[f64], closed: bool) -> Result<Vec<f64>> {
     check_len(f.len(), closed)?;
-    let b = Dct::new(f.len(), closed).forward(f);
-    Ok(dct2dlt(&b))
+    let plan = Plan::cached(f.len(), closed);
+    let b = plan.forward(f);
+    Ok(dct2dlt_with(&plan.alpha, &b))
 }
 
 /// Inverse discrete Legendre transform: the values at
 /// [`theta`]`(n, closed)` of `Σ_l a_l P_l(cos θ)` (`flt.idlt`).
 pub fn idlt(a: &[f64], closed: bool) -> Result<Vec<f64>> {
     check_len(a.len(), closed)?;
-    let b = dlt2dct(a);
-    Ok(Dct::new(a.len(), closed).inverse(&b))
+    let plan = Plan::cached(a.len(), closed);
+    let b = dlt2dct_with(&plan.alpha, a);
+    Ok(plan.inverse(&b))
 }
 
 fn check_len(n: usize, closed: bool) -> Result<()> {
@@ -146,8 +148,11 @@ fn split_parity(a: &[f64]) -> [Vec<f64>; 2] {
 /// Legendre coefficients to cosine coefficients:
 /// `b_k = Σ_{j≥0, k+2j<n} α_j α_{k+j} a_{k+2j}` (`flt.dlt2dct`).
 pub fn dlt2dct(a: &[f64]) -> Vec<f64> {
+    dlt2dct_with(&alpha(a.len()), a)
+}
+
+fn dlt2dct_with(al: &[f64], a: &[f64]) -> Vec<f64> {
     let n = a.len();
-    let al = alpha(n);
     let ap = split_parity(a);
     (0..n)
         .map(|k| {
@@ -164,8 +169,11 @@ pub fn dlt2dct(a: &[f64]) -> Vec<f64> {
 /// `a_k = (b_k - Σ_{j≥1} α_j α_{k+j} a_{k+2j}) / α_k` for k from n-1 down
 /// (`flt.dct2dlt`).
 pub fn dct2dlt(b: &[f64]) -> Vec<f64> {
+    dct2dlt_with(&alpha(b.len()), b)
+}
+
+fn dct2dlt_with(al: &[f64], b: &[f64]) -> Vec<f64> {
     let n = b.len();
-    let al = alpha(n);
     // The solution, stored by parity so that each sum reads a contiguous
     // slice: a_{k+2j} = ap[k % 2][k / 2 + j].
     let mut ap = [vec![0.0; n.div_ceil(2)], vec![0.0; n / 2]];
@@ -195,15 +203,43 @@ fn dot3(x: &[f64], y: &[f64], z: &[f64]) -> f64 {
     dot3_portable(x, y, z)
 }
 
+/// AVX2 + FMA: four accumulators of four lanes (16 terms per step, enough
+/// independent sums to hide the FMA latency; the loads are the limit).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn dot3_avx2(x: &[f64], y: &[f64], z: &[f64]) -> f64 {
-    dot3_portable(x, y, z)
+    use std::arch::x86_64::*;
+    let n = x.len().min(y.len()).min(z.len());
+    let (x, y, z) = (&x[..n], &y[..n], &z[..n]);
+    let mut acc = [_mm256_setzero_pd(); 4];
+    let steps = n / 16;
+    for s in 0..steps {
+        for (q, a) in acc.iter_mut().enumerate() {
+            let i = 16 * s + 4 * q;
+            // SAFETY: i + 4 <= 16 * steps <= n, the length of all three slices.
+            let (xv, yv, zv) = unsafe {
+                (
+                    _mm256_loadu_pd(x.as_ptr().add(i)),
+                    _mm256_loadu_pd(y.as_ptr().add(i)),
+                    _mm256_loadu_pd(z.as_ptr().add(i)),
+                )
+            };
+            *a = _mm256_fmadd_pd(_mm256_mul_pd(xv, yv), zv, *a);
+        }
+    }
+    let sum = _mm256_add_pd(_mm256_add_pd(acc[0], acc[1]), _mm256_add_pd(acc[2], acc[3]));
+    let mut lanes = [0.0f64; 4];
+    // SAFETY: `lanes` holds four f64.
+    unsafe { _mm256_storeu_pd(lanes.as_mut_ptr(), sum) };
+    let mut s = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+    for i in 16 * steps..n {
+        s = (x[i] * y[i]).mul_add(z[i], s);
+    }
+    s
 }
 
-/// Eight independent partial sums, so that the compiler vectorises the loop
-/// (a single running sum would fix the order of the additions).
-#[inline(always)]
+/// Eight independent partial sums, so that the compiler can vectorise the
+/// loop (a single running sum would fix the order of the additions).
 fn dot3_portable(x: &[f64], y: &[f64], z: &[f64]) -> f64 {
     const L: usize = 8;
     let n = x.len().min(y.len()).min(z.len());
@@ -213,37 +249,69 @@ fn dot3_portable(x: &[f64], y: &[f64], z: &[f64]) -> f64 {
     let (xr, yr, zr) = (xc.remainder(), yc.remainder(), zc.remainder());
     for ((xs, ys), zs) in xc.zip(yc).zip(zc) {
         for i in 0..L {
-            acc[i] = (xs[i] * ys[i]).mul_add(zs[i], acc[i]);
+            acc[i] += xs[i] * ys[i] * zs[i];
         }
     }
     let mut s = 0.0;
     for ((a, b), c) in xr.iter().zip(yr).zip(zr) {
-        s = (a * b).mul_add(*c, s);
+        s += a * b * c;
     }
     let pair = |i: usize| acc[i] + acc[i + L / 2];
     s + ((pair(0) + pair(2)) + (pair(1) + pair(3)))
 }
 
-/// The cosine transforms between values at [`theta`] and the coefficients
-/// `b` of `f(θ) = b_0 + 2 Σ_{k≥1} b_k cos(kθ)`, by real FFTs of the even
-/// extension (length 2n for the open grid, 2(n-1) for the closed one).
-struct Dct {
+/// Everything a transform of length `n` needs that does not depend on the
+/// data: the `α_j`, the real FFTs of the even extension (length 2n for the
+/// open grid, 2(n-1) for the closed one) and the twiddles `e^{iπk/(2n)}`.
+/// Plans are cached (the last [`PLAN_CACHE`] sizes), because the solvers of
+/// [`crate::grf`] transform the same length many times.
+struct Plan {
     n: usize,
     closed: bool,
+    alpha: Vec<f64>,
+    twiddle: Vec<Complex64>,
     r2c: Arc<dyn RealToComplex<f64>>,
     c2r: Arc<dyn ComplexToReal<f64>>,
 }
 
-impl Dct {
-    fn new(n: usize, closed: bool) -> Dct {
+/// How many transform plans [`Plan::cached`] keeps.
+const PLAN_CACHE: usize = 8;
+
+impl Plan {
+    fn new(n: usize, closed: bool) -> Plan {
         let len = if closed { 2 * (n - 1) } else { 2 * n };
         let mut planner = RealFftPlanner::<f64>::new();
-        Dct {
+        let twiddle = if closed {
+            Vec::new()
+        } else {
+            (0..n)
+                .map(|k| Complex64::from_polar(1.0, PI * k as f64 / (2 * n) as f64))
+                .collect()
+        };
+        Plan {
             n,
             closed,
+            alpha: alpha(n),
+            twiddle,
             r2c: planner.plan_fft_forward(len),
             c2r: planner.plan_fft_inverse(len),
         }
+    }
+
+    fn cached(n: usize, closed: bool) -> Arc<Plan> {
+        static CACHE: Mutex<Vec<Arc<Plan>>> = Mutex::new(Vec::new());
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = cache.iter().position(|p| p.n == n && p.closed == closed) {
+            let p = cache.remove(i);
+            cache.push(p.clone());
+            return p;
+        }
+        let p = Arc::new(Plan::new(n, closed));
+        if cache.len() == PLAN_CACHE {
+            cache.remove(0);
+        }
+        cache.push(p.clone());
+        p
     }
 
     /// Values -> `b`. Open grid (DCT-II):
@@ -277,10 +345,7 @@ impl Dct {
             // Y_k = 2 e^{iπk/(2n)} Σ_i f_i cos(k θ_i)
             let scale = 1.0 / (2 * n) as f64;
             (0..n)
-                .map(|k| {
-                    let w = Complex64::from_polar(1.0, -PI * k as f64 / (2 * n) as f64);
-                    (w * spec[k]).re * scale
-                })
+                .map(|k| (self.twiddle[k].conj() * spec[k]).re * scale)
                 .collect()
         }
     }
@@ -298,7 +363,7 @@ impl Dct {
             spec[n - 1].re *= 2.0;
         } else {
             for k in 0..n {
-                spec[k] = b[k] * Complex64::from_polar(1.0, PI * k as f64 / (2 * n) as f64);
+                spec[k] = b[k] * self.twiddle[k];
             }
             spec[0].im = 0.0;
         }
