@@ -41,6 +41,7 @@ pub mod observations;
 pub mod random;
 pub mod shells;
 pub mod transformcl;
+pub mod user;
 pub mod xp;
 
 pub use array::{Array, ArrayResult, IntoOperand};

@@ -643,6 +643,14 @@ def gen_fields() -> None:
     g.add("solve_gaussian.nwarn", len(w))
     g.write()
 
+    # save_cls files written by Python GLASS, for load_cls (binary .npz; the
+    # zip entries carry the time of writing, so regenerated files differ in
+    # those bytes only)
+    npz = [np.array([1.0, 0.5, 0.25]), np.array([]), np.linspace(0.0, 1.0, 7)]
+    glass.save_cls(OUT / "save_cls_three.npz", npz)
+    glass.save_cls(OUT / "save_cls_one.npz", [np.array([3.0, 2.0, 1.0])])
+    print(f"wrote {OUT / 'save_cls_three.npz'}, {OUT / 'save_cls_one.npz'}")
+
 
 def main() -> None:
     gen_cosmology()

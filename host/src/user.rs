@@ -1,0 +1,409 @@
+//! Files for users (GLASS `glass.user`): angular power spectra as `.npz`
+//! in the layout of `glass.save_cls` / `glass.load_cls`, and the catalogue
+//! writer's building block, a FITS binary table written in chunks.
+//!
+//! Every writer goes to a temporary file next to the target that is renamed
+//! into place at the end, so a failure never leaves a partial output file.
+//!
+//! ```
+//! # fn main() -> glass::Result<()> {
+//! let dir = std::env::temp_dir().join(format!("glass-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! let path = dir.join("cls.npz");
+//! let cls = vec![vec![1.0, 0.5, 0.25], vec![], vec![0.1, 0.2]];
+//! glass::user::save_cls(&path, &cls)?;
+//! assert_eq!(glass::user::load_cls(&path)?, cls);
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! # Ok(()) }
+//! ```
+
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use ndarray::{Array1, ArrayD};
+use ndarray_npy::{NpzReader, NpzWriter, ReadNpzError};
+
+use crate::error::{Error, Result};
+
+fn io_err(path: &Path, what: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("{}: {what}", path.display()))
+}
+
+/// A temporary file next to `path`, renamed onto it by [`Pending::commit`]
+/// and removed if dropped before.
+struct Pending {
+    tmp: PathBuf,
+    target: PathBuf,
+    done: bool,
+}
+
+impl Pending {
+    fn new(target: &Path) -> Result<(Pending, File)> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| io_err(target, "not a file name"))?
+            .to_string_lossy()
+            .into_owned();
+        let tmp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let f = File::create(&tmp).map_err(|e| io_err(target, e))?;
+        Ok((
+            Pending {
+                tmp,
+                target: target.to_path_buf(),
+                done: false,
+            },
+            f,
+        ))
+    }
+
+    fn commit(mut self) -> Result<()> {
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| io_err(&self.target, e))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Saves angular power spectra (any lengths, empty ones included) to a
+/// `.npz` file as GLASS does: `values`, all spectra concatenated (float64),
+/// and `split`, the cumulative lengths of all but the last (int64).
+pub fn save_cls(path: &Path, cls: &[Vec<f64>]) -> Result<()> {
+    if cls.is_empty() {
+        return Err(io_err(path, "save_cls: no spectra to save"));
+    }
+    let values: Array1<f64> = cls.iter().flatten().copied().collect();
+    let mut total = 0i64;
+    let split: Array1<i64> = cls[..cls.len() - 1]
+        .iter()
+        .map(|c| {
+            total += c.len() as i64;
+            total
+        })
+        .collect();
+    let (pending, f) = Pending::new(path)?;
+    let mut npz = NpzWriter::new(BufWriter::new(f));
+    npz.add_array("values", &values)
+        .and_then(|_| npz.add_array("split", &split))
+        .map_err(|e| io_err(path, e))?;
+    let w = npz.finish().map_err(|e| io_err(path, e))?;
+    w.into_inner()
+        .map_err(|e| io_err(path, e.error()))?
+        .sync_all()
+        .map_err(|e| io_err(path, e))?;
+    pending.commit()
+}
+
+/// Loads angular power spectra saved by [`save_cls`] or by Python GLASS's
+/// `save_cls` (`values` split at the indices `split`).
+pub fn load_cls(path: &Path) -> Result<Vec<Vec<f64>>> {
+    let f = File::open(path).map_err(|e| io_err(path, e))?;
+    let mut npz = NpzReader::new(std::io::BufReader::new(f)).map_err(|e| io_err(path, e))?;
+    let values: ArrayD<f64> = npz
+        .by_name("values")
+        .map_err(|e| io_err(path, format!("load_cls: array 'values': {e}")))?;
+    // `split` is int64, except that NumPy writes an empty one (a single
+    // spectrum) as float64
+    let split: Vec<i64> = match npz.by_name::<ndarray::OwnedRepr<i64>, ndarray::IxDyn>("split") {
+        Ok(s) => s.iter().copied().collect(),
+        Err(ReadNpzError::Npy(ndarray_npy::ReadNpyError::WrongDescriptor(_))) => {
+            let s: ArrayD<f64> = npz
+                .by_name("split")
+                .map_err(|e| io_err(path, format!("load_cls: array 'split': {e}")))?;
+            s.iter()
+                .map(|v| {
+                    if v.fract() == 0.0 {
+                        Ok(*v as i64)
+                    } else {
+                        Err(io_err(
+                            path,
+                            format!("load_cls: split index {v} is not an integer"),
+                        ))
+                    }
+                })
+                .collect::<Result<_>>()?
+        }
+        Err(e) => return Err(io_err(path, format!("load_cls: array 'split': {e}"))),
+    };
+    if values.ndim() != 1 {
+        return Err(io_err(path, "load_cls: 'values' is not one-dimensional"));
+    }
+    let values: Vec<f64> = values.iter().copied().collect();
+    let mut out = Vec::with_capacity(split.len() + 1);
+    let mut start = 0usize;
+    for &s in &split {
+        if s < start as i64 || s as usize > values.len() {
+            return Err(io_err(
+                path,
+                format!(
+                    "load_cls: split index {s} out of order or beyond the {} values",
+                    values.len()
+                ),
+            ));
+        }
+        out.push(values[start..s as usize].to_vec());
+        start = s as usize;
+    }
+    out.push(values[start..].to_vec());
+    Ok(out)
+}
+
+/// One column of a catalogue chunk.
+#[derive(Debug, Clone, Copy)]
+pub enum Column<'a> {
+    /// float64 values (FITS `D`).
+    F64(&'a [f64]),
+    /// int64 values (FITS `K`).
+    I64(&'a [i64]),
+}
+
+impl Column<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Column::F64(v) => v.len(),
+            Column::I64(v) => v.len(),
+        }
+    }
+    fn form(&self) -> char {
+        match self {
+            Column::F64(_) => 'D',
+            Column::I64(_) => 'K',
+        }
+    }
+}
+
+const BLOCK: u64 = 2880;
+
+/// One 80-character header card `KEYWORD = value` in the fixed format of
+/// the FITS standard (4.2): strings start in column 11, numbers and
+/// logicals end in column 30.
+fn card(key: &str, value: &str) -> String {
+    let c = if value.starts_with('\'') {
+        format!("{key:<8}= {value}")
+    } else {
+        format!("{key:<8}= {value:>20}")
+    };
+    format!("{c:<80}")
+}
+
+/// A FITS string value: quoted, quotes doubled, at least 8 characters.
+fn fits_string(s: &str) -> String {
+    format!("'{:<8}'", s.replace('\'', "''"))
+}
+
+fn check_name(what: &str, s: &str) -> Result<()> {
+    if s.is_empty() || s.len() > 68 || !s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(Error::Invalid(format!(
+            "write_catalog: {what} {s:?} must be 1 to 68 printable ASCII characters"
+        )));
+    }
+    Ok(())
+}
+
+/// A catalogue being written: a FITS file with an empty primary HDU and one
+/// binary table extension, filled in chunks of rows by
+/// [`CatalogWriter::write`] (GLASS `write_catalog` / `_FitsWriter`).
+/// [`CatalogWriter::finish`] completes the file; dropping the writer
+/// before that removes it.
+pub struct CatalogWriter {
+    pending: Pending,
+    out: BufWriter<File>,
+    ext: Option<String>,
+    /// Column names and FITS forms, fixed by the first chunk.
+    columns: Vec<(String, char)>,
+    nrows: u64,
+    /// Byte offset of the NAXIS2 card, patched in `finish`.
+    naxis2_at: u64,
+}
+
+/// Starts a catalogue at `path` (replacing any file there once finished),
+/// with the table extension named `ext` (FITS `EXTNAME`) if given.
+pub fn write_catalog(path: &Path, ext: Option<&str>) -> Result<CatalogWriter> {
+    if let Some(e) = ext {
+        check_name("extension name", e)?;
+    }
+    let (pending, f) = Pending::new(path)?;
+    let mut out = BufWriter::new(f);
+    let mut h = String::new();
+    h += &card("SIMPLE", "T");
+    h += &card("BITPIX", "8");
+    h += &card("NAXIS", "0");
+    h += &card("EXTEND", "T");
+    h += &format!("{:<80}", "END");
+    write_block_padded(&mut out, h.as_bytes(), b' ').map_err(|e| io_err(path, e))?;
+    Ok(CatalogWriter {
+        pending,
+        out,
+        ext: ext.map(str::to_string),
+        columns: Vec::new(),
+        nrows: 0,
+        naxis2_at: 0,
+    })
+}
+
+fn write_block_padded(out: &mut impl Write, bytes: &[u8], fill: u8) -> std::io::Result<()> {
+    out.write_all(bytes)?;
+    let rem = bytes.len() as u64 % BLOCK;
+    if rem != 0 {
+        out.write_all(&vec![fill; (BLOCK - rem) as usize])?;
+    }
+    Ok(())
+}
+
+impl CatalogWriter {
+    fn path(&self) -> &Path {
+        &self.pending.target
+    }
+
+    /// Appends rows: columns by name, all of the same length. The first
+    /// chunk fixes the columns and their types; later chunks must give the
+    /// same names and types (in any order).
+    pub fn write(&mut self, columns: &[(&str, Column<'_>)]) -> Result<()> {
+        let Some((_, first)) = columns.first() else {
+            return Err(Error::Invalid(
+                "write_catalog: a chunk without columns".into(),
+            ));
+        };
+        let n = first.len();
+        for (name, c) in columns {
+            check_name("column name", name)?;
+            if c.len() != n {
+                return Err(Error::Invalid(format!(
+                    "write_catalog: column {name} has {} rows, column {} has {n}",
+                    c.len(),
+                    columns[0].0
+                )));
+            }
+        }
+        for (k, (name, _)) in columns.iter().enumerate() {
+            if columns[..k].iter().any(|(o, _)| o == name) {
+                return Err(Error::Invalid(format!(
+                    "write_catalog: column {name} given twice"
+                )));
+            }
+        }
+        if self.columns.is_empty() {
+            self.columns = columns
+                .iter()
+                .map(|(name, c)| (name.to_string(), c.form()))
+                .collect();
+            self.write_table_header()?;
+        }
+        // the chunk's columns in the table's order
+        let mut ordered = Vec::with_capacity(self.columns.len());
+        for (name, form) in &self.columns {
+            match columns.iter().find(|(n, _)| n == name) {
+                Some((_, c)) if c.form() == *form => ordered.push(*c),
+                Some(_) => {
+                    return Err(Error::Invalid(format!(
+                        "write_catalog: column {name} changed type"
+                    )))
+                }
+                None => {
+                    return Err(Error::Invalid(format!(
+                        "write_catalog: column {name} missing from this chunk"
+                    )))
+                }
+            }
+        }
+        if columns.len() != self.columns.len() {
+            return Err(Error::Invalid(format!(
+                "write_catalog: the table has the columns {:?}, this chunk has {} columns",
+                self.columns.iter().map(|c| &c.0).collect::<Vec<_>>(),
+                columns.len()
+            )));
+        }
+        let mut row = Vec::with_capacity(8 * ordered.len());
+        for i in 0..n {
+            row.clear();
+            for c in &ordered {
+                match c {
+                    Column::F64(v) => row.extend_from_slice(&v[i].to_be_bytes()),
+                    Column::I64(v) => row.extend_from_slice(&v[i].to_be_bytes()),
+                }
+            }
+            self.out
+                .write_all(&row)
+                .map_err(|e| io_err(&self.pending.target, e))?;
+        }
+        self.nrows += n as u64;
+        Ok(())
+    }
+
+    fn write_table_header(&mut self) -> Result<()> {
+        let ncol = self.columns.len();
+        let mut h = String::new();
+        h += &card("XTENSION", &fits_string("BINTABLE"));
+        h += &card("BITPIX", "8");
+        h += &card("NAXIS", "2");
+        h += &card("NAXIS1", &(8 * ncol).to_string());
+        let naxis2_offset = h.len() as u64;
+        h += &card("NAXIS2", "0");
+        h += &card("PCOUNT", "0");
+        h += &card("GCOUNT", "1");
+        h += &card("TFIELDS", &ncol.to_string());
+        for (k, (name, form)) in self.columns.iter().enumerate() {
+            h += &card(&format!("TTYPE{}", k + 1), &fits_string(name));
+            h += &card(
+                &format!("TFORM{}", k + 1),
+                &fits_string(&format!("1{form}")),
+            );
+        }
+        if let Some(e) = &self.ext {
+            h += &card("EXTNAME", &fits_string(e));
+        }
+        h += &format!("{:<80}", "END");
+        let start = self
+            .out
+            .stream_position()
+            .map_err(|e| io_err(&self.pending.target, e))?;
+        write_block_padded(&mut self.out, h.as_bytes(), b' ')
+            .map_err(|e| io_err(&self.pending.target, e))?;
+        self.naxis2_at = start + naxis2_offset;
+        Ok(())
+    }
+
+    /// Completes the file (row count, padding) and moves it into place.
+    pub fn finish(mut self) -> Result<()> {
+        let path = self.path().to_path_buf();
+        let io = |e: std::io::Error| io_err(&path, e);
+        if !self.columns.is_empty() {
+            let data = self.nrows * 8 * self.columns.len() as u64;
+            let rem = data % BLOCK;
+            if rem != 0 {
+                self.out
+                    .write_all(&vec![0u8; (BLOCK - rem) as usize])
+                    .map_err(io)?;
+            }
+            self.out.seek(SeekFrom::Start(self.naxis2_at)).map_err(io)?;
+            self.out
+                .write_all(card("NAXIS2", &self.nrows.to_string()).as_bytes())
+                .map_err(io)?;
+            self.out.seek(SeekFrom::End(0)).map_err(io)?;
+        }
+        let f = self.out.into_inner().map_err(|e| io(e.into_error()))?;
+        f.sync_all().map_err(io)?;
+        drop(f);
+        self.pending.commit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cards_are_80_characters() {
+        let c = card("NAXIS2", "12345");
+        assert_eq!(c.len(), 80);
+        assert_eq!(&c[..30], "NAXIS2  =                12345");
+        assert_eq!(fits_string("it's"), "'it''s   '");
+    }
+}
