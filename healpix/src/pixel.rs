@@ -621,10 +621,18 @@ fn ring_above(nside: i64, z: f64) -> i64 {
 /// pixels whose centres lie between colatitudes θ1 and θ2 (with
 /// `inclusive`, every ring that overlaps the strip). For `θ1 > θ2` the
 /// strip wraps over the poles: `θ <= θ2` or `θ >= θ1`.
+///
+/// Like healpy, angles outside [0, π] are not rejected: the rings are
+/// chosen from `cos θ1` and `cos θ2`, and the wrap from `θ1 > θ2`. GLASS's
+/// `vmap_galactic_ecliptic` relies on this (it passes its defaults, such as
+/// (30, 90), through unchanged). NaN and infinite angles are errors.
 pub fn query_strip(nside: i64, theta1: f64, theta2: f64, inclusive: bool) -> Result<Vec<i64>> {
     let res = Resolution::new(nside, false)?;
-    check_theta(theta1)?;
-    check_theta(theta2)?;
+    for t in [theta1, theta2] {
+        if !t.is_finite() {
+            return value_error(format!("query_strip: colatitude {t} is not finite"));
+        }
+    }
     let rings = |t1: f64, t2: f64| -> (i64, i64) {
         let n = res.nside;
         if inclusive {
@@ -658,6 +666,129 @@ pub fn query_strip(nside: i64, theta1: f64, theta2: f64, inclusive: bool) -> Res
         push_rings(r1.max(r2 + 1), 4 * res.nside - 1);
     }
     Ok(out)
+}
+
+/// healpy `get_interp_weights(nside, theta, phi)` (RING): the four pixels
+/// around the direction and their bilinear weights (HEALPix
+/// `get_interpol`): linear in φ between the two nearest pixel centres on
+/// the rings just north and south of θ, then linear in θ between the
+/// rings; above the first (below the last) ring the pole is the average of
+/// the four pixels of that ring.
+pub fn get_interp_weights(nside: i64, theta: f64, phi: f64) -> Result<([i64; 4], [f64; 4])> {
+    let res = Resolution::new(nside, false)?;
+    check_theta(theta)?;
+    if !phi.is_finite() {
+        return value_error(format!("get_interp_weights: longitude {phi} is not finite"));
+    }
+    Ok(interp_unchecked(&res, theta, phi.rem_euclid(2.0 * PI)))
+}
+
+fn interp_unchecked(res: &Resolution, theta: f64, phi: f64) -> ([i64; 4], [f64; 4]) {
+    let n = res.nside;
+    let npix = res.npix();
+    let ir1 = ring_above(n, theta.cos());
+    let ir2 = ir1 + 1;
+    let mut pix = [0i64; 4];
+    let mut wgt = [0f64; 4];
+    // the two pixels of ring `ir` around φ and their weights
+    let around = |ir: i64| -> (i64, i64, f64, f64) {
+        let r = crate::geometry::ring(n as usize, ir as usize);
+        let nr = r.npix as i64;
+        let dphi = 2.0 * PI / nr as f64;
+        let shift = if r.shifted { 0.5 } else { 0.0 };
+        let tmp = phi / dphi - shift;
+        let mut i1 = if tmp < 0.0 {
+            tmp as i64 - 1
+        } else {
+            tmp as i64
+        };
+        let w1 = (phi - (i1 as f64 + shift) * dphi) / dphi;
+        let mut i2 = i1 + 1;
+        if i1 < 0 {
+            i1 += nr;
+        }
+        if i2 >= nr {
+            i2 -= nr;
+        }
+        (r.start as i64 + i1, r.start as i64 + i2, w1, r.theta())
+    };
+    let mut theta1 = 0.0;
+    let mut theta2 = 0.0;
+    if ir1 > 0 {
+        let (p1, p2, w1, t) = around(ir1);
+        pix[0] = p1;
+        pix[1] = p2;
+        wgt[0] = 1.0 - w1;
+        wgt[1] = w1;
+        theta1 = t;
+    }
+    if ir2 < 4 * n {
+        let (p1, p2, w1, t) = around(ir2);
+        pix[2] = p1;
+        pix[3] = p2;
+        wgt[2] = 1.0 - w1;
+        wgt[3] = w1;
+        theta2 = t;
+    }
+    if ir1 == 0 {
+        let wtheta = theta / theta2;
+        wgt[2] *= wtheta;
+        wgt[3] *= wtheta;
+        let fac = (1.0 - wtheta) * 0.25;
+        wgt[0] = fac;
+        wgt[1] = fac;
+        wgt[2] += fac;
+        wgt[3] += fac;
+        pix[0] = (pix[2] + 2) & 3;
+        pix[1] = (pix[3] + 2) & 3;
+    } else if ir2 == 4 * n {
+        let wtheta = (theta - theta1) / (PI - theta1);
+        wgt[0] *= 1.0 - wtheta;
+        wgt[1] *= 1.0 - wtheta;
+        let fac = wtheta * 0.25;
+        wgt[0] += fac;
+        wgt[1] += fac;
+        wgt[2] = fac;
+        wgt[3] = fac;
+        pix[2] = ((pix[0] + 2) & 3) + npix - 4;
+        pix[3] = ((pix[1] + 2) & 3) + npix - 4;
+    } else {
+        let wtheta = (theta - theta1) / (theta2 - theta1);
+        wgt[0] *= 1.0 - wtheta;
+        wgt[1] *= 1.0 - wtheta;
+        wgt[2] *= wtheta;
+        wgt[3] *= wtheta;
+    }
+    (pix, wgt)
+}
+
+/// healpy `get_interp_val(map, theta, phi)`: the RING map bilinearly
+/// interpolated at the directions (see [`get_interp_weights`]).
+pub fn get_interp_val(map: &[f64], theta: &[f64], phi: &[f64]) -> Result<Vec<f64>> {
+    let nside = npix2nside(map.len())?;
+    let res = Resolution::new(nside, false)?;
+    if theta.len() != phi.len() {
+        return value_error(format!(
+            "get_interp_val: {} colatitudes but {} longitudes",
+            theta.len(),
+            phi.len()
+        ));
+    }
+    for (&t, &p) in theta.iter().zip(phi) {
+        check_theta(t)?;
+        if !p.is_finite() {
+            return value_error(format!("get_interp_val: longitude {p} is not finite"));
+        }
+    }
+    let f = |(&t, &p): (&f64, &f64)| {
+        let (pix, w) = interp_unchecked(&res, t, p.rem_euclid(2.0 * PI));
+        (0..4).map(|k| map[pix[k] as usize] * w[k]).sum::<f64>()
+    };
+    Ok(if theta.len() >= PAR_MIN {
+        theta.par_iter().zip(phi.par_iter()).map(f).collect()
+    } else {
+        theta.iter().zip(phi).map(f).collect()
+    })
 }
 
 #[cfg(test)]

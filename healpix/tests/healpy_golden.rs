@@ -437,3 +437,82 @@ fn round_trip_at_lmax_2nside() {
     check("spin-2 round trip lmax 96, E", rel_err_cplx(&e2, &e), 1e-6);
     check("spin-2 round trip lmax 96, B", rel_err_cplx(&b2, &b), 1e-6);
 }
+
+// --- rotations and interpolation (tools/reference/healpix_rotator.py) -------------
+
+#[test]
+fn interpolation_matches_healpy() {
+    let pts = load::<f64>("rot_points.npy");
+    let row = |k: usize| -> Vec<f64> {
+        pts.index_axis(ndarray::Axis(0), k)
+            .iter()
+            .copied()
+            .collect()
+    };
+    let (theta, phi) = (row(0), row(1));
+    for nside in [1i64, 2, 3, 7, 64] {
+        let pix = load::<i64>(&format!("interp_pix_n{nside}.npy"));
+        let wgt = load::<f64>(&format!("interp_wgt_n{nside}.npy"));
+        for i in 0..theta.len() {
+            let (p, w) = pixel::get_interp_weights(nside, theta[i], phi[i]).unwrap();
+            for k in 0..4 {
+                assert_eq!(p[k], pix[[k, i]], "nside {nside} point {i} pixel {k}");
+                assert!(
+                    (w[k] - wgt[[k, i]]).abs() < 1e-13,
+                    "nside {nside} point {i} weight {k}: {} vs {}",
+                    w[k],
+                    wgt[[k, i]]
+                );
+            }
+        }
+        let m = map_t(nside as usize);
+        let v = pixel::get_interp_val(&m, &theta, &phi).unwrap();
+        let want = load_vec::<f64>(&format!("interp_val_n{nside}.npy"));
+        for (a, b) in v.iter().zip(&want) {
+            assert!((a - b).abs() < 1e-13, "nside {nside}: {a} vs {b}");
+        }
+    }
+    assert!(pixel::get_interp_val(&[1.0; 5], &[0.1], &[0.1]).is_err());
+    assert!(pixel::get_interp_weights(4, 4.0, 0.0).is_err());
+}
+
+#[test]
+fn rotations_match_healpy() {
+    use glass_healpix::rotator::Rotator;
+    let mats = load::<f64>("rot_matrices.npy");
+    for (k, pair) in ["GC", "CG", "GE", "EG", "CE", "EC"].iter().enumerate() {
+        let r = Rotator::from_letters(pair).unwrap();
+        for i in 0..3 {
+            for j in 0..3 {
+                let want = mats[[k, i, j]];
+                assert!(
+                    (r.matrix[i][j] - want).abs() < 1e-15,
+                    "{pair} [{i}][{j}]: {} vs {want}",
+                    r.matrix[i][j]
+                );
+            }
+        }
+    }
+    let pts = load::<f64>("rot_points.npy");
+    for pair in ["GC", "CE"] {
+        let r = Rotator::from_letters(pair).unwrap();
+        for (inv, suffix) in [(false, ""), (true, "_inv")] {
+            let want = load::<f64>(&format!("rot_dir_{pair}{suffix}.npy"));
+            for i in 0..pts.shape()[1] {
+                let (t, p) = r.rotate_dir(pts[[0, i]], pts[[1, i]], inv);
+                assert!((t - want[[0, i]]).abs() < 1e-13, "{pair}{suffix} theta {i}");
+                // φ is undefined at the poles; compare on the circle elsewhere
+                let dp = (p - want[[1, i]]).rem_euclid(2.0 * std::f64::consts::PI);
+                assert!(
+                    dp.min(2.0 * std::f64::consts::PI - dp) < 1e-12,
+                    "{pair}{suffix} phi {i}"
+                );
+            }
+        }
+        let got = r.rotate_map_pixel(&map_t(16)).unwrap();
+        let want = load_vec::<f64>(&format!("rot_map_{pair}_n16.npy"));
+        for (a, b) in got.iter().zip(&want) {
+            assert!((a - b).abs() < 1e-12, "rotate_map_pixel {pair}: {a} vs {b}");
+        }
+    }
+}

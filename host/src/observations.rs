@@ -4,8 +4,6 @@
 //! [`gaussian_nz`] and [`smail_nz`] take their parameters as anything
 //! [`AsNd`] (a number, a slice, a `Vec` or an ndarray): the parameters'
 //! broadcast shape gives the leading axes of the result, as in GLASS.
-//! `vmap_galactic_ecliptic` needs HEALPix maps and lives with the HEALPix
-//! port.
 //!
 //! ```
 //! use glass::observations::{equal_dens_zbins, smail_nz};
@@ -368,6 +366,50 @@ fn poly(c: &[f64], s: f64) -> f64 {
 /// `1 + s (c[0] + s (c[1] + ...))`.
 fn poly1(c: &[f64], s: f64) -> f64 {
     1.0 + s * poly(c, s)
+}
+
+/// Visibility map (RING, `nside`) that masks a stripe along the galactic
+/// plane and one along the ecliptic, step for step as GLASS: a map of ones
+/// with the pixels of `query_strip(nside, galactic)` set to zero is rotated
+/// with healpy's `Rotator(coord="GC")` (`rotate_map_pixel`: pixel centres
+/// rotated back, bilinear interpolation), the pixels of
+/// `query_strip(nside, ecliptic)` are set to zero, and the map is rotated
+/// with `Rotator(coord="CE")`. Values near the stripes' edges are
+/// fractional, from the interpolation.
+///
+/// The stripes are colatitude pairs in radians, passed to `query_strip`
+/// unchanged as GLASS does: GLASS's defaults `(30, 90)` and `(20, 80)` are
+/// therefore read as radians and act through their cosines (strips
+/// `cos 90 <= z <= cos 30`, i.e. `-0.448 <= z <= 0.154`, and
+/// `cos 80 <= z <= cos 20`, i.e. `-0.110 <= z <= 0.408`). They are kept
+/// here to give the same maps as Python GLASS; pass radians, e.g.
+/// `(PI/3, 2*PI/3)`, for a stripe of latitudes within ±30°.
+pub fn vmap_galactic_ecliptic(
+    nside: i64,
+    galactic: (f64, f64),
+    ecliptic: (f64, f64),
+) -> Result<Vec<f64>> {
+    use glass_healpix::pixel::{nside2npix, query_strip};
+    use glass_healpix::rotator::Rotator;
+    let he = |e: glass_healpix::error::HealpixError| {
+        Error::Invalid(format!("vmap_galactic_ecliptic: {e}"))
+    };
+    let npix = nside2npix(nside).map_err(he)? as usize;
+    let mut m = vec![1.0; npix];
+    for p in query_strip(nside, galactic.0, galactic.1, false).map_err(he)? {
+        m[p as usize] = 0.0;
+    }
+    let mut m = Rotator::from_letters("GC")
+        .map_err(he)?
+        .rotate_map_pixel(&m)
+        .map_err(he)?;
+    for p in query_strip(nside, ecliptic.0, ecliptic.1, false).map_err(he)? {
+        m[p as usize] *= 0.0;
+    }
+    Rotator::from_letters("CE")
+        .map_err(he)?
+        .rotate_map_pixel(&m)
+        .map_err(he)
 }
 
 /// The error function `erf(x) = 2/sqrt(pi) ∫_0^x exp(-t^2) dt`, to within

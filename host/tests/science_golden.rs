@@ -18,7 +18,7 @@ use glass::shells::{
     combine, cubic_windows, distance_grid, linear_windows, partition, redshift_grid, restrict,
     tophat_windows, DensityWeight, DistanceWeight, PartitionMethod, RadialWindow, VolumeWeight,
 };
-use golden::{assert_array_close, assert_close, Golden};
+use golden::{assert_array_close, assert_close, assert_close_tol, Golden};
 use ndarray::{Array1, Array2, ArrayD, Ix2, IxDyn};
 
 const CLOSED: f64 = 1e-10;
@@ -720,4 +720,32 @@ fn error_cases_name_the_problem() {
     assert!(e.contains("non-negative"), "{e}");
     let e = msg(LambdaCdm::flat(0.0, 0.3).unwrap_err());
     assert!(e.contains("H0 must be positive"), "{e}");
+}
+
+#[test]
+fn observations_vmap_galactic_ecliptic() {
+    use glass::observations::vmap_galactic_ecliptic;
+    let g = Golden::load("observations");
+    for nside in [4, 16] {
+        let m = vmap_galactic_ecliptic(nside, (30.0, 90.0), (20.0, 80.0)).unwrap();
+        // interpolated mask values in [0, 1]: absolute tolerance
+        assert_close_tol(
+            &format!("vmap default nside {nside}"),
+            &m,
+            &g.vec(&format!("vmap.default.n{nside}")),
+            0.0,
+            1e-12,
+        );
+    }
+    let d = std::f64::consts::PI / 180.0;
+    let m = vmap_galactic_ecliptic(16, (70.0 * d, 110.0 * d), (80.0 * d, 100.0 * d)).unwrap();
+    assert_close_tol("vmap radians", &m, &g.vec("vmap.radians.n16"), 0.0, 1e-12);
+    let e = vmap_galactic_ecliptic(0, (0.0, 1.0), (0.0, 1.0))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("nside"), "{e}");
+    let e = vmap_galactic_ecliptic(4, (f64::NAN, 1.0), (0.0, 1.0))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not finite"), "{e}");
 }

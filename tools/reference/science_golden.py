@@ -491,6 +491,15 @@ def gen_observations() -> None:
     fixed = glass.fixed_zbins(0.0, 2.0, nbins=4)
     g.add("tomo.fixed_bins", edges(fixed))
     g.add("tomo.fixed", glass.tomo_nz_gausserr(z, nz0, 0.05, fixed))
+    # visibility map: GLASS passes the stripes to healpy.query_strip as
+    # colatitudes in radians, unchanged (its defaults (30, 90) and (20, 80)
+    # act through their cosines)
+    for nside in (4, 16):
+        g.add(f"vmap.default.n{nside}", glass.vmap_galactic_ecliptic(nside))
+    g.add(
+        "vmap.radians.n16",
+        glass.vmap_galactic_ecliptic(16, (np.deg2rad(70), np.deg2rad(110)), (np.deg2rad(80), np.deg2rad(100))),
+    )
     g.write()
 
 
