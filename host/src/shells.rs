@@ -37,6 +37,8 @@ use crate::arraytools::{
 };
 use crate::cosmology::Cosmology;
 use crate::error::{Error, Result};
+use crate::random::Rng;
+use crate::{Array, DType};
 
 fn invalid<T>(msg: impl Into<String>) -> Result<T> {
     Err(Error::Invalid(msg.into()))
@@ -627,6 +629,75 @@ pub fn distance_grid<C: Cosmology + ?Sized>(
     x.into_iter()
         .map(|xi| cosmo.inv_comoving_distance(xi))
         .collect()
+}
+
+/// `np.interp(z, xa, fa, left=0, right=0)` on `z`'s backend: linear
+/// interpolation of the window `(xa, fa)` (uploaded, it is small), zero
+/// outside `[xa[0], xa[-1]]`.
+fn interp_window(z: &Array, xa: &[f64], fa: &[f64]) -> Result<Array> {
+    let xp = z.backend();
+    let m = xa.len();
+    if m < 2 || fa.len() != m {
+        return invalid(format!(
+            "distribute: a window needs at least two nodes and one value per node ({m} nodes, {} values)",
+            fa.len()
+        ));
+    }
+    let (xb, fb) = (xp.asarray1(xa)?, xp.asarray1(fa)?);
+    // node index j with xa[j-1] <= z < xa[j], kept inside 1..m-1
+    let j = xb
+        .searchsorted(z, true)?
+        .maximum(1i64)?
+        .minimum((m - 1) as i64)?;
+    let i = (&j - 1i64).ok()?;
+    let (x0, x1) = (xb.take(&i, None)?, xb.take(&j, None)?);
+    let (f0, f1) = (fb.take(&i, None)?, fb.take(&j, None)?);
+    let dx = (&x1 - &x0).ok()?;
+    let t = ((z - &x0).ok()? / xp.where_(&dx.equal(0.0)?, 1.0, &dx)?).ok()?;
+    let w = (&f0 + (&t * (&f1 - &f0).ok()?).ok()?).ok()?;
+    let outside = z.less(xa[0])?.logical_or(&z.greater(xa[m - 1])?)?;
+    xp.where_(&outside, 0.0, &w)
+}
+
+/// Assigns each redshift to a shell at random, with probability
+/// proportional to the shells' window functions at that redshift (GLASS
+/// `distribute`): index `-1` where every window is zero.
+///
+/// Runs on the redshifts' backend: the windows are interpolated there, and
+/// the choice is one uniform draw `u` per redshift from `rng` (the
+/// reference streams), the shell being the first whose cumulative weight
+/// exceeds `u` times the total. GLASS draws `multinomial(1, weights)`
+/// instead: the same distribution, not the same random numbers.
+pub fn distribute(redshifts: &Array, shells: &[RadialWindow], rng: &mut Rng) -> Result<Array> {
+    let xp = redshifts.backend();
+    if shells.is_empty() {
+        return invalid("distribute: no shells given");
+    }
+    let shape = redshifts.shape().to_vec();
+    let n = redshifts.size();
+    if n == 0 {
+        return xp.zeros(&shape, DType::Int64);
+    }
+    let z = redshifts.astype(DType::Float64)?.reshape(&[-1])?;
+    let cols: Vec<Array> = shells
+        .iter()
+        .map(|w| interp_window(&z, &w.za, &w.wa))
+        .collect::<Result<_>>()?;
+    let refs: Vec<&Array> = cols.iter().collect();
+    let cum = xp.stack(&refs, 1)?.cumulative_sum(Some(1), false)?;
+    let last = xp.asarray1(&[shells.len() as i64 - 1])?;
+    let total = cum.take(&last, Some(1))?; // (n, 1)
+    let u = (rng.uniform(xp, &[n, 1], 0.0, 1.0)? * &total).ok()?;
+    // u < total, except where u rounds up to it: clip to the last shell
+    let index = cum
+        .less_equal(&u)?
+        .astype(DType::Int64)?
+        .sum(Some(&[1]), false)?
+        .minimum(shells.len() as i64 - 1)?;
+    let outside = total.reshape(&[-1])?.equal(0.0)?;
+    let index = xp.where_(&outside, -1i64, &index)?;
+    let shape: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+    index.reshape(&shape)
 }
 
 #[cfg(test)]
