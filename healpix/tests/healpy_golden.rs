@@ -352,6 +352,33 @@ fn alm2map_at_nside_1024_matches_healpy() {
     assert!((maxabs - scale).abs() <= 1e-10 * scale);
 }
 
+/// Stability at lmax = 4 nside, nside 2048 (the recurrences must not
+/// underflow near the poles). About a minute on two cores and 1.5 GB, so
+/// not in the default run:
+/// `cargo test --release -p glass-healpix --test healpy_golden -- --ignored is_stable`.
+#[test]
+#[ignore]
+fn alm2map_at_nside_2048_lmax_8192_is_stable() {
+    let (nside, lmax) = (2048, 8192);
+    let plan = ShtPlan::new(nside, lmax, lmax).unwrap();
+    let map = plan.alm2map(&alm_t(lmax, lmax)).unwrap();
+    let pix = load_vec::<i64>("alm2map_n2048_l8192_pix.npy");
+    let val = load_vec::<f64>("alm2map_n2048_l8192_val.npy");
+    let scale = load_vec::<f64>("alm2map_n2048_l8192_maxabs.npy")[0];
+    let err = |range: std::ops::Range<usize>| {
+        range.fold(0.0f64, |m, i| m.max((map[pix[i] as usize] - val[i]).abs())) / scale
+    };
+    let n = pix.len();
+    // 20000 uniform samples, then the first and last 2000 pixels (polar caps)
+    let (uniform, caps) = (err(0..n - 4000), err(n - 4000..n));
+    eprintln!(
+        "nside 2048 lmax 8192: max error / max|map| {uniform:e} (uniform), {caps:e} (polar caps)"
+    );
+    check("alm2map nside 2048 lmax 8192 (uniform)", uniform, 1e-10);
+    check("alm2map nside 2048 lmax 8192 (polar caps)", caps, 1e-10);
+    assert!(map.iter().all(|v| v.is_finite()));
+}
+
 /// Seven transforms at nside 1024 (about 20 s on two cores).
 #[test]
 fn map2alm_iter3_at_nside_1024_matches_healpy() {

@@ -512,6 +512,24 @@ def transforms() -> None:
     f8(f"alm2map_spin2_n{nside}_l{lmax}_maxabs.npy", np.array([np.abs(qu).max()]))
 
 
+def stability() -> None:
+    """nside 2048 at lmax = 4 nside (the stability requirement): alm2map of
+    the T alm, sampled uniformly and in both polar caps (where unscaled
+    recurrences underflow)."""
+    nside, lmax = 2048, 8192
+    npix = hp.nside2npix(nside)
+    T = alm_T(lmax, lmax)
+    m = timed(
+        f"alm2map nside {nside} lmax {lmax}",
+        hp.alm2map, T, nside, lmax=lmax, mmax=lmax, pixwin=False,
+    )
+    caps = np.concatenate([np.arange(2000), np.arange(npix - 2000, npix)])
+    pix = np.concatenate([sample_pixels(npix, N_LARGE_SAMPLES), caps])
+    i8(f"alm2map_n{nside}_l{lmax}_pix.npy", pix)
+    f8(f"alm2map_n{nside}_l{lmax}_val.npy", m[pix])
+    f8(f"alm2map_n{nside}_l{lmax}_maxabs.npy", np.array([np.abs(m).max()]))
+
+
 # --------------------------------------------------------------------------
 # 3. spectra
 
@@ -570,6 +588,11 @@ def main() -> None:
         default=None,
         help="healpy-data checkout with pixel_window_functions/ (optional)",
     )
+    ap.add_argument(
+        "--stability",
+        action="store_true",
+        help="only the nside 2048, lmax 8192 alm2map samples (about 2 minutes)",
+    )
     args = ap.parse_args()
 
     try:
@@ -581,6 +604,9 @@ def main() -> None:
     )
     OUT.mkdir(parents=True, exist_ok=True)
 
+    if args.stability:
+        stability()
+        return
     pixel_functions()
     transforms()
     spectra()
