@@ -275,3 +275,79 @@ fn harmonics_on_every_backend() {
         assert!(glass::harmonics::multalm(&g, &bl[..3]).is_err());
     }
 }
+
+/// The standard-op pixel functions (strict) give the same pixels and
+/// angles as the native ones (ndarray), RING order, at sizes with both
+/// caps, the belt, non-power-of-two nside and points next to the poles.
+#[test]
+fn pixel_functions_in_standard_ops_on_strict_match_native() {
+    let (nd, st) = (load("ndarray"), load("strict"));
+    let g = 0.6180339887498949f64;
+    let r = 0.7548776662466927f64;
+    let n = 20_000;
+    let frac = |x: f64| x - x.floor();
+    let mut theta: Vec<f64> = (0..n)
+        .map(|i| (1.0 - 2.0 * frac((i as f64 + 0.5) * g)).acos())
+        .collect();
+    let mut phi: Vec<f64> = (0..n)
+        .map(|i| 2.0 * std::f64::consts::PI * frac((i as f64 + 0.5) * r) - 1.0)
+        .collect();
+    // the poles, the equator, phi = 2π and beyond
+    theta.extend([
+        0.0,
+        1e-9,
+        std::f64::consts::PI,
+        std::f64::consts::PI - 1e-9,
+        std::f64::consts::FRAC_PI_2,
+    ]);
+    phi.extend([0.0, 2.0 * std::f64::consts::PI, 7.0, -7.0, 0.3]);
+    let m = theta.len();
+    for nside in [1i64, 3, 7, 64, 1000, 8192] {
+        let on = |b: &Backend| {
+            let t = b.asarray1(&theta).unwrap();
+            let p = b.asarray1(&phi).unwrap();
+            healpix::ang2pix(nside, &t, &p, false)
+                .unwrap()
+                .to_vec::<i64>()
+                .unwrap()
+        };
+        assert_eq!(on(&st), on(&nd), "ang2pix nside {nside}");
+        let npix = 12 * nside * nside;
+        let pix: Vec<i64> = (0..m as i64).map(|i| (i * 7919 + i * i) % npix).collect();
+        let ang = |b: &Backend| {
+            let (t, p) = healpix::pix2ang(nside, &b.asarray1(&pix).unwrap(), false).unwrap();
+            (t.to_vec::<f64>().unwrap(), p.to_vec::<f64>().unwrap())
+        };
+        let ((t1, p1), (t2, p2)) = (ang(&st), ang(&nd));
+        assert!(
+            max_rel(&t1, &t2) < 1e-15 && max_rel(&p1, &p2) < 1e-15,
+            "pix2ang nside {nside}"
+        );
+        let rand = |b: &Backend| {
+            let mut rng = glass::random::Rng::new(9);
+            let (t, p) =
+                healpix::randang(&mut rng, nside, &b.asarray1(&pix).unwrap(), false, false)
+                    .unwrap();
+            (t.to_vec::<f64>().unwrap(), p.to_vec::<f64>().unwrap())
+        };
+        let ((t1, p1), (t2, p2)) = (rand(&st), rand(&nd));
+        assert!(
+            max_rel(&t1, &t2) < 1e-15 && max_rel(&p1, &p2) < 1e-15,
+            "randang nside {nside}"
+        );
+    }
+    // errors name the problem; NESTED needs the native ops
+    let bad = st.asarray1(&[4.0]).unwrap();
+    let e = healpix::ang2pix(4, &bad, &bad, false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("THETA is out of range"), "{e}");
+    let e = healpix::pix2ang(4, &st.asarray1(&[192i64]).unwrap(), false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("out of range"), "{e}");
+    assert!(matches!(
+        healpix::pix2ang(4, &st.asarray1(&[1i64]).unwrap(), true),
+        Err(Error::Unsupported { .. })
+    ));
+}

@@ -10,6 +10,7 @@
 //! Leading axes of `alm` and maps are a batch (one Legendre pass for all).
 
 pub mod fallback;
+pub mod pixels;
 
 use glass_backend_api::{DType, Op, RValue};
 use glass_healpix::alm::{alm_index, alm_size, getlmax};
@@ -209,7 +210,12 @@ pub fn ang2pix(nside: i64, theta: &Array, phi: &Array, nest: bool) -> Result<Arr
             ],
         );
     }
-    Err(b.unsupported("healpix.ang2pix"))
+    if nest {
+        return Err(b.unsupported(
+            "healpix.ang2pix with nest=True (the standard-op fallback is RING only)",
+        ));
+    }
+    pixels::Pixels::new(b, nside)?.ang2pix(theta, phi)
 }
 
 /// healpy `pix2ang(nside, ipix, nest)`: `(theta, phi)`.
@@ -234,7 +240,12 @@ pub fn pix2ang(nside: i64, pix: &Array, nest: bool) -> Result<(Array, Array)> {
             out.len()
         )));
     }
-    Err(b.unsupported("healpix.pix2ang"))
+    if nest {
+        return Err(b.unsupported(
+            "healpix.pix2ang with nest=True (the standard-op fallback is RING only)",
+        ));
+    }
+    pixels::Pixels::new(b, nside)?.pix2ang(pix)
 }
 
 /// healpix `randang(nside, ipix, lonlat, rng)`: one point uniform in area
@@ -252,22 +263,27 @@ pub fn randang(
     let shape = pix.shape().to_vec();
     let u = rng.uniform(b, &shape, 0.0, 1.0)?;
     let v = rng.uniform(b, &shape, 0.0, 1.0)?;
-    if !b.supports(Op::HealpixRandang) {
-        return Err(b.unsupported("healpix.randang (no standard-op fallback yet)"));
-    }
-    let mut out = b.call_arrays(
-        Op::HealpixRandang,
-        &[
-            Arg::Value(RValue::Int(nside)),
-            Arg::Array(pix),
-            Arg::Array(&u),
-            Arg::Array(&v),
-            Arg::Value(RValue::Bool(nest)),
-        ],
-    )?;
-    let (phi, theta) = match (out.pop(), out.pop()) {
-        (Some(p), Some(t)) => (p, t),
-        _ => return Err(invalid("randang: the backend returned fewer than 2 arrays")),
+    let (theta, phi) = if b.supports(Op::HealpixRandang) {
+        let mut out = b.call_arrays(
+            Op::HealpixRandang,
+            &[
+                Arg::Value(RValue::Int(nside)),
+                Arg::Array(pix),
+                Arg::Array(&u),
+                Arg::Array(&v),
+                Arg::Value(RValue::Bool(nest)),
+            ],
+        )?;
+        match (out.pop(), out.pop()) {
+            (Some(p), Some(t)) => (t, p),
+            _ => return Err(invalid("randang: the backend returned fewer than 2 arrays")),
+        }
+    } else if nest {
+        return Err(b.unsupported(
+            "healpix.randang with nest=True (the standard-op fallback is RING only)",
+        ));
+    } else {
+        pixels::Pixels::new(b, nside)?.randang(pix, &u, &v)?
     };
     if lonlat {
         let lon = (&phi * (180.0 / std::f64::consts::PI)).ok()?;
