@@ -166,10 +166,83 @@ fn bad_input_is_an_error_not_a_panic() {
     let alm = strict
         .asarray(&[Complex64::new(1.0, 0.0); 12], &[2, 6])
         .unwrap();
-    assert!(matches!(
-        healpix::alm2map_spin(&alm, 4, 2, None, None),
-        Err(Error::Unsupported { .. })
-    ));
+    // lmax 2: spin 3 is out of range on the fallback too
+    let e = healpix::alm2map_spin(&alm, 4, 3, None, None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("spin"), "{e}");
+    let one = strict.asarray1(&[Complex64::new(1.0, 0.0); 6]).unwrap();
+    assert!(healpix::alm2map_spin(&one, 4, 2, None, None).is_err());
+}
+
+/// The spin transforms in standard ops (strict) against the native
+/// kernels: spin 1 and 2, mmax < lmax, a batch, non-power-of-two nside,
+/// and map2alm_spin with Jacobi iterations.
+#[test]
+fn spin_transforms_in_standard_ops_on_strict_match_native() {
+    let st = load("strict");
+    for (nside, lmax, mmax, spin) in [
+        (4i64, 11usize, 11usize, 2usize),
+        (3, 8, 5, 1),
+        (8, 20, 20, 2),
+    ] {
+        let plan = ShtPlan::new(nside, lmax, mmax).unwrap();
+        let (e, bb) = (test_alm(lmax, mmax, 0.3), test_alm(lmax, mmax, 1.3));
+        let mut e2 = e.clone();
+        let mut b2 = bb.clone();
+        for l in 0..spin.min(lmax + 1) {
+            for m in 0..=l.min(mmax) {
+                e2[alm_index(lmax, l, m)] = Complex64::new(0.0, 0.0);
+                b2[alm_index(lmax, l, m)] = Complex64::new(0.0, 0.0);
+            }
+        }
+        let [q, u] = plan.alm2map_spin(spin, &e2, &b2).unwrap();
+        let nalm = e.len();
+        // a batch of two: (E, B) and (B, E)
+        let alm = st
+            .asarray(
+                &[e2.clone(), b2.clone(), b2.clone(), e2.clone()].concat(),
+                &[2, 2, nalm],
+            )
+            .unwrap();
+        let maps = healpix::alm2map_spin(&alm, nside, spin, Some(lmax), Some(mmax)).unwrap();
+        assert_eq!(maps.shape(), &[2, 2, plan.npix()]);
+        let v = maps.to_vec::<f64>().unwrap();
+        let np = plan.npix();
+        let what = format!("alm2map_spin nside {nside} lmax {lmax} mmax {mmax} spin {spin}");
+        assert!(
+            max_rel(&v[..np], &q) < 1e-12,
+            "{what}: Q {}",
+            max_rel(&v[..np], &q)
+        );
+        assert!(
+            max_rel(&v[np..2 * np], &u) < 1e-12,
+            "{what}: U {}",
+            max_rel(&v[np..2 * np], &u)
+        );
+        let [q2, u2] = plan.alm2map_spin(spin, &b2, &e2).unwrap();
+        assert!(max_rel(&v[2 * np..3 * np], &q2) < 1e-12, "{what}: batch Q");
+        assert!(max_rel(&v[3 * np..], &u2) < 1e-12, "{what}: batch U");
+        for iter in [0, 2] {
+            let want = plan.map2alm_spin(spin, &q, &u, iter, None).unwrap();
+            let qu = st
+                .asarray(&[q.clone(), u.clone()].concat(), &[2, np])
+                .unwrap();
+            let got = healpix::map2alm_spin(&qu, spin, Some(lmax), Some(mmax), iter)
+                .unwrap()
+                .to_vec::<Complex64>()
+                .unwrap();
+            assert!(
+                max_rel_c(&got[..nalm], &want[0]) < 1e-12,
+                "{what} iter {iter}: E {}",
+                max_rel_c(&got[..nalm], &want[0])
+            );
+            assert!(
+                max_rel_c(&got[nalm..], &want[1]) < 1e-12,
+                "{what} iter {iter}: B"
+            );
+        }
+    }
 }
 
 /// randang: every point falls inside its pixel, and within a pixel the

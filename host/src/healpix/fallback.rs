@@ -312,10 +312,23 @@ impl<'b> Sht<'b> {
         let n_im = (&ev_im + &od_im).ok()?;
         let s_re = (&ev_re - &od_re).ok()?;
         let s_im = (&ev_im - &od_im).ok()?;
+        self.rings_to_map(&n_re, &n_im, &s_re, &s_im)
+    }
+
+    /// The map from the Fourier coefficients `F_m` (m = 0..=mmax, real and
+    /// imaginary parts) of the north and south ring of every pair, shape
+    /// `(pairs, mmax+1)`: `f(φ) = Σ_m c_m Re(F_m e^{imφ})`.
+    fn rings_to_map(
+        &self,
+        n_re: &Array,
+        n_im: &Array,
+        s_re: &Array,
+        s_im: &Array,
+    ) -> Result<Array> {
         let mut ring_values: Vec<Option<Array>> = vec![None; self.rings.len()];
         for (n, rows) in &self.groups {
-            let f_re = self.ring_rows(rows, &n_re, &s_re)?;
-            let f_im = self.ring_rows(rows, &n_im, &s_im)?;
+            let f_re = self.ring_rows(rows, n_re, s_re)?;
+            let f_im = self.ring_rows(rows, n_im, s_im)?;
             let (pc, ps) = self.phases(rows, |_| 1.0, 1.0, true)?;
             let g_re = (&(&f_re * &pc).ok()? - &(&f_im * &ps).ok()?).ok()?;
             let g_im = (&(&f_re * &ps).ok()? + &(&f_im * &pc).ok()?).ok()?;
@@ -337,6 +350,57 @@ impl<'b> Sht<'b> {
     }
 
     fn map2alm_1d(&self, map: &Array, w: &[f64]) -> Result<Array> {
+        let (p, mc) = (self.npairs(), self.m_count());
+        let [nr, ni, sr, si] = self.map_to_rings(map, w)?;
+        let plus_re = (&nr + &sr).ok()?;
+        let plus_im = (&ni + &si).ok()?;
+        let minus_re = (&nr - &sr).ok()?;
+        let minus_im = (&ni - &si).ok()?;
+        let zeros = || self.b.zeros(&[p, mc], DType::Float64);
+        let (mut lam_prev, mut lam) = (zeros()?, zeros()?);
+        let mut rows_re = Vec::with_capacity(self.lmax + 1);
+        let mut rows_im = Vec::with_capacity(self.lmax + 1);
+        for l in 0..=self.lmax {
+            self.step(l, &mut lam_prev, &mut lam)?;
+            let (_, even, odd) = self.alm_row(l);
+            let (e, o) = (self.b.asarray1(&even)?, self.b.asarray1(&odd)?);
+            let sum0 = |x: &Array| -> Result<Array> { (&lam * x).ok()?.sum(Some(&[0]), false) };
+            let re = (&(&sum0(&plus_re)? * &e).ok()? + &(&sum0(&minus_re)? * &o).ok()?).ok()?;
+            let im = (&(&sum0(&plus_im)? * &e).ok()? + &(&sum0(&minus_im)? * &o).ok()?).ok()?;
+            rows_re.push(re);
+            rows_im.push(im);
+        }
+        self.rows_to_alm(&rows_re, &rows_im)
+    }
+
+    /// Complex alm in healpy order from rows `(mmax+1)` of real and
+    /// imaginary parts, one per degree `l = 0..=lmax`.
+    fn rows_to_alm(&self, rows_re: &[Array], rows_im: &[Array]) -> Result<Array> {
+        let mc = self.m_count();
+        let perm: Vec<i64> = {
+            let mut v = vec![0i64; alm_size(self.lmax, self.mmax)];
+            for m in 0..=self.mmax {
+                for l in m..=self.lmax {
+                    v[alm_index(self.lmax, l, m)] = (l * mc + m) as i64;
+                }
+            }
+            v
+        };
+        let perm = self.b.asarray1(&perm)?;
+        let flat = |rows: &[Array]| -> Result<Array> {
+            let refs: Vec<&Array> = rows.iter().collect();
+            self.b.concat(&refs, Some(0))?.take(&perm, Some(0))
+        };
+        let re = flat(rows_re)?.astype(DType::Complex128)?;
+        let im = flat(rows_im)?.astype(DType::Complex128)?;
+        (&re + &(&im * num_complex::Complex64::new(0.0, 1.0)).ok()?).ok()
+    }
+
+    /// The weighted, rotated Fourier coefficients `G_m` of every ring of
+    /// the map (quadrature weight `4π/npix (1 + w_ring)`): `[north re,
+    /// north im, south re, south im]`, each `(pairs, mmax+1)` (zero south
+    /// row for the equator).
+    fn map_to_rings(&self, map: &Array, w: &[f64]) -> Result<[Array; 4]> {
         let (p, mc) = (self.npairs(), self.m_count());
         let n = p / 2;
         let base = 4.0 * PI / self.npix as f64;
@@ -387,43 +451,295 @@ impl<'b> Sht<'b> {
                 .collect::<Result<_>>()?;
             self.b.concat(&parts, Some(0))
         };
-        let (nr, ni) = (gather(&ring_re, false)?, gather(&ring_im, false)?);
-        let (sr, si) = (gather(&ring_re, true)?, gather(&ring_im, true)?);
-        let plus_re = (&nr + &sr).ok()?;
-        let plus_im = (&ni + &si).ok()?;
-        let minus_re = (&nr - &sr).ok()?;
-        let minus_im = (&ni - &si).ok()?;
-        let zeros = || self.b.zeros(&[p, mc], DType::Float64);
-        let (mut lam_prev, mut lam) = (zeros()?, zeros()?);
-        let mut rows_re = Vec::with_capacity(self.lmax + 1);
-        let mut rows_im = Vec::with_capacity(self.lmax + 1);
-        for l in 0..=self.lmax {
-            self.step(l, &mut lam_prev, &mut lam)?;
-            let (_, even, odd) = self.alm_row(l);
-            let (e, o) = (self.b.asarray1(&even)?, self.b.asarray1(&odd)?);
-            let sum0 = |x: &Array| -> Result<Array> { (&lam * x).ok()?.sum(Some(&[0]), false) };
-            let re = (&(&sum0(&plus_re)? * &e).ok()? + &(&sum0(&minus_re)? * &o).ok()?).ok()?;
-            let im = (&(&sum0(&plus_im)? * &e).ok()? + &(&sum0(&minus_im)? * &o).ok()?).ok()?;
-            rows_re.push(re);
-            rows_im.push(im);
+        Ok([
+            gather(&ring_re, false)?,
+            gather(&ring_im, false)?,
+            gather(&ring_re, true)?,
+            gather(&ring_im, true)?,
+        ])
+    }
+}
+
+/// Spin-s transforms (healpy `alm2map_spin` / `map2alm_spin`) in standard
+/// ops, same mathematics as glass-healpix's spin kernels: the Wigner
+/// functions `P = (-1)^s d_{m,-s}` and `M = d_{m,s}` of all pairs and
+/// orders advance together per degree,
+/// `d^{l+1} = α_l ((x ± γ_l) d^l - β_l d^{l-1})` (`+` for `P`, `-` for
+/// `M`), from their closed form at `l0 = max(m, s)` (computed on the host
+/// in logarithms, uploaded as plan data). With `c_l = sqrt((2l+1)/4π)`:
+/// `Q_m = -Σ_l c_l/2 [E_lm (P+M) + i B_lm (P-M)]`,
+/// `U_m = -Σ_l c_l/2 [B_lm (P+M) - i E_lm (P-M)]`; on the southern ring
+/// `P+M` takes the sign `(-1)^(l+m+s)` and `P-M` the opposite one. The
+/// analysis is the adjoint with the quadrature weights of `map2alm`.
+impl Sht<'_> {
+    /// `(P, M)` of every pair at `l0 = max(m, s)`.
+    fn spin_start(&self, m: usize, s: usize) -> (Vec<f64>, Vec<f64>) {
+        let (l0, j) = if m >= s { (m, s) } else { (s, m) };
+        // ln sqrt(C(2 l0, l0 + j))
+        let ln_binom: f64 = 0.5
+            * (1..=l0 - j)
+                .map(|i| ((l0 + j + i) as f64 / i as f64).ln())
+                .sum::<f64>();
+        let (pa, pb, ma, mb) = if m >= s {
+            (m - s, m + s, m + s, m - s)
+        } else {
+            (s - m, s + m, s + m, s - m)
+        };
+        let psign = if m % 2 == 1 { -1.0 } else { 1.0 };
+        let msign = if m >= s && (m - s) % 2 == 1 {
+            -1.0
+        } else {
+            1.0
+        };
+        let mut p = Vec::with_capacity(self.npairs());
+        let mut mm = Vec::with_capacity(self.npairs());
+        for q in 0..self.npairs() {
+            // north rings: cos θ/2 >= 1/sqrt(2), sin θ/2 from sin θ
+            let z = self.rings[q].z;
+            let c = ((1.0 + z) / 2.0).sqrt();
+            let sg = self.sin_theta[q] / (2.0 * c);
+            let (lc, ls) = (c.ln(), sg.ln());
+            p.push(psign * (ln_binom + pa as f64 * lc + pb as f64 * ls).exp());
+            mm.push(msign * (ln_binom + ma as f64 * lc + mb as f64 * ls).exp());
         }
-        // (l, m) rows to healpy order
-        let perm: Vec<i64> = {
-            let mut v = vec![0i64; alm_size(self.lmax, self.mmax)];
-            for m in 0..=self.mmax {
-                for l in m..=self.lmax {
-                    v[alm_index(self.lmax, l, m)] = (l * mc + m) as i64;
+        (p, mm)
+    }
+
+    /// Advances `P` and `M` (each `[previous, current]`) to degree `l`.
+    fn spin_step(&self, s: usize, l: usize, p: &mut [Array; 2], mm: &mut [Array; 2]) -> Result<()> {
+        let mc = self.m_count();
+        let (mut al, mut ag, mut ab) = (vec![0.0; mc], vec![0.0; mc], vec![0.0; mc]);
+        if l >= 1 {
+            let k = l - 1; // the step from k to l
+            let kf = k as f64;
+            for m in 0..mc {
+                if k >= m.max(s) {
+                    let (mf, sf, l1) = (m as f64, s as f64, kf + 1.0);
+                    let alpha =
+                        l1 * (2.0 * kf + 1.0) / ((l1 * l1 - mf * mf) * (l1 * l1 - sf * sf)).sqrt();
+                    let beta = ((kf * kf - mf * mf) * (kf * kf - sf * sf)).sqrt()
+                        / (kf * (2.0 * kf + 1.0));
+                    let gamma = mf * sf / (kf * l1);
+                    (al[m], ag[m], ab[m]) = (alpha, alpha * gamma, alpha * beta);
                 }
             }
-            v
+        }
+        let (a, g, bb) = (self.row(&al)?, self.row(&ag)?, self.row(&ab)?);
+        for (state, sign) in [(&mut *p, 1.0), (&mut *mm, -1.0)] {
+            let [prev, cur] = state;
+            let ax = (&a * &(&self.x * &*cur).ok()?).ok()?;
+            let gc = (&(&g * sign).ok()? * &*cur).ok()?;
+            let next = (&(&ax + &gc).ok()? - &(&bb * &*prev).ok()?).ok()?;
+            *prev = std::mem::replace(cur, next);
+        }
+        // orders whose recurrence starts at this degree
+        for m in 0..mc {
+            if m.max(s) == l {
+                let (ps, ms) = self.spin_start(m, s);
+                let mut onehot = vec![0.0; mc];
+                onehot[m] = 1.0;
+                let oh = self.row(&onehot)?;
+                p[1] = (&p[1] + &(&self.col(&ps)? * &oh).ok()?).ok()?;
+                mm[1] = (&mm[1] + &(&self.col(&ms)? * &oh).ok()?).ok()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Per degree `l`: the alm indices per m, the sign `(-1)^(l+m+s)` of
+    /// each order (0 where `m > l`), and `-c_l/2`.
+    fn spin_row(&self, s: usize, l: usize) -> (Vec<i64>, Vec<f64>, f64) {
+        let mc = self.m_count();
+        let mut idx = vec![0i64; mc];
+        let mut sign = vec![0.0; mc];
+        for m in 0..=l.min(self.mmax) {
+            idx[m] = alm_index(self.lmax, l, m) as i64;
+            sign[m] = if (l + m + s) % 2 == 0 { 1.0 } else { -1.0 };
+        }
+        let h = -((2 * l + 1) as f64 / (4.0 * PI)).sqrt() / 2.0;
+        (idx, sign, h)
+    }
+
+    fn check_spin(&self, s: usize) -> Result<()> {
+        if s == 0 || s > self.lmax {
+            return Err(Error::Invalid(format!(
+                "spin must be between 1 and lmax = {}, got {s}",
+                self.lmax
+            )));
+        }
+        Ok(())
+    }
+
+    /// healpy `alm2map_spin`: `alm` of shape `(..., 2, nalm)` (E, B) to
+    /// maps `(..., 2, npix)` (Q, U).
+    pub fn alm2map_spin(&self, alm: &Array, s: usize) -> Result<Array> {
+        self.check_spin(s)?;
+        let nalm = alm_size(self.lmax, self.mmax);
+        self.batched_pairs(alm, nalm, self.npix, |eb| self.alm2map_spin_1d(eb, s))
+    }
+
+    /// healpy `map2alm_spin` (with `iter` Jacobi steps): maps of shape
+    /// `(..., 2, npix)` (Q, U) to alm `(..., 2, nalm)` (E, B).
+    pub fn map2alm_spin(&self, maps: &Array, s: usize, iter: usize) -> Result<Array> {
+        self.check_spin(s)?;
+        let nalm = alm_size(self.lmax, self.mmax);
+        self.batched_pairs(maps, self.npix, nalm, |qu| {
+            let mut alm = self.map2alm_spin_1d(qu, s)?;
+            for _ in 0..iter {
+                let resid = (qu - &self.alm2map_spin_1d(&alm, s)?).ok()?;
+                alm = (&alm + &self.map2alm_spin_1d(&resid, s)?).ok()?;
+            }
+            Ok(alm)
+        })
+    }
+
+    /// Applies `f` to every `(2, len_in)` block of `x` (shape
+    /// `(..., 2, len_in)`).
+    fn batched_pairs(
+        &self,
+        x: &Array,
+        len_in: usize,
+        len_out: usize,
+        f: impl Fn(&Array) -> Result<Array>,
+    ) -> Result<Array> {
+        let shape = x.shape().to_vec();
+        let nd = shape.len();
+        if nd < 2 || shape[nd - 1] != len_in || shape[nd - 2] != 2 {
+            return Err(Error::Invalid(format!(
+                "expected shape (..., 2, {len_in}), got {shape:?}"
+            )));
+        }
+        let lead: usize = shape[..nd - 2].iter().product();
+        let flat = x.reshape(&[lead as i64, 2, len_in as i64])?;
+        let mut outs = Vec::with_capacity(lead);
+        for i in 0..lead {
+            let block = flat
+                .take(&self.b.asarray1(&[i as i64])?, Some(0))?
+                .reshape(&[2, len_in as i64])?;
+            outs.push(f(&block)?);
+        }
+        let refs: Vec<&Array> = outs.iter().collect();
+        let mut out_shape: Vec<i64> = shape[..nd - 2].iter().map(|&v| v as i64).collect();
+        out_shape.extend([2, len_out as i64]);
+        self.b.stack(&refs, 0)?.reshape(&out_shape)
+    }
+
+    fn component(&self, x: &Array, k: i64) -> Result<Array> {
+        let len = x.shape()[1] as i64;
+        x.take(&self.b.asarray1(&[k])?, Some(0))?.reshape(&[len])
+    }
+
+    fn alm2map_spin_1d(&self, eb: &Array, s: usize) -> Result<Array> {
+        let (np, mc) = (self.npairs(), self.m_count());
+        let (e, b) = (self.component(eb, 0)?, self.component(eb, 1)?);
+        let (e_re, e_im, b_re, b_im) = (e.real()?, e.imag()?, b.real()?, b.imag()?);
+        let zeros = || self.b.zeros(&[np, mc], DType::Float64);
+        let mut p = [zeros()?, zeros()?];
+        let mut mm = [zeros()?, zeros()?];
+        // [north, south] x [E W+ re, im, B W- re, im, B W+ re, im, E W- re, im]
+        let mut acc: Vec<Array> = (0..16).map(|_| zeros()).collect::<Result<_>>()?;
+        for l in 0..=self.lmax {
+            self.spin_step(s, l, &mut p, &mut mm)?;
+            if l < s {
+                continue;
+            }
+            let (idx, sign, h) = self.spin_row(s, l);
+            let idx = self.b.asarray1(&idx)?;
+            let sg = self.row(&sign)?;
+            let valid = self.row(&sign.iter().map(|v| v.abs() * h).collect::<Vec<_>>())?;
+            let coef = |x: &Array| -> Result<Array> { (&x.take(&idx, Some(0))? * &valid).ok() };
+            let (er, ei, br, bi) = (coef(&e_re)?, coef(&e_im)?, coef(&b_re)?, coef(&b_im)?);
+            let wp = (&p[1] + &mm[1]).ok()?;
+            let wm = (&p[1] - &mm[1]).ok()?;
+            let wp_s = (&wp * &sg).ok()?;
+            let wm_s = (&(&wm * &sg).ok()? * -1.0).ok()?;
+            let terms = [
+                (&wp, &wp_s, &er),
+                (&wp, &wp_s, &ei),
+                (&wm, &wm_s, &br),
+                (&wm, &wm_s, &bi),
+                (&wp, &wp_s, &br),
+                (&wp, &wp_s, &bi),
+                (&wm, &wm_s, &er),
+                (&wm, &wm_s, &ei),
+            ];
+            for (k, (w, w_s, c)) in terms.into_iter().enumerate() {
+                acc[k] = (&acc[k] + &(w * c).ok()?).ok()?;
+                acc[8 + k] = (&acc[8 + k] + &(w_s * c).ok()?).ok()?;
+            }
+        }
+        // Q = E W+ + i B W-, U = B W+ - i E W-
+        let qu = |o: usize| -> Result<[Array; 4]> {
+            let a = &acc[o..o + 8];
+            Ok([
+                (&a[0] - &a[3]).ok()?,
+                (&a[1] + &a[2]).ok()?,
+                (&a[4] + &a[7]).ok()?,
+                (&a[5] - &a[6]).ok()?,
+            ])
         };
-        let perm = self.b.asarray1(&perm)?;
-        let flat = |rows: &[Array]| -> Result<Array> {
-            let refs: Vec<&Array> = rows.iter().collect();
-            self.b.concat(&refs, Some(0))?.take(&perm, Some(0))
-        };
-        let re = flat(&rows_re)?.astype(DType::Complex128)?;
-        let im = flat(&rows_im)?.astype(DType::Complex128)?;
-        (&re + &(&im * num_complex::Complex64::new(0.0, 1.0)).ok()?).ok()
+        let [qn_re, qn_im, un_re, un_im] = qu(0)?;
+        let [qs_re, qs_im, us_re, us_im] = qu(8)?;
+        let q = self.rings_to_map(&qn_re, &qn_im, &qs_re, &qs_im)?;
+        let u = self.rings_to_map(&un_re, &un_im, &us_re, &us_im)?;
+        self.b.stack(&[&q, &u], 0)
+    }
+
+    fn map2alm_spin_1d(&self, qu: &Array, s: usize) -> Result<Array> {
+        let (np, mc) = (self.npairs(), self.m_count());
+        let w = vec![0.0; np];
+        let [qnr, qni, qsr, qsi] = self.map_to_rings(&self.component(qu, 0)?, &w)?;
+        let [unr, uni, usr, usi] = self.map_to_rings(&self.component(qu, 1)?, &w)?;
+        let add = |a: &Array, b: &Array| (a + b).ok();
+        let sub = |a: &Array, b: &Array| (a - b).ok();
+        // q± = q_north ± q_south, u± likewise: [re, im]
+        let qp = [add(&qnr, &qsr)?, add(&qni, &qsi)?];
+        let qm = [sub(&qnr, &qsr)?, sub(&qni, &qsi)?];
+        let up = [add(&unr, &usr)?, add(&uni, &usi)?];
+        let um = [sub(&unr, &usr)?, sub(&uni, &usi)?];
+        let zeros = || self.b.zeros(&[np, mc], DType::Float64);
+        let mut p = [zeros()?, zeros()?];
+        let mut mm = [zeros()?, zeros()?];
+        let (mut e_re, mut e_im, mut b_re, mut b_im) = (vec![], vec![], vec![], vec![]);
+        let zero_row = self.b.zeros(&[mc], DType::Float64)?;
+        for l in 0..=self.lmax {
+            self.spin_step(s, l, &mut p, &mut mm)?;
+            if l < s {
+                for v in [&mut e_re, &mut e_im, &mut b_re, &mut b_im] {
+                    v.push(zero_row.clone());
+                }
+                continue;
+            }
+            let (_, sign, h) = self.spin_row(s, l);
+            let even: Vec<f64> = sign
+                .iter()
+                .map(|v| if *v > 0.0 { h } else { 0.0 })
+                .collect();
+            let odd: Vec<f64> = sign
+                .iter()
+                .map(|v| if *v < 0.0 { h } else { 0.0 })
+                .collect();
+            let (ev, od) = (self.b.asarray1(&even)?, self.b.asarray1(&odd)?);
+            let wp = (&p[1] + &mm[1]).ok()?;
+            let wm = (&p[1] - &mm[1]).ok()?;
+            let sum0 =
+                |w: &Array, x: &Array| -> Result<Array> { (w * x).ok()?.sum(Some(&[0]), false) };
+            // S = even-sign part from `a`, odd-sign part from `b`, times h
+            let pick = |w: &Array, a: &Array, b: &Array| -> Result<Array> {
+                (&(&sum0(w, a)? * &ev).ok()? + &(&sum0(w, b)? * &od).ok()?).ok()
+            };
+            let s1 = [pick(&wp, &qp[0], &qm[0])?, pick(&wp, &qp[1], &qm[1])?];
+            let s2 = [pick(&wm, &um[0], &up[0])?, pick(&wm, &um[1], &up[1])?];
+            let s3 = [pick(&wp, &up[0], &um[0])?, pick(&wp, &up[1], &um[1])?];
+            let s4 = [pick(&wm, &qm[0], &qp[0])?, pick(&wm, &qm[1], &qp[1])?];
+            // E = h (S1 + i S2), B = h (S3 - i S4)
+            e_re.push(sub(&s1[0], &s2[1])?);
+            e_im.push(add(&s1[1], &s2[0])?);
+            b_re.push(add(&s3[0], &s4[1])?);
+            b_im.push(sub(&s3[1], &s4[0])?);
+        }
+        let e = self.rows_to_alm(&e_re, &e_im)?;
+        let b = self.rows_to_alm(&b_re, &b_im)?;
+        self.b.stack(&[&e, &b], 0)
     }
 }

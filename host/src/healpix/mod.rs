@@ -3,8 +3,9 @@
 //!
 //! Each function first asks the backend for its `healpix.*` op (the ndarray
 //! backend runs the native kernels of `glass-healpix`); a backend without it
-//! gets the same transform written in standard ops ([`fallback`]), on its own
-//! arrays. Only plan data (ring geometry, recurrence coefficients) is
+//! gets the same function written in standard ops ([`fallback`] for the
+//! scalar and spin transforms, [`pixels`] for `ang2pix`, `pix2ang` and
+//! `randang` in RING order), on its own arrays. Only plan data (ring geometry, recurrence coefficients) is
 //! computed on the host and uploaded; user data never leaves the backend.
 //!
 //! Leading axes of `alm` and maps are a batch (one Legendre pass for all).
@@ -162,7 +163,7 @@ pub fn alm2map_spin(
             ],
         );
     }
-    Err(b.unsupported("healpix.alm2map_spin (no standard-op fallback for spin transforms yet)"))
+    fallback::Sht::new(b, nside, lmax, mmax)?.alm2map_spin(alm, spin)
 }
 
 /// healpy `map2alm_spin([Q, U], spin, lmax, mmax)`: maps of shape
@@ -193,7 +194,7 @@ pub fn map2alm_spin(
             ],
         );
     }
-    Err(b.unsupported("healpix.map2alm_spin (no standard-op fallback for spin transforms yet)"))
+    fallback::Sht::new(b, nside, lmax, mmax)?.map2alm_spin(maps, spin, iter)
 }
 
 /// healpy `ang2pix(nside, theta, phi, nest)`.
