@@ -20,8 +20,23 @@
 //!
 //! Extension namespaces: `random.*` (the reference random streams of
 //! [`crate::random`]), `healpix.*` (pixelisation and spherical harmonic
-//! transforms) and `glass.*` (helpers GLASS adds to the standard, such as
-//! `interp`). `linalg.*` and `fft.*` are the standard's extensions.
+//! transforms); `glass.*` is reserved for helpers GLASS adds to the
+//! standard (none yet: `interp` and friends are written in standard ops on
+//! the host). `linalg.*` and `fft.*` are the standard's extensions.
+//!
+//! # Dtype domains: one rule
+//!
+//! Each op has the domain of dtypes the Array API standard defines it for
+//! (`sin` real and complex floating, `bitwise_and` integer and bool, ...).
+//! Inside its domain every backend gives the standard's result dtype and
+//! values. Outside it the standard leaves the behaviour to the
+//! implementation, and this contract allows exactly two answers: a `DType`
+//! error, or a result (the ndarray backend computes NumPy's, e.g. bool
+//! promoted to float64). Anything else (another error kind, a caught panic)
+//! is a bug. The strict backend always answers `DType`, like
+//! `array_api_strict`. The conformance suite holds every backend to this
+//! rule (it does not check the values of out-of-domain results) and checks
+//! strict's refusals in strict's own tests.
 
 /// The version of the op list. Bumped whenever ops are added.
 pub const OP_LIST_VERSION: u32 = 2;

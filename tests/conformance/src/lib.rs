@@ -15,7 +15,8 @@
 //! ~1e-10, FFTs against a naive DFT. It also checks special cases (NaN
 //! propagation, signed zeros, empty reductions), broadcasting and scalars,
 //! the error kinds that every backend must share (an op outside its dtype
-//! domain is a `DType` error, an impossible reshape a `Shape` error, an
+//! domain is a `DType` error or a result, the one rule of
+//! `glass_backend_api::ops`; an impossible reshape a `Shape` error, an
 //! unknown op id `Unsupported`), and the `random.*` streams bit for bit
 //! against [`glass_backend_api::random`].
 //!
