@@ -34,6 +34,7 @@ pub mod alm;
 pub mod error;
 pub mod geometry;
 pub mod pixel;
+pub mod pixwin;
 pub mod rotator;
 pub mod sht;
 pub mod weights;

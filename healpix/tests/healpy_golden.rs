@@ -543,3 +543,28 @@ fn rotations_match_healpy() {
         }
     }
 }
+
+/// `pixwin` against `hp.pixwin(nside, pol=True, lmax=huge)` (the whole
+/// tables, from healpy-data through healpix_golden.py --pixwin-only).
+#[test]
+fn pixwin_matches_healpy() {
+    use glass_healpix::pixwin::pixwin;
+    for k in 1..14 {
+        let nside = 1i64 << k;
+        let (t, p) = pixwin(nside, Some(usize::MAX - 1), true).unwrap();
+        let want_t = load_vec::<f64>(&format!("pixwin_T_n{nside}.npy"));
+        let want_p = load_vec::<f64>(&format!("pixwin_P_n{nside}.npy"));
+        assert_eq!(t.len(), want_t.len(), "nside {nside}");
+        let err = |a: &[f64], b: &[f64]| {
+            a.iter()
+                .zip(b)
+                .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+        };
+        assert!(err(&t, &want_t) <= 1e-6, "nside {nside} T");
+        assert!(err(p.as_ref().unwrap(), &want_p) <= 1e-6, "nside {nside} P");
+        // healpy's default lmax = 3 nside - 1
+        let (d, _) = pixwin(nside, None, false).unwrap();
+        assert_eq!(d.len(), 3 * nside as usize);
+        assert_eq!(&d[..], &want_t[..d.len()]);
+    }
+}

@@ -166,27 +166,27 @@ pub fn effective_cls(
 
 /// Spectra for a discretised (band-limited, correlation-limited) field:
 /// with `ncorr`, only the cross spectra of the `ncorr` nearest fields are
-/// kept (the others become empty); with `lmax`, spectra are cut at `lmax`.
-///
-/// GLASS also multiplies by the squared HEALPix pixel window for `nside`.
-/// glass-rs does not have the pixel window functions yet (healpy's tables
-/// are not shipped and cannot be downloaded), so an `nside` is an error
-/// that says so.
+/// kept (the others become empty); with `lmax`, spectra are cut at `lmax`;
+/// with `nside`, they are multiplied by the squared HEALPix pixel window
+/// `W_l²` (healpy's `pixwin(nside, lmax=lmax)`, so at most `3 nside`
+/// entries without `lmax`, `4 nside + 1` at most).
 pub fn discretized_cls(
     cls: &[Vec<f64>],
     lmax: Option<usize>,
     ncorr: Option<usize>,
-    nside: Option<u64>,
+    nside: Option<i64>,
 ) -> Result<Vec<Vec<f64>>> {
     if cls.is_empty() {
         return Ok(Vec::new());
     }
-    if let Some(nside) = nside {
-        return Err(Error::Invalid(format!(
-            "discretized_cls: the pixel window function for nside {nside} is not available \
-             in glass-rs yet (healpy's pixwin tables are not shipped); call it without nside"
-        )));
-    }
+    let pw = match nside {
+        Some(nside) => Some(
+            glass_healpix::pixwin::pixwin(nside, lmax, false)
+                .map_err(|e| Error::Invalid(format!("discretized_cls: {e}")))?
+                .0,
+        ),
+        None => None,
+    };
     let mut out: Vec<Vec<f64>> = match ncorr {
         Some(ncorr) => {
             let n = nfields_from_nspectra(cls.len())?;
@@ -203,9 +203,15 @@ pub fn discretized_cls(
         }
         None => cls.to_vec(),
     };
-    if let Some(lmax) = lmax {
-        for cl in out.iter_mut() {
+    for cl in out.iter_mut().filter(|c| !c.is_empty()) {
+        if let Some(lmax) = lmax {
             cl.truncate(lmax + 1);
+        }
+        if let Some(pw) = &pw {
+            cl.truncate(pw.len());
+            for (c, w) in cl.iter_mut().zip(pw) {
+                *c *= w * w;
+            }
         }
     }
     Ok(out)

@@ -41,6 +41,21 @@ enum Command {
     /// Spherical harmonic transforms of .npy files (healpy conventions).
     #[command(subcommand)]
     Sht(sht_cmd::Sht),
+    /// Write the HEALPix pixel window function (healpy `pixwin`) to a .npy
+    /// file: shape (lmax+1,), or (2, lmax+1) with --pol (rows T, P).
+    Pixwin {
+        /// The map resolution (a power of two from 2 to 8192).
+        #[arg(long)]
+        nside: i64,
+        /// Highest multipole (default 3*nside-1; at most 4*nside).
+        #[arg(long)]
+        lmax: Option<usize>,
+        /// Also the polarisation (spin-2) window, as a second row.
+        #[arg(long)]
+        pol: bool,
+        /// Output .npy file (float64).
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -54,6 +69,12 @@ fn main() -> ExitCode {
             filter,
         } => conformance(backend, seed, cases, filter),
         Command::Sht(cmd) => sht_cmd::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Pixwin {
+            nside,
+            lmax,
+            pol,
+            out,
+        } => sht_cmd::pixwin(nside, lmax, pol, &out).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

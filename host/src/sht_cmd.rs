@@ -261,3 +261,15 @@ pub fn run(cmd: Sht) -> Result<()> {
         }
     }
 }
+
+/// `glass pixwin`: healpy's pixel window function to a `.npy` file, on the
+/// chosen backend.
+pub fn pixwin(nside: i64, lmax: Option<usize>, pol: bool, out: &std::path::Path) -> Result<()> {
+    let (t, p) = healpix::pixwin(nside, lmax, pol)?;
+    let xp = Backend::from_env()?;
+    let arr = match p {
+        Some(p) => xp.asarray(&[t.clone(), p].concat(), &[2, t.len()])?,
+        None => xp.asarray1(&t)?,
+    };
+    npy::write(&arr, out)
+}

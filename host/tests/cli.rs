@@ -195,3 +195,32 @@ fn sht_commands_read_and_write_npy() {
     assert!(leftovers.is_empty());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn pixwin_command_writes_healpys_table() {
+    use ndarray::ArrayD;
+    use ndarray_npy::read_npy;
+    let dir = std::env::temp_dir().join(format!("glass-cli-pixwin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, out, err) = run(glass()
+        .current_dir(&dir)
+        .args(["pixwin", "--nside", "64", "--pol", "pw.npy"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let pw: ArrayD<f64> = read_npy(dir.join("pw.npy")).unwrap();
+    assert_eq!(pw.shape(), &[2, 192]);
+    let (t, p) = glass_healpix::pixwin::pixwin(64, None, true).unwrap();
+    assert_eq!(
+        pw.iter().copied().collect::<Vec<_>>(),
+        [t, p.unwrap()].concat()
+    );
+    let (code, _, err) = run(glass()
+        .current_dir(&dir)
+        .args(["pixwin", "--nside", "12", "bad.npy"]));
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("no pixel window function for nside 12"),
+        "{err}"
+    );
+    assert!(!dir.join("bad.npy").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -589,6 +589,11 @@ def main() -> None:
         help="healpy-data checkout with pixel_window_functions/ (optional)",
     )
     ap.add_argument(
+        "--pixwin-only",
+        action="store_true",
+        help="only the pixel window tables (needs --pixwin-datapath offline)",
+    )
+    ap.add_argument(
         "--stability",
         action="store_true",
         help="only the nside 2048, lmax 8192 alm2map samples (about 2 minutes)",
@@ -606,6 +611,10 @@ def main() -> None:
 
     if args.stability:
         stability()
+        return
+    if args.pixwin_only:
+        pixel_windows(args.pixwin_datapath)
+        print("\n".join(NOTES))
         return
     pixel_functions()
     transforms()

@@ -617,6 +617,10 @@ def gen_fields() -> None:
     g.add("effective_cls.out12", f.effective_cls(cls, w1, w2, lmax=100))
     g.add("effective_cls.out1_lmax30", f.effective_cls(cls, w1[:, 0], lmax=30))
     add_list(g, "discretized.ncorr1_lmax50", f.discretized_cls(cls, ncorr=1, lmax=50))
+    # with the pixel window: hp.pixwin must find healpy-data's tables offline
+    # (see tools/reference/README.md)
+    add_list(g, "discretized.nside16", f.discretized_cls(cls, nside=16))
+    add_list(g, "discretized.ncorr2_lmax40_nside32", f.discretized_cls(cls, ncorr=2, lmax=40, nside=32))
     covs = [c.copy() for c in f.cls2cov(cls, 90, 4, 2)]
     add_list(g, "cls2cov.90_4_2", covs)
     add_list(g, "iternorm.90_4_2", [w.copy() for w in f.iternorm(covs)])

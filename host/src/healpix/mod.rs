@@ -197,6 +197,14 @@ pub fn map2alm_spin(
     fallback::Sht::new(b, nside, lmax, mmax)?.map2alm_spin(maps, spin, iter)
 }
 
+/// healpy `pixwin(nside, lmax, pol)`: the temperature pixel window
+/// `W_0 .. W_lmax` and, with `pol`, the polarisation one (host vectors,
+/// the size of a spectrum). `lmax` defaults to `3 nside - 1`; the tables
+/// (healpy's, shipped with glass-healpix) end at `4 nside`.
+pub fn pixwin(nside: i64, lmax: Option<usize>, pol: bool) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
+    glass_healpix::pixwin::pixwin(nside, lmax, pol).map_err(healpix_err)
+}
+
 /// healpy `ang2pix(nside, theta, phi, nest)`.
 pub fn ang2pix(nside: i64, theta: &Array, phi: &Array, nest: bool) -> Result<Array> {
     let b = theta.backend();
