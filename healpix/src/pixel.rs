@@ -712,24 +712,17 @@ fn interp_unchecked(res: &Resolution, theta: f64, phi: f64) -> ([i64; 4], [f64; 
         }
         (r.start as i64 + i1, r.start as i64 + i2, w1, r.theta())
     };
-    let mut theta1 = 0.0;
-    let mut theta2 = 0.0;
-    if ir1 > 0 {
-        let (p1, p2, w1, t) = around(ir1);
-        pix[0] = p1;
-        pix[1] = p2;
-        wgt[0] = 1.0 - w1;
-        wgt[1] = w1;
-        theta1 = t;
+    // slots 0, 1 from the ring above, 2, 3 from the ring below
+    let mut thetas = [0.0; 2];
+    for (k, ir) in [ir1, ir2].into_iter().enumerate() {
+        if ir > 0 && ir < 4 * n {
+            let (p1, p2, w1, t) = around(ir);
+            (pix[2 * k], pix[2 * k + 1]) = (p1, p2);
+            (wgt[2 * k], wgt[2 * k + 1]) = (1.0 - w1, w1);
+            thetas[k] = t;
+        }
     }
-    if ir2 < 4 * n {
-        let (p1, p2, w1, t) = around(ir2);
-        pix[2] = p1;
-        pix[3] = p2;
-        wgt[2] = 1.0 - w1;
-        wgt[3] = w1;
-        theta2 = t;
-    }
+    let [theta1, theta2] = thetas;
     if ir1 == 0 {
         let wtheta = theta / theta2;
         wgt[2] *= wtheta;

@@ -42,10 +42,7 @@ pub fn pixwin(nside: i64, lmax: Option<usize>, pol: bool) -> Result<(Vec<f64>, O
              two from 2 to 8192"
         ));
     };
-    let values: Vec<f64> = bytes
-        .chunks_exact(8)
-        .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-        .collect();
+    let values = crate::weights::f64s_le(bytes);
     let (t, p) = values.split_at(values.len() / 2);
     let n = (lmax.unwrap_or(3 * nside as usize - 1) + 1).min(t.len());
     Ok((t[..n].to_vec(), pol.then(|| p[..n].to_vec())))

@@ -25,12 +25,15 @@ pub fn ring_weights(nside: i64) -> Option<Vec<f64>> {
         8192 => include_bytes!("../data/ring_weights_n08192.f64"),
         _ => return None,
     };
-    Some(
-        bytes
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect(),
-    )
+    Some(f64s_le(bytes))
+}
+
+/// Little-endian float64 values of a shipped data file.
+pub(crate) fn f64s_le(bytes: &[u8]) -> Vec<f64> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        .collect()
 }
 
 #[cfg(test)]

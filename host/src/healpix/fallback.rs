@@ -266,28 +266,43 @@ impl<'b> Sht<'b> {
         len_out: usize,
         f: impl Fn(&Array) -> Result<Array>,
     ) -> Result<Array> {
+        self.batched_blocks(x, &[len_in], &[len_out], f)
+    }
+
+    /// Applies `f` to every block of the trailing axes `inner` of `x` (the
+    /// leading axes are a batch); `f` returns blocks of shape `out`.
+    fn batched_blocks(
+        &self,
+        x: &Array,
+        inner: &[usize],
+        out: &[usize],
+        f: impl Fn(&Array) -> Result<Array>,
+    ) -> Result<Array> {
         let shape = x.shape().to_vec();
-        if shape.last() != Some(&len_in) {
+        let k = inner.len();
+        if shape.len() < k || shape[shape.len() - k..] != *inner {
             return Err(Error::Invalid(format!(
-                "expected a last axis of length {len_in}, got shape {shape:?}"
+                "expected a shape ending in {inner:?}, got {shape:?}"
             )));
         }
-        if shape.len() == 1 {
+        let lead_shape = &shape[..shape.len() - k];
+        let as_i64 = |v: &[usize]| v.iter().map(|&d| d as i64).collect::<Vec<i64>>();
+        if lead_shape.is_empty() {
             return f(x);
         }
-        let lead: usize = shape[..shape.len() - 1].iter().product();
-        let flat = x.reshape(&[lead as i64, len_in as i64])?;
+        let lead: usize = lead_shape.iter().product();
+        let flat = x.reshape(&[&[lead as i64][..], &as_i64(inner)].concat())?;
         let mut outs = Vec::with_capacity(lead);
         for i in 0..lead {
-            let row = flat
+            let block = flat
                 .take(&self.b.asarray1(&[i as i64])?, Some(0))?
-                .reshape(&[len_in as i64])?;
-            outs.push(f(&row)?);
+                .reshape(&as_i64(inner))?;
+            outs.push(f(&block)?);
         }
         let refs: Vec<&Array> = outs.iter().collect();
-        let mut out_shape: Vec<i64> = shape[..shape.len() - 1].iter().map(|&v| v as i64).collect();
-        out_shape.push(len_out as i64);
-        self.b.stack(&refs, 0)?.reshape(&out_shape)
+        self.b
+            .stack(&refs, 0)?
+            .reshape(&[as_i64(lead_shape), as_i64(out)].concat())
     }
 
     fn alm2map_1d(&self, alm: &Array) -> Result<Array> {
@@ -575,7 +590,9 @@ impl Sht<'_> {
     pub fn alm2map_spin(&self, alm: &Array, s: usize) -> Result<Array> {
         self.check_spin(s)?;
         let nalm = alm_size(self.lmax, self.mmax);
-        self.batched_pairs(alm, nalm, self.npix, |eb| self.alm2map_spin_1d(eb, s))
+        self.batched_blocks(alm, &[2, nalm], &[2, self.npix], |eb| {
+            self.alm2map_spin_1d(eb, s)
+        })
     }
 
     /// healpy `map2alm_spin` (with `iter` Jacobi steps): maps of shape
@@ -583,7 +600,7 @@ impl Sht<'_> {
     pub fn map2alm_spin(&self, maps: &Array, s: usize, iter: usize) -> Result<Array> {
         self.check_spin(s)?;
         let nalm = alm_size(self.lmax, self.mmax);
-        self.batched_pairs(maps, self.npix, nalm, |qu| {
+        self.batched_blocks(maps, &[2, self.npix], &[2, nalm], |qu| {
             let mut alm = self.map2alm_spin_1d(qu, s)?;
             for _ in 0..iter {
                 let resid = (qu - &self.alm2map_spin_1d(&alm, s)?).ok()?;
@@ -591,37 +608,6 @@ impl Sht<'_> {
             }
             Ok(alm)
         })
-    }
-
-    /// Applies `f` to every `(2, len_in)` block of `x` (shape
-    /// `(..., 2, len_in)`).
-    fn batched_pairs(
-        &self,
-        x: &Array,
-        len_in: usize,
-        len_out: usize,
-        f: impl Fn(&Array) -> Result<Array>,
-    ) -> Result<Array> {
-        let shape = x.shape().to_vec();
-        let nd = shape.len();
-        if nd < 2 || shape[nd - 1] != len_in || shape[nd - 2] != 2 {
-            return Err(Error::Invalid(format!(
-                "expected shape (..., 2, {len_in}), got {shape:?}"
-            )));
-        }
-        let lead: usize = shape[..nd - 2].iter().product();
-        let flat = x.reshape(&[lead as i64, 2, len_in as i64])?;
-        let mut outs = Vec::with_capacity(lead);
-        for i in 0..lead {
-            let block = flat
-                .take(&self.b.asarray1(&[i as i64])?, Some(0))?
-                .reshape(&[2, len_in as i64])?;
-            outs.push(f(&block)?);
-        }
-        let refs: Vec<&Array> = outs.iter().collect();
-        let mut out_shape: Vec<i64> = shape[..nd - 2].iter().map(|&v| v as i64).collect();
-        out_shape.extend([2, len_out as i64]);
-        self.b.stack(&refs, 0)?.reshape(&out_shape)
     }
 
     fn component(&self, x: &Array, k: i64) -> Result<Array> {
