@@ -15,8 +15,10 @@
 //!
 //! ```
 //! use glass::fields::{getcl, enumerate_spectra};
+//! // C_00, C_11, C_10
 //! let cls = vec![vec![1.0, 0.5], vec![2.0], vec![0.1, 0.2, 0.3]];
-//! assert_eq!(getcl(&cls, 0, 1, None).unwrap(), vec![2.0]);
+//! assert_eq!(getcl(&cls, 0, 1, None).unwrap(), vec![0.1, 0.2, 0.3]);
+//! assert_eq!(getcl(&cls, 1, 1, Some(2)).unwrap(), vec![2.0, 0.0, 0.0]);
 //! let ij: Vec<_> = enumerate_spectra(&cls).map(|(i, j, _)| (i, j)).collect();
 //! assert_eq!(ij, vec![(0, 0), (1, 1), (1, 0)]);
 //! ```
