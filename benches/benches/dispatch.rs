@@ -8,6 +8,9 @@
 //!   the same C ABI;
 //! - `direct`: the ndarray core's function called in-process, no ABI.
 //!
+//! Group `unstable/dispatch.add` (sub-millisecond work: gated on an
+//! absolute change), sizes `n8` and `n100000`.
+//!
 //! With 8 elements the arithmetic is negligible, so the difference is the
 //! dispatch overhead. With 1e5 elements it shows how quickly that overhead
 //! stops mattering.
@@ -18,25 +21,27 @@ use glass_backend_api::Op;
 use glass_backend_ndarray_core::{call_direct, single, Arg, NdArray};
 
 fn dispatch(c: &mut Criterion) {
-    let mut group = c.benchmark_group("dispatch/add");
+    let mut group = c.benchmark_group("unstable/dispatch.add");
+    glass_benches::Stability::Unstable.configure(&mut group);
     for n in [8usize, 100_000] {
+        let size = format!("n{n}");
         let data: Vec<f64> = (0..n).map(|i| i as f64).collect();
         for b in glass_benches::backends() {
             let x = b.asarray1(&data).unwrap();
             let label = format!("plugin-{}", b.name());
-            group.bench_with_input(BenchmarkId::new(label, n), &x, |bench, x| {
+            group.bench_with_input(BenchmarkId::new(label, &size), &x, |bench, x| {
                 bench.iter(|| x.add(x).unwrap())
             });
         }
         let emb = Backend::embedded_ndarray().unwrap();
         let x = emb.asarray1(&data).unwrap();
-        group.bench_with_input(BenchmarkId::new("embedded", n), &x, |bench, x| {
+        group.bench_with_input(BenchmarkId::new("embedded", &size), &x, |bench, x| {
             bench.iter(|| x.add(x).unwrap())
         });
         let nd = NdArray::Float64(
             ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[n]), data.clone()).unwrap(),
         );
-        group.bench_with_input(BenchmarkId::new("direct", n), &nd, |bench, x| {
+        group.bench_with_input(BenchmarkId::new("direct", &size), &nd, |bench, x| {
             bench.iter(|| single(call_direct(Op::Add, &[Arg::Array(x), Arg::Array(x)])).unwrap())
         });
     }

@@ -1,0 +1,66 @@
+//! Instruction counts of the stable benchmarks, one call each, under
+//! valgrind's callgrind (gungraun 0.20).
+//!
+//! `cargo bench -p glass-benches-instructions [-- --save-baseline=NAME]`;
+//! gate against a saved baseline with
+//! `-- --baseline=NAME --callgrind-limits='ir=5%'` or compare two
+//! revisions with `cargo xtask bench-instructions BASE HEAD`. Needs valgrind
+//! and `gungraun-runner` 0.20.0 (`cargo install gungraun-runner --version
+//! 0.20.0`).
+//!
+//! Each `#[bench]` names one stable case of `glass_benches::suite` by its
+//! full id; its inputs are built in `prepare` (not counted). A test of
+//! glass-benches checks that every stable case is listed here, except:
+//! - the native HEALPix transform kernels (`healpix.*` on `host-threads*`
+//!   and on `ndarray`): their AVX2+FMA code uses a VEX-encoded `vmovq`
+//!   that valgrind 3.19 cannot decode (SIGILL); the strict backend's
+//!   standard-op fallback is counted instead;
+//! - multi-threaded cases (`host-threadsN`: scheduling is not
+//!   deterministic) and transforms above nside 64 (too slow under
+//!   valgrind).
+//!
+//! The environment is cleared by gungraun, so the benchmarks run with the
+//! default backends (ndarray, strict) and one rayon thread.
+
+use std::hint::black_box;
+
+use glass_benches::Body;
+use gungraun::{library_benchmark, library_benchmark_group, main, LibraryBenchmarkConfig};
+
+/// Builds the inputs of the case with this id (outside the count).
+fn prepare(id: &str) -> Body {
+    let suite = glass_benches::suite::all();
+    match suite.find(id) {
+        Some(case) => case.prepare(),
+        None => panic!("no benchmark {id} in glass_benches::suite"),
+    }
+}
+
+#[library_benchmark(setup = prepare)]
+#[bench::ndinterp("stable/arraytools.ndinterp/host/100x1000")]
+#[bench::trapezoid_product("stable/arraytools.trapezoid_product/host/3xn10000")]
+#[bench::partition_nnls("stable/shells.partition_nnls/host/shells30")]
+#[bench::partition_lstsq("stable/shells.partition_lstsq/host/shells30")]
+#[bench::partition_restrict("stable/shells.partition_restrict/host/shells30")]
+#[bench::nnls("stable/algorithm.nnls/host/300x60")]
+#[bench::cov_clip("stable/algorithm.cov_clip/host/n100")]
+#[bench::nearcorr("stable/algorithm.nearcorr/host/n60")]
+#[bench::cov_nearest("stable/algorithm.cov_nearest/host/n60")]
+#[bench::multalm_ndarray("stable/harmonics.multalm/ndarray/lmax999")]
+#[bench::multalm_strict("stable/harmonics.multalm/strict/lmax999")]
+#[bench::alm2map_strict16("stable/healpix.alm2map/strict/nside16")]
+#[bench::alm2map_strict64("stable/healpix.alm2map/strict/nside64")]
+#[bench::solve_gaussian_spectra256("stable/fields.solve_gaussian_spectra/host/shells10_lmax256")]
+#[bench::solve_gaussian_spectra1024("stable/fields.solve_gaussian_spectra/host/shells10_lmax1024")]
+#[bench::effective_cls("stable/fields.effective_cls/host/fields10_w10x5_lmax1000")]
+fn stable(mut body: Body) {
+    body();
+    black_box(());
+}
+
+library_benchmark_group!(name = glass, benchmarks = [stable]);
+
+main!(
+    config = LibraryBenchmarkConfig::default().env("RAYON_NUM_THREADS", "1"),
+    library_benchmark_groups = glass
+);
