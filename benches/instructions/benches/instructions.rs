@@ -28,12 +28,27 @@ use glass_benches::Body;
 use gungraun::{library_benchmark, library_benchmark_group, main, LibraryBenchmarkConfig};
 
 /// Builds the inputs of the case with this id (outside the count).
+///
+/// callgrind counts only the benchmark's own thread (gungraun toggles
+/// collection on its function), so rayon work on pool threads would go
+/// uncounted: this thread becomes the only worker of a one-thread pool,
+/// and every parallel iterator of the host (statically linked here) runs
+/// inline on it.
 fn prepare(id: &str) -> Body {
     let suite = glass_benches::suite::all();
-    match suite.find(id) {
+    let mut body = match suite.find(id) {
         Some(case) => case.prepare(),
         None => panic!("no benchmark {id} in glass_benches::suite"),
-    }
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build()
+        .expect("a one-thread rayon pool on the benchmark thread");
+    Box::new(move || {
+        let _pool = &pool;
+        body()
+    })
 }
 
 #[library_benchmark(setup = prepare)]
