@@ -88,8 +88,8 @@ impl Workspace {
     ) -> Result<[(Revision, PathBuf, Vec<BenchExe>); 2], String> {
         let revs = [resolve(&self.root, base)?, resolve(&self.root, head)?];
         let srcs = [
-            checkout(&self.root, &revs[0], &self.work)?,
-            checkout(&self.root, &revs[1], &self.work)?,
+            checkout(&self.root, &revs[0], &self.work, "base")?,
+            checkout(&self.root, &revs[1], &self.work, "head")?,
         ];
         let tc = [toolchain(&srcs[0])?, toolchain(&srcs[1])?];
         if tc[0] != tc[1] {
