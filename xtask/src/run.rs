@@ -244,8 +244,9 @@ pub fn bench_instructions(o: &InstructionOptions) -> Result<Outcome, String> {
         std::fs::remove_dir_all(&home)
             .map_err(|e| format!("cannot clear {}: {e}", home.display()))?;
     }
-    let base_name = format!("base-{}", base.0.label());
-    let head_name = format!("head-{}", head.0.label());
+    // gungraun accepts only ASCII alphanumerics and '_' in baseline names.
+    let base_name = format!("base_{}", base.0.label());
+    let head_name = format!("head_{}", head.0.label());
     let limit = format!("--callgrind-limits=ir={}%", o.ir_limit_pct);
     let logs = ws.work.join("logs");
     let mut outcome = Outcome::Pass;
