@@ -152,8 +152,11 @@ pub fn build(
             copy(p, &bin_dir.join(name))?;
         }
     }
+    let mut benches = art.benches;
+    // The same order for both revisions, whatever order cargo built them in.
+    benches.sort();
     let mut exes = Vec::new();
-    for (name, exe) in art.benches {
+    for (name, exe) in benches {
         let to = bin_dir.join(&name);
         copy(&exe, &to)?;
         exes.push(BenchExe { name, path: to });

@@ -307,7 +307,8 @@ pub fn pool(rounds: &[Estimate]) -> Option<Pooled> {
     }
     Some(Pooled {
         mean,
-        lo: mean - half,
+        // A time is positive: a wide interval is cut at zero.
+        lo: (mean - half).max(0.0),
         hi: mean + half,
         rounds: r,
     })
@@ -641,6 +642,9 @@ mod tests {
         assert!((p.mean - 105.0).abs() < 1e-12);
         // sd = 7.07, se = 5, t_1 = 12.7: half-width 63.5
         assert!((p.hi - p.mean - 12.706 * 5.0).abs() < 0.05, "{p:?}");
+        // Very few, very different rounds: the interval is cut at zero.
+        let p = pool(&[est(10.0, 0.001), est(100.0, 0.001)]).unwrap();
+        assert_eq!(p.lo, 0.0);
         // Noisy rounds that agree: the within-round error dominates.
         let p = pool(&[est(100.0, 0.1), est(100.0, 0.1)]).unwrap();
         let se_w = (2.0f64 * 100.0).sqrt() / 2.0;

@@ -2,8 +2,8 @@
 //!
 //! - `bench-compare BASE HEAD [-- FILTER [criterion args]]`: the
 //!   wall-clock regression gate. Checks out BASE and HEAD (`local`: the
-//!   working tree, uncommitted changes included) in git worktrees under
-//!   `target/bench-compare/worktrees/`, builds both with the same
+//!   working tree, uncommitted changes included) in git worktrees
+//!   `target/bench-compare/worktrees/{base,head}`, builds both with the same
 //!   toolchain and flags into one `CARGO_TARGET_DIR`
 //!   (`target/bench-compare/target`), runs the criterion benchmarks of
 //!   `glass-benches` alternately (BASE, HEAD, BASE, HEAD, ... for

@@ -102,14 +102,16 @@ pub fn resolve(root: &Path, spec: &str) -> Result<Revision, String> {
 }
 
 /// The source directory of a revision: the working tree for `local`, else
-/// a worktree at the commit under `<root>/target/bench-compare/worktrees/`
-/// (created or moved to the commit as needed; reused between runs).
-pub fn checkout(root: &Path, rev: &Revision, work: &Path) -> Result<PathBuf, String> {
+/// the worktree `<work>/worktrees/<role>` moved to the commit (created on
+/// first use). One worktree per role, reused between runs, keeps cargo's
+/// build of it incremental: a new commit rebuilds only the crates it
+/// changes (cargo tells builds of the same crate apart by path).
+pub fn checkout(root: &Path, rev: &Revision, work: &Path, role: &str) -> Result<PathBuf, String> {
     let sha = match rev {
         Revision::Local => return Ok(root.to_path_buf()),
         Revision::Commit { sha, .. } => sha,
     };
-    let dir = work.join("worktrees").join(rev.label());
+    let dir = work.join("worktrees").join(role);
     // Forget worktrees whose folder was deleted (e.g. by `cargo clean`).
     git(root, &["worktree", "prune"])?;
     if dir.join(".git").exists() {
@@ -117,6 +119,7 @@ pub fn checkout(root: &Path, rev: &Revision, work: &Path) -> Result<PathBuf, Str
             return Ok(dir);
         }
         git(&dir, &["checkout", "--quiet", "--force", "--detach", sha])?;
+        git(&dir, &["clean", "--quiet", "--force", "-d"])?;
         return Ok(dir);
     }
     if dir.exists() {

@@ -88,8 +88,8 @@ impl Workspace {
     ) -> Result<[(Revision, PathBuf, Vec<BenchExe>); 2], String> {
         let revs = [resolve(&self.root, base)?, resolve(&self.root, head)?];
         let srcs = [
-            checkout(&self.root, &revs[0], &self.work)?,
-            checkout(&self.root, &revs[1], &self.work)?,
+            checkout(&self.root, &revs[0], &self.work, "base")?,
+            checkout(&self.root, &revs[1], &self.work, "head")?,
         ];
         let tc = [toolchain(&srcs[0])?, toolchain(&srcs[1])?];
         if tc[0] != tc[1] {
@@ -244,8 +244,9 @@ pub fn bench_instructions(o: &InstructionOptions) -> Result<Outcome, String> {
         std::fs::remove_dir_all(&home)
             .map_err(|e| format!("cannot clear {}: {e}", home.display()))?;
     }
-    let base_name = format!("base-{}", base.0.label());
-    let head_name = format!("head-{}", head.0.label());
+    // gungraun accepts only ASCII alphanumerics and '_' in baseline names.
+    let base_name = format!("base_{}", base.0.label());
+    let head_name = format!("head_{}", head.0.label());
     let limit = format!("--callgrind-limits=ir={}%", o.ir_limit_pct);
     let logs = ws.work.join("logs");
     let mut outcome = Outcome::Pass;
