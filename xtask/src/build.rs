@@ -13,6 +13,15 @@ use std::process::{Command, Stdio};
 
 use serde::Deserialize;
 
+/// The benchmark packages, with their manifests, built in one cargo call.
+pub const BUILT_TOGETHER: [(&str, &str); 2] = [
+    ("glass-benches", "benches/Cargo.toml"),
+    (
+        "glass-benches-instructions",
+        "benches/instructions/Cargo.toml",
+    ),
+];
+
 /// A benchmark executable of a built revision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BenchExe {
@@ -36,6 +45,8 @@ struct Profile {
 #[derive(Deserialize)]
 struct Message {
     reason: String,
+    #[serde(default)]
+    package_id: String,
     target: Option<Target>,
     profile: Option<Profile>,
     executable: Option<PathBuf>,
@@ -46,10 +57,23 @@ struct Message {
 /// What one build produced: bench executables and plugin libraries.
 #[derive(Debug, Default, PartialEq)]
 pub struct Artifacts {
-    /// `(bench target name, executable)`.
-    pub benches: Vec<(String, PathBuf)>,
+    /// `(package name, bench target name, executable)`.
+    pub benches: Vec<(String, String, PathBuf)>,
     /// Shared libraries of `cdylib` targets (the backend plugins).
     pub plugins: Vec<PathBuf>,
+}
+
+/// The package name in a cargo package id: `path+file:///p/benches#glass-benches@0.1.0`
+/// (the name is left out when it is the folder's name:
+/// `path+file:///p/xtask#0.1.0`), or the older `glass-benches 0.1.0 (path+file:///p)`.
+pub fn package_name(id: &str) -> &str {
+    match id.split_once('#') {
+        Some((url, frag)) => match frag.split_once('@') {
+            Some((name, _)) => name,
+            None => url.rsplit('/').next().unwrap_or(url),
+        },
+        None => id.split_whitespace().next().unwrap_or(id),
+    }
 }
 
 /// Parses cargo's `--message-format=json` output.
@@ -66,7 +90,8 @@ pub fn parse_artifacts(stdout: &str) -> Artifacts {
         let is_test = m.profile.map(|p| p.test).unwrap_or(false);
         if t.kind.iter().any(|k| k == "bench") && is_test {
             if let Some(exe) = m.executable {
-                a.benches.push((t.name, exe));
+                a.benches
+                    .push((package_name(&m.package_id).to_string(), t.name, exe));
             }
         } else if t.kind.iter().any(|k| k == "cdylib") {
             a.plugins.extend(m.filenames.into_iter().filter(|f| {
@@ -99,6 +124,13 @@ pub fn toolchain(dir: &Path) -> Result<String, String> {
 /// Builds the bench targets of `package` in `src` (bench profile) into
 /// `target_dir`, and copies the executables and plugins into `bin_dir`.
 /// `benches` restricts the bench targets (all of the package if empty).
+///
+/// Without `benches`, the bench targets of all of `BUILT_TOGETHER` that the
+/// revision has are built in the same cargo call: cargo unifies features
+/// over the packages of one call, and the plugin libraries have no hashed
+/// file name, so building the criterion and the gungraun benchmarks in
+/// separate calls would rebuild the plugins (and what depends on them) at
+/// every switch between `bench-compare` and `bench-instructions`.
 pub fn build(
     src: &Path,
     target_dir: &Path,
@@ -115,6 +147,13 @@ pub fn build(
             "--message-format=json-render-diagnostics",
         ])
         .args(["-p", package]);
+    if benches.is_empty() {
+        for (other, manifest) in BUILT_TOGETHER {
+            if other != package && src.join(manifest).is_file() {
+                cmd.args(["-p", other]);
+            }
+        }
+    }
     for b in benches {
         cmd.args(["--bench", b]);
     }
@@ -130,7 +169,7 @@ pub fn build(
         ));
     }
     let art = parse_artifacts(&String::from_utf8_lossy(&out.stdout));
-    if art.benches.is_empty() {
+    if !art.benches.iter().any(|(p, _, _)| p == package) {
         return Err(format!(
             "no benchmark of package {package} was built in {}",
             src.display()
@@ -152,7 +191,12 @@ pub fn build(
             copy(p, &bin_dir.join(name))?;
         }
     }
-    let mut benches = art.benches;
+    let mut benches: Vec<(String, PathBuf)> = art
+        .benches
+        .into_iter()
+        .filter(|(p, _, _)| p == package)
+        .map(|(_, name, exe)| (name, exe))
+        .collect();
     // The same order for both revisions, whatever order cargo built them in.
     benches.sort();
     let mut exes = Vec::new();
@@ -169,10 +213,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn package_names_from_ids() {
+        assert_eq!(
+            package_name("path+file:///p/benches#glass-benches@0.1.0"),
+            "glass-benches"
+        );
+        assert_eq!(package_name("path+file:///p/xtask#0.1.0"), "xtask");
+        assert_eq!(
+            package_name("glass-benches 0.1.0 (path+file:///p/benches)"),
+            "glass-benches"
+        );
+    }
+
+    #[test]
     fn finds_bench_executables_and_plugins_in_cargo_messages() {
         let msgs = [
             r#"{"reason":"compiler-artifact","target":{"name":"glass_backend_ndarray","kind":["cdylib","rlib"]},"profile":{"test":false},"filenames":["/t/release/deps/libglass_backend_ndarray.so","/t/release/deps/libglass_backend_ndarray-1.rlib"],"executable":null}"#,
-            r#"{"reason":"compiler-artifact","target":{"name":"regression","kind":["bench"]},"profile":{"test":true},"filenames":["/t/release/deps/regression-abc"],"executable":"/t/release/deps/regression-abc"}"#,
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///p/benches#glass-benches@0.1.0","target":{"name":"regression","kind":["bench"]},"profile":{"test":true},"filenames":["/t/release/deps/regression-abc"],"executable":"/t/release/deps/regression-abc"}"#,
             r#"{"reason":"compiler-artifact","target":{"name":"build-script-build","kind":["custom-build"]},"profile":{"test":false},"filenames":[],"executable":null}"#,
             r#"{"reason":"build-finished","success":true}"#,
             "not json",
@@ -182,6 +239,7 @@ mod tests {
         assert_eq!(
             a.benches,
             vec![(
+                "glass-benches".to_string(),
                 "regression".to_string(),
                 PathBuf::from("/t/release/deps/regression-abc")
             )]

@@ -61,7 +61,6 @@ pub struct InstructionOptions {
 struct Workspace {
     root: PathBuf,
     work: PathBuf,
-    target: PathBuf,
 }
 
 impl Workspace {
@@ -69,11 +68,16 @@ impl Workspace {
         let cwd = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
         let root = repo_root(&cwd)?;
         let work = root.join("target").join("bench-compare");
-        Ok(Self {
-            target: work.join("target"),
-            work,
-            root,
-        })
+        Ok(Self { work, root })
+    }
+
+    /// The `CARGO_TARGET_DIR` of a role (`base` or `head`). Not shared:
+    /// cargo hashes a workspace member by its path relative to the
+    /// workspace root, so the same crate of two worktrees would land on
+    /// the same artifact, and a build of HEAD right after one of BASE
+    /// could find it fresh and keep BASE's code.
+    fn target(&self, role: &str) -> PathBuf {
+        self.work.join(format!("target-{role}"))
     }
 
     /// Resolves, checks out and builds BASE and HEAD; returns their
@@ -102,7 +106,7 @@ impl Workspace {
         for ((rev, src), role) in revs.into_iter().zip(srcs).zip(["base", "head"]) {
             eprintln!("{role}: {}", rev.describe());
             let bin_dir = self.work.join(bin).join(role);
-            let exes = build(&src, &self.target, package, benches, &bin_dir)?;
+            let exes = build(&src, &self.target(role), package, benches, &bin_dir)?;
             out.push((rev, src, exes));
         }
         let head = out.pop().ok_or("internal: no HEAD build")?;
@@ -250,7 +254,7 @@ pub fn bench_instructions(o: &InstructionOptions) -> Result<Outcome, String> {
     let limit = format!("--callgrind-limits=ir={}%", o.ir_limit_pct);
     let logs = ws.work.join("logs");
     let mut outcome = Outcome::Pass;
-    for ((rev, src, exes), role) in [(&base, "BASE"), (&head, "HEAD")] {
+    for ((rev, src, exes), role, dir) in [(&base, "BASE", "base"), (&head, "HEAD", "head")] {
         let exe = exes
             .iter()
             .find(|e| e.name == o.bench)
@@ -258,7 +262,7 @@ pub fn bench_instructions(o: &InstructionOptions) -> Result<Outcome, String> {
         let mut cmd = Command::new(&exe.path);
         cmd.current_dir(src)
             .env("GUNGRAUN_HOME", &home)
-            .env("CARGO_TARGET_DIR", &ws.target)
+            .env("CARGO_TARGET_DIR", ws.target(dir))
             .arg("--bench");
         if role == "BASE" {
             cmd.arg(format!("--save-baseline={base_name}"));
