@@ -1,12 +1,12 @@
 //! Building a revision's benchmarks and keeping its binaries apart.
 //!
-//! Both revisions build into one `CARGO_TARGET_DIR`, so that dependencies
-//! compile once. Cargo gives each revision's own crates their own hashed
-//! file names, but not the plugin libraries (`deps/libglass_backend_*.so`
-//! has no hash) and not the uplifted binaries, so right after each build
-//! the benchmark executables and the plugins are copied into a folder of
-//! that revision (`target/bench-compare/bin/<role>/`); the benchmarks find
-//! their plugins next to the executable, never the other revision's.
+//! Each role (base, head) builds into its own `CARGO_TARGET_DIR` (see
+//! `run`): cargo hashes workspace members by their path relative to the
+//! workspace, so two worktrees in one target folder would share artifacts.
+//! Right after each build the benchmark executables and the plugins
+//! (`deps/libglass_backend_*.so`, no hashed name) are copied into a folder
+//! of that role (`target/bench-compare/bin/<role>/`); the benchmarks find
+//! their plugins next to the executable.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

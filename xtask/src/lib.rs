@@ -4,8 +4,8 @@
 //!   wall-clock regression gate. Checks out BASE and HEAD (`local`: the
 //!   working tree, uncommitted changes included) in git worktrees
 //!   `target/bench-compare/worktrees/{base,head}`, builds both with the same
-//!   toolchain and flags into one `CARGO_TARGET_DIR`
-//!   (`target/bench-compare/target`), runs the criterion benchmarks of
+//!   toolchain and flags, each into its own `CARGO_TARGET_DIR`
+//!   (`target/bench-compare/target-{base,head}`), runs the criterion benchmarks of
 //!   `glass-benches` alternately (BASE, HEAD, BASE, HEAD, ... for
 //!   `--rounds` rounds), each round saved as a criterion baseline named
 //!   after the role, revision and round (`base-<sha>-r1`, `head-local-r1`,
