@@ -324,9 +324,10 @@ impl Resolution {
     }
 }
 
-/// Face layout: ring index and longitude index of each base face's corner.
-const JRLL: [i64; 12] = [2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4];
-const JPLL: [i64; 12] = [1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7];
+/// Face layout: ring index of each base face's corner (Górski et al. 2005).
+pub const JRLL: [i64; 12] = [2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4];
+/// Face layout: longitude index of each base face's corner.
+pub const JPLL: [i64; 12] = [1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7];
 
 fn isqrt(v: i64) -> i64 {
     let mut r = (v as f64).sqrt() as i64;

@@ -473,18 +473,15 @@ pub fn glass_to_healpix_spectra<T: Clone>(spectra: &[T]) -> Result<Vec<T>> {
 /// [`glass_to_healpix_spectra`].
 pub fn healpix_to_glass_spectra<T: Clone>(spectra: &[T]) -> Result<Vec<T>> {
     let n = nfields_from_nspectra(spectra.len())?;
-    let comb: Vec<(usize, usize)> = (0..n)
-        .flat_map(|k| (0..n - k).map(move |i| (i + k, i)))
-        .collect();
+    // healpy lists diagonal k = i - j after the n + (n-1) + ... + (n-k+1)
+    // entries of the earlier diagonals, then by j
+    let pos = |i: usize, j: usize| {
+        let k = i - j;
+        k * n - k * (k.saturating_sub(1)) / 2 + j
+    };
     Ok(spectra_indices(n)
         .into_iter()
-        .map(|[i, j]| {
-            let p = comb
-                .iter()
-                .position(|&c| c == (i, j))
-                .expect("every (i, j) with j <= i is in the healpy order");
-            spectra[p].clone()
-        })
+        .map(|[i, j]| spectra[pos(i, j)].clone())
         .collect())
 }
 

@@ -47,6 +47,11 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 use crate::error::{Error, Result};
 
+/// realfft fails only on buffers of the wrong length, which the plan sizes.
+fn fft_err(e: realfft::FftError) -> Error {
+    Error::Invalid(format!("transformcl: internal FFT error: {e}"))
+}
+
 fn invalid<T>(msg: impl Into<String>) -> Result<T> {
     Err(Error::Invalid(msg.into()))
 }
@@ -101,7 +106,7 @@ pub fn cltovar(cl: &[f64]) -> f64 {
 pub fn dlt(f: &[f64], closed: bool) -> Result<Vec<f64>> {
     check_len(f.len(), closed)?;
     let plan = Plan::cached(f.len(), closed);
-    let b = plan.forward(f);
+    let b = plan.forward(f)?;
     Ok(dct2dlt_with(&plan.alpha, &b))
 }
 
@@ -111,7 +116,7 @@ pub fn idlt(a: &[f64], closed: bool) -> Result<Vec<f64>> {
     check_len(a.len(), closed)?;
     let plan = Plan::cached(a.len(), closed);
     let b = dlt2dct_with(&plan.alpha, a);
-    Ok(plan.inverse(&b))
+    plan.inverse(&b)
 }
 
 fn check_len(n: usize, closed: bool) -> Result<()> {
@@ -318,7 +323,7 @@ impl Plan {
     /// `b_k = (1/n) Σ_i f_i cos(k θ_i)`; closed grid (DCT-I):
     /// `b_k = [f_0 + (-1)^k f_{n-1} + 2 Σ_{0<i<n-1} f_i cos(k θ_i)] / (2(n-1))`,
     /// halved for k = n-1.
-    fn forward(&self, f: &[f64]) -> Vec<f64> {
+    fn forward(&self, f: &[f64]) -> Result<Vec<f64>> {
         let n = self.n;
         let mut y = self.r2c.make_input_vec();
         let mut spec = self.r2c.make_output_vec();
@@ -333,25 +338,23 @@ impl Plan {
                 y[2 * n - 1 - i] = f[i];
             }
         }
-        self.r2c
-            .process(&mut y, &mut spec)
-            .expect("buffer lengths come from the plan");
+        self.r2c.process(&mut y, &mut spec).map_err(fft_err)?;
         if self.closed {
             let scale = 1.0 / (2 * (n - 1)) as f64;
             let mut b: Vec<f64> = spec[..n].iter().map(|c| c.re * scale).collect();
             b[n - 1] /= 2.0;
-            b
+            Ok(b)
         } else {
             // Y_k = 2 e^{iπk/(2n)} Σ_i f_i cos(k θ_i)
             let scale = 1.0 / (2 * n) as f64;
-            (0..n)
+            Ok((0..n)
                 .map(|k| (self.twiddle[k].conj() * spec[k]).re * scale)
-                .collect()
+                .collect())
         }
     }
 
     /// `b` -> values `f(θ_i) = b_0 + 2 Σ_{k≥1} b_k cos(k θ_i)`.
-    fn inverse(&self, b: &[f64]) -> Vec<f64> {
+    fn inverse(&self, b: &[f64]) -> Result<Vec<f64>> {
         let n = self.n;
         let mut spec = self.c2r.make_input_vec();
         let mut y = self.c2r.make_output_vec();
@@ -367,11 +370,9 @@ impl Plan {
             }
             spec[0].im = 0.0;
         }
-        self.c2r
-            .process(&mut spec, &mut y)
-            .expect("buffer lengths come from the plan");
+        self.c2r.process(&mut spec, &mut y).map_err(fft_err)?;
         y.truncate(n);
-        y
+        Ok(y)
     }
 }
 

@@ -151,6 +151,20 @@ pub fn scalar_recurrence(l: usize, m: usize) -> [f64; 2] {
     [a, a * b]
 }
 
+/// The spin recurrence from degree `l` to `l + 1` (`l >= max(m, s) >= 1`):
+/// returns `[α_l, α_l β_l, γ_l]` with
+/// `α_l = (l+1)(2l+1)/sqrt(((l+1)²-m²)((l+1)²-s²))`,
+/// `β_l = sqrt((l²-m²)(l²-s²))/(l(2l+1))`, `γ_l = m s/(l(l+1))`.
+/// (The transforms use [`Tables`], the same numbers from tabulated roots.)
+pub fn spin_recurrence(l: usize, m: usize, s: usize) -> [f64; 3] {
+    let (lf, mf, sf) = (l as f64, m as f64, s as f64);
+    let l1 = lf + 1.0;
+    let alpha = l1 * (2.0 * lf + 1.0) / ((l1 * l1 - mf * mf) * (l1 * l1 - sf * sf)).sqrt();
+    let beta = ((lf * lf - mf * mf) * (lf * lf - sf * sf)).sqrt() / (lf * (2.0 * lf + 1.0));
+    let gamma = mf * sf / (lf * l1);
+    [alpha, alpha * beta, gamma]
+}
+
 /// `λ_mm(θ) / sin^m θ = (-1)^m sqrt((2m+1)/4π Π_{k<=m} (2k-1)/2k)`, given
 /// the product `ratio = Π_{k<=m} (2k-1)/2k`.
 pub fn lambda_mm_prefactor(m: usize, ratio: f64) -> f64 {
@@ -889,6 +903,22 @@ mod tests {
                 let [a, ab] = scalar_recurrence(l, m);
                 assert!((c[l - m][0] - a).abs() <= 1e-14 * a, "a l {l} m {m}");
                 assert!((c[l - m][1] - ab).abs() <= 1e-14 * a, "ab l {l} m {m}");
+            }
+        }
+        let mut c = Vec::new();
+        for s in [1, 2] {
+            for m in [0, 1, 2, 7, 150, 299] {
+                t.spin_coefficients(m, s, lmax, &mut c);
+                for l in m.max(s)..lmax {
+                    let want = spin_recurrence(l, m, s);
+                    for k in 0..3 {
+                        let got = c[l - m.max(s)][k];
+                        assert!(
+                            (got - want[k]).abs() <= 1e-13 * want[0],
+                            "s {s} l {l} m {m} k {k}"
+                        );
+                    }
+                }
             }
         }
     }

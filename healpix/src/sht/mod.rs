@@ -38,7 +38,7 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use crate::alm::{alm_index, alm_size};
 use crate::error::{value_error, Result};
 use crate::geometry::{Geometry, Ring};
-pub use kernels::{lambda_mm_prefactor, scalar_recurrence};
+pub use kernels::{lambda_mm_prefactor, scalar_recurrence, spin_recurrence};
 use kernels::{Half, Lanes, Rec, NV};
 use scaled::Wide;
 

@@ -21,7 +21,7 @@ use std::f64::consts::PI;
 use glass_backend_api::DType;
 use glass_healpix::alm::{alm_index, alm_size};
 use glass_healpix::geometry::{Geometry, Ring};
-use glass_healpix::sht::{lambda_mm_prefactor, scalar_recurrence};
+use glass_healpix::sht::{lambda_mm_prefactor, scalar_recurrence, spin_recurrence};
 
 use crate::{Array, Backend, Error, Result};
 
@@ -526,16 +526,10 @@ impl Sht<'_> {
         let (mut al, mut ag, mut ab) = (vec![0.0; mc], vec![0.0; mc], vec![0.0; mc]);
         if l >= 1 {
             let k = l - 1; // the step from k to l
-            let kf = k as f64;
             for m in 0..mc {
                 if k >= m.max(s) {
-                    let (mf, sf, l1) = (m as f64, s as f64, kf + 1.0);
-                    let alpha =
-                        l1 * (2.0 * kf + 1.0) / ((l1 * l1 - mf * mf) * (l1 * l1 - sf * sf)).sqrt();
-                    let beta = ((kf * kf - mf * mf) * (kf * kf - sf * sf)).sqrt()
-                        / (kf * (2.0 * kf + 1.0));
-                    let gamma = mf * sf / (kf * l1);
-                    (al[m], ag[m], ab[m]) = (alpha, alpha * gamma, alpha * beta);
+                    let [alpha, alpha_beta, gamma] = spin_recurrence(k, m, s);
+                    (al[m], ag[m], ab[m]) = (alpha, alpha * gamma, alpha_beta);
                 }
             }
         }

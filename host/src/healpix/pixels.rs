@@ -10,6 +10,7 @@
 use std::f64::consts::{FRAC_PI_2, PI};
 
 use glass_backend_api::DType;
+use glass_healpix::pixel::{JPLL, JRLL};
 
 use crate::{Array, Backend, Error, Result};
 
@@ -214,9 +215,8 @@ impl<'b> Pixels<'b> {
         let nr = xp.where_(&is_n, &iring, &xp.where_(&is_s, &nr_s, n)?)?;
         let kshift = xp.where_(&polar, 0i64, &(&iring + n).ok()?.remainder(2i64)?)?;
         // faces: caps from the position in the ring, belt from two diagonals
-        let face_cap = (&iphi - 1i64).ok()?.floor_divide(&nr.maximum(1i64)?)?;
-        let face_n = face_cap.clone();
-        let face_s = (&face_cap + 8i64).ok()?;
+        let face_n = (&iphi - 1i64).ok()?.floor_divide(&nr.maximum(1i64)?)?;
+        let face_s = (&face_n + 8i64).ok()?;
         let ire = (&(&iring - n).ok()? + 1i64).ok()?;
         let irm = (&ire.negative()? + (2 * n + 2)).ok()?;
         let ifm = ((&(&iphi - &ire.floor_divide(2i64)?).ok()? + (n - 1)).ok()?).floor_divide(n)?;
@@ -281,7 +281,3 @@ impl<'b> Pixels<'b> {
         Ok((sth.atan2(&z)?, phi))
     }
 }
-
-/// Face layout: ring index and longitude index of each base face's corner.
-const JRLL: [i64; 12] = [2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4];
-const JPLL: [i64; 12] = [1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7];
