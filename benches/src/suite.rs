@@ -370,29 +370,18 @@ pub fn fields(s: &mut Suite) {
             },
         );
     }
+    type Transform = fn(&[f64], bool) -> glass::Result<Vec<f64>>;
+    let transforms: [(&str, Transform); 2] = [
+        ("transformcl.cltocorr", cltocorr),
+        ("transformcl.corrtocl", corrtocl),
+    ];
     for n in [1024, 4096] {
-        let x = transform_input(n);
-        let y = x.clone();
-        s.add(
-            Unstable,
-            "transformcl.cltocorr",
-            "host",
-            &format!("n{n}"),
-            move || {
-                let x = x.clone();
-                Box::new(move || check(cltocorr(&x, false)))
-            },
-        );
-        s.add(
-            Unstable,
-            "transformcl.corrtocl",
-            "host",
-            &format!("n{n}"),
-            move || {
-                let y = y.clone();
-                Box::new(move || check(corrtocl(&y, false)))
-            },
-        );
+        for (name, transform) in transforms {
+            s.add(Unstable, name, "host", &format!("n{n}"), move || {
+                let x = transform_input(n);
+                Box::new(move || check(transform(&x, false)))
+            });
+        }
     }
     // GLASS's regression tests of fields: getcl, cls2cov, iternorm,
     // effective_cls, on 10 fields with spectra to lmax 1000.
