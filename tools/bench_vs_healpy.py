@@ -5,7 +5,7 @@ glass/healpy (below 1: glass is faster).
 
 Usage (healpy in a virtual environment, see tools/reference/README.md):
 
-    cargo build --release -p glass
+    cargo build --release -p glass-cli
     /tmp/venv/bin/python tools/bench_vs_healpy.py [--threads 1] [--repeat 5] \
         [--nside 128 256 512 1024] [--backend ndarray]
 

@@ -4,10 +4,14 @@
 
 use std::hint::black_box;
 
+use glass::fields::DiscretizedClsOptions;
 use glass::fields::{discretized_cls, lognormal_fields, solve_gaussian_spectra};
 use glass::grf::Transformation;
 use glass::observations::smail_nz;
+use glass::observations::SmailNzOptions;
 use glass::shells::{partition, redshift_grid, tophat_windows, PartitionMethod, RadialWindow};
+use glass::shells::{GridStep, WindowOptions};
+use glass::transformcl::TransformclOptions;
 use glass::transformcl::{cltocorr, corrtocl};
 use ndarray::ArrayD;
 
@@ -84,21 +88,30 @@ impl Case {
         let size: usize = size.parse().map_err(|_| bad())?;
         Ok(match kind {
             "solve_gaussian_spectra" => {
-                let zb = redshift_grid(0.0, 1.0, Some(0.1), None).map_err(|e| e.to_string())?;
-                let shells = tophat_windows(&zb, 1e-3, None).map_err(|e| e.to_string())?;
+                let zb = redshift_grid(0.0, 1.0, GridStep::Step(0.1)).map_err(|e| e.to_string())?;
+                let shells =
+                    tophat_windows(&zb, WindowOptions::default()).map_err(|e| e.to_string())?;
                 let fields = lognormal_fields(&shells, None);
                 let cls = shell_spectra(shells.len(), size, 0.5, 0.02);
-                let spectra =
-                    discretized_cls(&cls, Some(size), Some(3), None).map_err(|e| e.to_string())?;
+                let spectra = discretized_cls(
+                    &cls,
+                    DiscretizedClsOptions {
+                        lmax: Some(size),
+                        ncorr: Some(3),
+                        ..Default::default()
+                    },
+                )
+                .map_err(|e| e.to_string())?;
                 Case::Solve { fields, spectra }
             }
             "cltocorr" => Case::Cltocorr(transform_input(size)),
             "corrtocl" => Case::Corrtocl(transform_input(size)),
             "partition" => {
                 let z = glass::arraytools::linspace(0.0, 3.0, 301, true);
-                let fz = smail_nz(&z, 1.0, 2.0, 1.5, None::<f64>).map_err(|e| e.to_string())?;
+                let fz = smail_nz(&z, 1.0, SmailNzOptions::default()).map_err(|e| e.to_string())?;
                 let edges = glass::arraytools::linspace(0.0, 3.0, size + 1, true);
-                let shells = tophat_windows(&edges, 1e-3, None).map_err(|e| e.to_string())?;
+                let shells =
+                    tophat_windows(&edges, WindowOptions::default()).map_err(|e| e.to_string())?;
                 Case::Partition { z, fz, shells }
             }
             _ => return Err(bad()),
@@ -112,10 +125,10 @@ impl Case {
                 black_box(solve_gaussian_spectra(fields, spectra).expect("solve"));
             }
             Case::Cltocorr(x) => {
-                black_box(cltocorr(x, false).expect("cltocorr"));
+                black_box(cltocorr(x, TransformclOptions::default()).expect("cltocorr"));
             }
             Case::Corrtocl(x) => {
-                black_box(corrtocl(x, false).expect("corrtocl"));
+                black_box(corrtocl(x, TransformclOptions::default()).expect("corrtocl"));
             }
             Case::Partition { z, fz, shells } => {
                 black_box(

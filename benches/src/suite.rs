@@ -24,6 +24,11 @@ use num_complex::Complex64;
 
 use crate::Stability::{Stable, Unstable};
 use crate::{backends, check, Suite};
+use glass::algorithm::{NearcorrOptions, NnlsOptions};
+use glass::arraytools::NdinterpOptions;
+use glass::fields::EffectiveClsOptions;
+use glass::shells::WindowOptions;
+use glass::transformcl::TransformclOptions;
 
 /// The GLASS regression suite, as far as its functions are ported.
 pub fn regression() -> Suite {
@@ -101,7 +106,14 @@ pub fn arraytools(s: &mut Suite) {
                 ((i[0] + 1) as f64 * 1e-3 * i[1] as f64).sin()
             });
             let x = Array1::from(grid(-0.1, 6e-4, 2000)).into_dyn();
-            Box::new(move || check(ndinterp(x.view(), &xq, fq.view(), -1, None, None, None)))
+            Box::new(move || {
+                check(ndinterp(
+                    x.view(),
+                    &xq,
+                    fq.view(),
+                    NdinterpOptions::default(),
+                ))
+            })
         });
     }
     // Three functions on offset grids of 10 000 points.
@@ -135,7 +147,7 @@ pub fn arraytools(s: &mut Suite) {
 /// 30 tophat shells in redshift up to 3 (GLASS's default `dz = 1e-3`).
 fn thirty_shells() -> Vec<RadialWindow> {
     let edges = grid(0.0, 0.1, 31);
-    tophat_windows(&edges, 1e-3, None).expect("tophat windows")
+    tophat_windows(&edges, WindowOptions::default()).expect("tophat windows")
 }
 
 /// A Smail-type redshift distribution on 0 <= z <= 3 (3 001 points).
@@ -162,7 +174,7 @@ pub fn shells(s: &mut Suite) {
         "shells30",
         || {
             let edges = grid(0.0, 0.1, 31);
-            Box::new(move || check(tophat_windows(&edges, 1e-3, None)))
+            Box::new(move || check(tophat_windows(&edges, WindowOptions::default())))
         },
     );
     s.add(
@@ -172,7 +184,7 @@ pub fn shells(s: &mut Suite) {
         "shells30",
         || {
             let nodes = grid(0.0, 0.1, 32);
-            Box::new(move || check(linear_windows(&nodes, 1e-3, None)))
+            Box::new(move || check(linear_windows(&nodes, WindowOptions::default())))
         },
     );
     for (method, name) in [
@@ -208,14 +220,32 @@ pub fn algorithm(s: &mut Suite) {
         let b: Vec<f64> = (0..5)
             .map(|i| (0..5).map(|j| a[(i, j)] * j as f64).sum())
             .collect();
-        Box::new(move || check(nnls(a.view(), &b, 1e-10, None)))
+        Box::new(move || {
+            check(nnls(
+                a.view(),
+                &b,
+                NnlsOptions {
+                    tol: 1e-10,
+                    ..Default::default()
+                },
+            ))
+        })
     });
     s.add(Stable, "algorithm.nnls", "host", "300x60", || {
         let a = Array2::from_shape_fn((300, 60), |(i, j)| {
             (0.37 * (i * 60 + j) as f64).sin().abs() + 0.01 * (i == j) as u8 as f64
         });
         let b: Vec<f64> = (0..300).map(|i| (0.05 * i as f64).cos()).collect();
-        Box::new(move || check(nnls(a.view(), &b, 1e-10, None)))
+        Box::new(move || {
+            check(nnls(
+                a.view(),
+                &b,
+                NnlsOptions {
+                    tol: 1e-10,
+                    ..Default::default()
+                },
+            ))
+        })
     });
     for (stability, n) in [(Unstable, 10), (Stable, 100)] {
         s.add(
@@ -233,7 +263,7 @@ pub fn algorithm(s: &mut Suite) {
         let size = format!("n{n}");
         s.add(stability, "algorithm.nearcorr", "host", &size, move || {
             let m = indefinite(n).into_dyn();
-            Box::new(move || check(nearcorr(m.view(), None, 100)))
+            Box::new(move || check(nearcorr(m.view(), NearcorrOptions::default())))
         });
         s.add(
             stability,
@@ -242,7 +272,7 @@ pub fn algorithm(s: &mut Suite) {
             &size,
             move || {
                 let m = indefinite(n).into_dyn() * 2.0;
-                Box::new(move || check(cov_nearest(m.view(), None, 100)))
+                Box::new(move || check(cov_nearest(m.view(), NearcorrOptions::default())))
             },
         );
     }
@@ -370,7 +400,7 @@ pub fn fields(s: &mut Suite) {
             },
         );
     }
-    type Transform = fn(&[f64], bool) -> glass::Result<Vec<f64>>;
+    type Transform = fn(&[f64], TransformclOptions) -> glass::Result<Vec<f64>>;
     let transforms: [(&str, Transform); 2] = [
         ("transformcl.cltocorr", cltocorr),
         ("transformcl.corrtocl", corrtocl),
@@ -379,7 +409,7 @@ pub fn fields(s: &mut Suite) {
         for (name, transform) in transforms {
             s.add(Unstable, name, "host", &format!("n{n}"), move || {
                 let x = transform_input(n);
-                Box::new(move || check(transform(&x, false)))
+                Box::new(move || check(transform(&x, TransformclOptions::default())))
             });
         }
     }
@@ -428,7 +458,13 @@ pub fn fields(s: &mut Suite) {
             let cls = shell_spectra(10, 1000, 0.5, 0.02);
             let w =
                 Array2::from_shape_fn((10, 5), |(i, j)| 1.0 / (1.0 + (i + j) as f64)).into_dyn();
-            Box::new(move || check(effective_cls(&cls, w.view(), None, None)))
+            Box::new(move || {
+                check(effective_cls(
+                    &cls,
+                    w.view(),
+                    EffectiveClsOptions::default(),
+                ))
+            })
         },
     );
 }

@@ -8,7 +8,7 @@
 //! use glass::algorithm::nnls;
 //! use ndarray::arr2;
 //! let a = arr2(&[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]);
-//! let x = nnls(a.view(), &[1.0, -1.0, 0.0], 0.0, None).unwrap();
+//! let x = nnls(a.view(), &[1.0, -1.0, 0.0], NnlsOptions::default()).unwrap();
 //! assert!((x[0] - 0.5).abs() < 1e-12 && x[1] == 0.0);
 //! ```
 
@@ -18,8 +18,8 @@ use ndarray::{Array2, ArrayD, ArrayView2, ArrayViewD, Axis, Ix2, IxDyn};
 
 use crate::error::{Error, Result};
 
-fn invalid<T>(msg: impl Into<String>) -> Result<T> {
-    Err(Error::Invalid(msg.into()))
+fn invalid<T>(func: &'static str, arg: &'static str, reason: impl Into<String>) -> Result<T> {
+    Err(Error::value(func, arg, reason))
 }
 
 /// An ndarray matrix as a faer matrix.
@@ -38,11 +38,25 @@ fn lu_solve(m: &Mat<f64>, r: &[f64]) -> Result<Vec<f64>> {
     let lu = m.partial_piv_lu();
     let u = lu.U();
     if (0..u.nrows()).any(|i| u[(i, i)] == 0.0) {
-        return invalid("nnls: singular matrix in the least-squares subproblem");
+        return invalid(
+            "nnls",
+            "a",
+            "singular matrix in the least-squares subproblem",
+        );
     }
     let rhs = Mat::from_fn(r.len(), 1, |i, _| r[i]);
     let x = lu.solve(&rhs);
     Ok((0..r.len()).map(|i| x[(i, 0)]).collect())
+}
+
+/// The keyword arguments of [`nnls`]; `Default` is GLASS's (`tol = 0`,
+/// `maxiter = 3 n`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct NnlsOptions {
+    /// Stop when the largest gradient component is at most `tol`.
+    pub tol: f64,
+    /// Outer iterations at most (default `3 n` for `n` columns).
+    pub maxiter: Option<usize>,
 }
 
 /// Non-negative least squares: `x >= 0` minimising `|a x - b|`.
@@ -51,18 +65,25 @@ fn lu_solve(m: &Mat<f64>, r: &[f64]) -> Result<Vec<f64>> {
 /// Bro & De Jong (1997), step for step as GLASS implements it: iteration
 /// stops when the largest gradient component of the passive set is at most
 /// `tol`, or after `maxiter` (default `3 n`) outer iterations.
-pub fn nnls(
-    a: ArrayView2<'_, f64>,
-    b: &[f64],
-    tol: f64,
-    maxiter: Option<usize>,
-) -> Result<Vec<f64>> {
+///
+/// GLASS: `nnls(a, b, NnlsOptions { tol: tol=0.0, maxiter: maxiter=None })`.
+///
+/// # Errors
+///
+/// [`Error::Value`] when the shapes of `a` and `b` do not match or a
+/// least-squares subproblem is singular.
+pub fn nnls(a: ArrayView2<'_, f64>, b: &[f64], options: NnlsOptions) -> Result<Vec<f64>> {
+    let NnlsOptions { tol, maxiter } = options;
     let (m, n) = a.dim();
     if m != b.len() {
-        return invalid(format!(
-            "nnls: the shapes of `a` ({m}, {n}) and `b` ({},) do not match",
-            b.len()
-        ));
+        return invalid(
+            "nnls",
+            "b",
+            format!(
+                "the shapes of `a` ({m}, {n}) and `b` ({},) do not match",
+                b.len()
+            ),
+        );
     }
     let maxiter = maxiter.unwrap_or(3 * n);
     let mut q = vec![false; n];
@@ -137,12 +158,14 @@ pub fn nnls(
 }
 
 /// The square matrices of a stack `(..., n, n)`, checked.
-fn square_stack(what: &str, a: &ArrayViewD<'_, f64>) -> Result<usize> {
+fn square_stack(what: &'static str, a: &ArrayViewD<'_, f64>) -> Result<usize> {
     let s = a.shape();
     if s.len() < 2 || s[s.len() - 1] != s[s.len() - 2] {
-        return invalid(format!(
-            "{what}: expected a square matrix or a stack of them, got shape {s:?}"
-        ));
+        return invalid(
+            what,
+            "a",
+            format!("expected a square matrix or a stack of them, got shape {s:?}"),
+        );
     }
     Ok(s[s.len() - 1])
 }
@@ -156,16 +179,16 @@ fn map_stack(
     let lead: usize = a.shape()[..a.ndim() - 2].iter().product();
     let flat = a
         .to_shape(IxDyn(&[lead, n, n]))
-        .map_err(|e| Error::Invalid(format!("internal shape error: {e}")))?;
+        .map_err(|e| Error::internal("cov_clip", e))?;
     let mut out = ArrayD::<f64>::zeros(IxDyn(&[lead, n, n]));
     for (src, mut dst) in flat.axis_iter(Axis(0)).zip(out.axis_iter_mut(Axis(0))) {
         let m = src
             .into_dimensionality::<Ix2>()
-            .map_err(|e| Error::Invalid(format!("internal shape error: {e}")))?;
+            .map_err(|e| Error::internal("cov_clip", e))?;
         dst.assign(&f(m)?);
     }
     out.into_shape_with_order(IxDyn(a.shape()))
-        .map_err(|e| Error::Invalid(format!("internal shape error: {e}")))
+        .map_err(|e| Error::internal("cov_clip", e))
 }
 
 /// Eigen-decomposition of a symmetric matrix (lower triangle read).
@@ -176,7 +199,10 @@ fn eigh(m: ArrayView2<'_, f64>) -> Result<(Vec<f64>, Array2<f64>)> {
     }
     let evd = to_faer(m)
         .self_adjoint_eigen(Side::Lower)
-        .map_err(|_| Error::Invalid("eigh: the eigenvalue iteration did not converge".into()))?;
+        .map_err(|_| Error::NotConverged {
+            func: "eigh",
+            reason: "the eigenvalue iteration did not converge".into(),
+        })?;
     let s = evd.S().column_vector();
     Ok(((0..n).map(|i| s[i]).collect(), from_faer(evd.U())))
 }
@@ -224,6 +250,25 @@ fn frobenius(a: &Array2<f64>) -> f64 {
     a.iter().map(|v| v * v).sum::<f64>().sqrt()
 }
 
+/// The keyword arguments of [`nearcorr`] and [`cov_nearest`]; `Default`
+/// is GLASS's (`tol = n eps`, `niter = 100`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NearcorrOptions {
+    /// Relative Frobenius tolerance (default `n * eps`).
+    pub tol: Option<f64>,
+    /// Iterations at most.
+    pub niter: usize,
+}
+
+impl Default for NearcorrOptions {
+    fn default() -> Self {
+        NearcorrOptions {
+            tol: None,
+            niter: 100,
+        }
+    }
+}
+
 /// Nearest correlation matrix by alternating projections with Dykstra's
 /// correction (Higham 2002).
 ///
@@ -231,18 +276,23 @@ fn frobenius(a: &Array2<f64>) -> f64 {
 /// matrices) and setting the diagonal to one, until
 /// `|Y - X|_F <= tol |Y|_F` for every matrix of the stack (default
 /// `tol = n * eps`) or `niter` iterations; `converged` reports which.
-pub fn nearcorr(a: ArrayViewD<'_, f64>, tol: Option<f64>, niter: usize) -> Result<Iterated> {
+///
+/// # Errors
+///
+/// [`Error::Value`] when `a` is not a (stack of) square matrices.
+pub fn nearcorr(a: ArrayViewD<'_, f64>, options: NearcorrOptions) -> Result<Iterated> {
+    let NearcorrOptions { tol, niter } = options;
     let n = square_stack("nearcorr", &a)?;
     let tol = tol.unwrap_or(n as f64 * f64::EPSILON);
     let lead: usize = a.shape()[..a.ndim() - 2].iter().product();
     let flat = a
         .to_shape(IxDyn(&[lead, n, n]))
-        .map_err(|e| Error::Invalid(format!("internal shape error: {e}")))?;
+        .map_err(|e| Error::internal("nearcorr", e))?;
     let mut y: Vec<Array2<f64>> = Vec::with_capacity(lead);
     for m in flat.axis_iter(Axis(0)) {
         let m = m
             .into_dimensionality::<Ix2>()
-            .map_err(|e| Error::Invalid(format!("internal shape error: {e}")))?;
+            .map_err(|e| Error::internal("nearcorr", e))?;
         y.push(m.to_owned());
     }
     let mut ds: Vec<Array2<f64>> = vec![Array2::zeros((n, n)); lead];
@@ -272,7 +322,7 @@ pub fn nearcorr(a: ArrayViewD<'_, f64>, tol: Option<f64>, niter: usize) -> Resul
         .flat_map(|m| m.iter().copied().collect::<Vec<_>>())
         .collect();
     let value = ArrayD::from_shape_vec(IxDyn(a.shape()), data)
-        .map_err(|e| Error::Invalid(format!("internal shape error: {e}")))?;
+        .map_err(|e| Error::internal("nearcorr", e))?;
     Ok(Iterated {
         value,
         converged,
@@ -286,7 +336,12 @@ pub fn nearcorr(a: ArrayViewD<'_, f64>, tol: Option<f64>, niter: usize) -> Resul
 /// diagonal entries are left alone), finds the nearest correlation matrix
 /// with [`nearcorr`], and scales back: the diagonal is unchanged. A
 /// negative diagonal entry is an error.
-pub fn cov_nearest(cov: ArrayViewD<'_, f64>, tol: Option<f64>, niter: usize) -> Result<Iterated> {
+///
+/// # Errors
+///
+/// [`Error::Value`] when `cov` is not a (stack of) square matrices or has
+/// a negative diagonal entry.
+pub fn cov_nearest(cov: ArrayViewD<'_, f64>, options: NearcorrOptions) -> Result<Iterated> {
     let n = square_stack("cov_nearest", &cov)?;
     let mut norm = cov.to_owned();
     let mut corr = cov.to_owned();
@@ -295,18 +350,19 @@ pub fn cov_nearest(cov: ArrayViewD<'_, f64>, tol: Option<f64>, niter: usize) -> 
         let mut nf = norm
             .view_mut()
             .into_shape_with_order(IxDyn(&[lead, n, n]))
-            .map_err(|e| Error::Invalid(format!("internal shape error: {e}")))?;
+            .map_err(|e| Error::internal("cov_nearest", e))?;
         let mut cf = corr
             .view_mut()
             .into_shape_with_order(IxDyn(&[lead, n, n]))
-            .map_err(|e| Error::Invalid(format!("internal shape error: {e}")))?;
+            .map_err(|e| Error::internal("cov_nearest", e))?;
         for k in 0..lead {
             let d: Vec<f64> = (0..n).map(|i| cf[[k, i, i]]).collect();
             if let Some(i) = d.iter().position(|&v| v < 0.0 || v.is_nan()) {
-                return invalid(format!(
-                    "cov_nearest: negative values on the diagonal (entry {i}: {})",
-                    d[i]
-                ));
+                return invalid(
+                    "cov_nearest",
+                    "cov",
+                    format!("negative values on the diagonal (entry {i}: {})", d[i]),
+                );
             }
             let s: Vec<f64> = d.iter().map(|v| v.sqrt()).collect();
             for i in 0..n {
@@ -318,7 +374,7 @@ pub fn cov_nearest(cov: ArrayViewD<'_, f64>, tol: Option<f64>, niter: usize) -> 
             }
         }
     }
-    let mut res = nearcorr(corr.view(), tol, niter)?;
+    let mut res = nearcorr(corr.view(), options)?;
     res.value = res.value * norm;
     Ok(res)
 }
@@ -332,9 +388,9 @@ mod tests {
     fn nnls_exact_nonnegative_solution() {
         let a = arr2(&[[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]);
         let b: Vec<f64> = (0..3).map(|i| a[[i, 0]] * 0.5 + a[[i, 1]] * 2.0).collect();
-        let x = nnls(a.view(), &b, 0.0, None).unwrap();
+        let x = nnls(a.view(), &b, NnlsOptions::default()).unwrap();
         assert!((x[0] - 0.5).abs() < 1e-12 && (x[1] - 2.0).abs() < 1e-12);
-        assert!(nnls(a.view(), &[1.0], 0.0, None).is_err());
+        assert!(nnls(a.view(), &[1.0], NnlsOptions::default()).is_err());
     }
 
     #[test]
@@ -351,13 +407,13 @@ mod tests {
     #[test]
     fn nearcorr_fixed_point_and_errors() {
         let c = arr2(&[[1.0, 0.3], [0.3, 1.0]]).into_dyn();
-        let r = nearcorr(c.view(), None, 100).unwrap();
+        let r = nearcorr(c.view(), NearcorrOptions::default()).unwrap();
         assert!(r.converged);
         for (a, b) in r.value.iter().zip(c.iter()) {
             assert!((a - b).abs() < 1e-14);
         }
         let bad = arr2(&[[-1.0, 0.0], [0.0, 1.0]]).into_dyn();
-        let e = cov_nearest(bad.view(), None, 100).unwrap_err();
+        let e = cov_nearest(bad.view(), NearcorrOptions::default()).unwrap_err();
         assert!(e.to_string().contains("negative values on the diagonal"));
     }
 }

@@ -97,27 +97,29 @@ impl Array {
     /// element type.
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
         if T::DTYPE != self.dtype {
-            return Err(Error::Invalid(format!(
-                "to_vec: the array holds {}, not {}",
-                self.dtype,
-                T::DTYPE
-            )));
+            return Err(Error::value(
+                "to_vec",
+                "T",
+                format!("the array holds {}, not {}", self.dtype, T::DTYPE),
+            ));
         }
         T::from_buffer(self.to_host()?).ok_or_else(|| {
-            Error::Invalid(format!(
-                "to_vec: the backend returned data that is not {}",
-                T::DTYPE
-            ))
+            Error::value(
+                "to_vec",
+                "T",
+                format!("the backend returned data that is not {}", T::DTYPE),
+            )
         })
     }
 
     /// The value of a 0-d (or one-element) array.
     pub fn item<T: Element>(&self) -> Result<T> {
         if self.size() != 1 {
-            return Err(Error::Invalid(format!(
-                "item: the array has {} elements, not one",
-                self.size()
-            )));
+            return Err(Error::value(
+                "item",
+                "self",
+                format!("the array has {} elements, not one", self.size()),
+            ));
         }
         Ok(self.to_vec::<T>()?[0])
     }
@@ -231,9 +233,11 @@ pub fn binary(op: Op, x1: Operand<'_>, x2: Operand<'_>) -> Result<Array> {
     let backend = match (&x1, &x2) {
         (Operand::Array(a), _) | (_, Operand::Array(a)) => a.backend().clone(),
         _ => {
-            return Err(Error::Invalid(format!(
-                "{op}: at least one operand must be an array"
-            )))
+            return Err(Error::Value {
+                func: op.name(),
+                arg: "x1, x2",
+                reason: "at least one operand must be an array".into(),
+            })
         }
     };
     backend.call_array(op, &[x1.arg(), x2.arg()])
@@ -289,7 +293,7 @@ impl AsOperand for ArrayResult {
     fn as_operand(&self) -> Result<Operand<'_>> {
         match &self.0 {
             Ok(a) => Ok(Operand::Array(a)),
-            Err(e) => Err(clone_error(e)),
+            Err(e) => Err(e.clone()),
         }
     }
 }
@@ -303,23 +307,6 @@ macro_rules! scalar_operand {
     )*};
 }
 scalar_operand!(f64, i64, bool, Complex64);
-
-/// Errors are not `Clone` (they may hold I/O errors); an expression that
-/// carries one forwards its message.
-fn clone_error(e: &Error) -> Error {
-    match e {
-        Error::Op { backend, op, error } => Error::Op {
-            backend: backend.clone(),
-            op: op.clone(),
-            error: error.clone(),
-        },
-        Error::Unsupported { backend, op } => Error::Unsupported {
-            backend: backend.clone(),
-            op: op.clone(),
-        },
-        other => Error::Invalid(other.to_string()),
-    }
-}
 
 macro_rules! binary_operator {
     ($trait:ident, $method:ident, $op:expr) => {

@@ -14,7 +14,7 @@
 //! ```
 //! use glass::arraytools::{cumulative_trapezoid, interp};
 //! use ndarray::arr1;
-//! let y = interp(&[0.5, 2.0], &[0.0, 1.0], &[0.0, 10.0], None, None).unwrap();
+//! let y = interp(&[0.5, 2.0], &[0.0, 1.0], &[0.0, 10.0], InterpOptions::default()).unwrap();
 //! assert_eq!(y, vec![5.0, 10.0]);
 //! let c = cumulative_trapezoid(arr1(&[1.0, 1.0, 1.0]).view().into_dyn(), &[0.0, 1.0, 3.0]).unwrap();
 //! assert_eq!(c.as_slice().unwrap(), &[0.0, 1.0, 3.0]);
@@ -24,24 +24,33 @@ use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn};
 
 use crate::error::{Error, Result};
 
-fn invalid<T>(msg: impl Into<String>) -> Result<T> {
-    Err(Error::Invalid(msg.into()))
+fn invalid<T>(func: &'static str, arg: &'static str, reason: impl Into<String>) -> Result<T> {
+    Err(Error::value(func, arg, reason))
 }
 
 /// Checks that `x` is non-decreasing and free of NaN (as `np.interp` and the
-/// trapezoidal rule require); `what` names the argument in the error.
-pub fn check_increasing(what: &str, x: &[f64]) -> Result<()> {
-    if let Some(i) = x.iter().position(|v| v.is_nan()) {
-        return invalid(format!("{what} contains NaN at index {i}"));
+/// trapezoidal rule require); `func` and `arg` name the function and the
+/// argument in the error.
+///
+/// # Errors
+///
+/// [`Error::NaN`] at the first NaN, [`Error::Value`] where `x` decreases.
+pub fn check_increasing(func: &'static str, arg: &'static str, x: &[f64]) -> Result<()> {
+    if let Some(index) = x.iter().position(|v| v.is_nan()) {
+        return Err(Error::NaN { func, arg, index });
     }
     if let Some(i) = x.windows(2).position(|w| w[1] < w[0]) {
-        return invalid(format!(
-            "{what} is not monotonically increasing: {what}[{}] = {} > {what}[{}] = {}",
-            i,
-            x[i],
-            i + 1,
-            x[i + 1]
-        ));
+        return invalid(
+            func,
+            arg,
+            format!(
+                "{arg} is not monotonically increasing: {arg}[{}] = {} > {arg}[{}] = {}",
+                i,
+                x[i],
+                i + 1,
+                x[i + 1]
+            ),
+        );
     }
     Ok(())
 }
@@ -49,16 +58,20 @@ pub fn check_increasing(what: &str, x: &[f64]) -> Result<()> {
 /// The sample points `xp`, `fp` of a linear interpolation, validated.
 fn check_points(xp: &[f64], fp: &[f64]) -> Result<()> {
     if xp.is_empty() {
-        return invalid("interp: the array of sample points is empty");
+        return invalid("interp", "xp", "the array of sample points is empty");
     }
     if xp.len() != fp.len() {
-        return invalid(format!(
-            "interp: xp and fp have different lengths ({} and {})",
-            xp.len(),
-            fp.len()
-        ));
+        return invalid(
+            "interp",
+            "fp",
+            format!(
+                "xp and fp have different lengths ({} and {})",
+                xp.len(),
+                fp.len()
+            ),
+        );
     }
-    check_increasing("interp: xp", xp)
+    check_increasing("interp", "xp", xp)
 }
 
 /// `np.interp` at one point, for validated sample points (see [`interp`]).
@@ -114,7 +127,7 @@ fn np_mod(x: f64, p: f64) -> f64 {
 /// modulo the period, sorted, and extended by one point on either side.
 fn periodic_points(xp: &[f64], fp: &[f64], period: f64) -> Result<(Vec<f64>, Vec<f64>)> {
     if period == 0.0 || period.is_nan() {
-        return invalid("interp: period must be a non-zero number");
+        return invalid("interp", "period", "period must be a non-zero number");
     }
     if xp.is_empty() || xp.len() != fp.len() {
         return check_points(xp, fp).map(|_| (vec![], vec![]));
@@ -126,7 +139,7 @@ fn periodic_points(xp: &[f64], fp: &[f64], period: f64) -> Result<(Vec<f64>, Vec
         .zip(fp.iter().copied())
         .collect();
     if pairs.iter().any(|(x, _)| x.is_nan()) {
-        return invalid("interp: xp contains NaN");
+        return invalid("interp", "xp", "xp contains NaN");
     }
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let n = pairs.len();
@@ -143,42 +156,49 @@ fn periodic_points(xp: &[f64], fp: &[f64], period: f64) -> Result<(Vec<f64>, Vec
     Ok((xs, fs))
 }
 
-/// One-dimensional linear interpolation, `np.interp(x, xp, fp, left, right)`.
+/// The keyword arguments of [`interp`] (NumPy's `left`, `right`,
+/// `period`); `Default` is NumPy's.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct InterpOptions {
+    /// The value below `xp[0]` (default `fp[0]`).
+    pub left: Option<f64>,
+    /// The value above `xp[-1]` (default `fp[-1]`).
+    pub right: Option<f64>,
+    /// A period of the sample points (which makes `left`/`right`
+    /// irrelevant, as in NumPy).
+    pub period: Option<f64>,
+}
+
+/// One-dimensional linear interpolation, `np.interp(x, xp, fp, left=None,
+/// right=None, period=None)`.
 ///
 /// `xp` must be non-decreasing (an error otherwise, where NumPy would return
 /// garbage). Points below `xp[0]` give `left` (default `fp[0]`), points above
 /// `xp[-1]` give `right` (default `fp[-1]`); the arithmetic is NumPy's, so
 /// results agree to the last bit.
-pub fn interp(
-    x: &[f64],
-    xp: &[f64],
-    fp: &[f64],
-    left: Option<f64>,
-    right: Option<f64>,
-) -> Result<Vec<f64>> {
-    check_points(xp, fp)?;
-    let l = left.unwrap_or(fp[0]);
-    let r = right.unwrap_or(fp[fp.len() - 1]);
-    Ok(x.iter().map(|&v| interp1(v, xp, fp, l, r)).collect())
-}
-
-/// `np.interp` with an optional `period` (which makes `left`/`right`
-/// irrelevant, as in NumPy).
-pub fn interp_periodic(
-    x: &[f64],
-    xp: &[f64],
-    fp: &[f64],
-    left: Option<f64>,
-    right: Option<f64>,
-    period: Option<f64>,
-) -> Result<Vec<f64>> {
+///
+/// # Errors
+///
+/// [`Error::Value`] for empty or mismatched sample points, a decreasing
+/// `xp`, or a zero period; [`Error::NaN`] for NaN in `xp`.
+pub fn interp(x: &[f64], xp: &[f64], fp: &[f64], options: InterpOptions) -> Result<Vec<f64>> {
+    let InterpOptions {
+        left,
+        right,
+        period,
+    } = options;
     match period {
-        None => interp(x, xp, fp, left, right),
+        None => {
+            check_points(xp, fp)?;
+            let l = left.unwrap_or(fp[0]);
+            let r = right.unwrap_or(fp[fp.len() - 1]);
+            Ok(x.iter().map(|&v| interp1(v, xp, fp, l, r)).collect())
+        }
         Some(p) => {
             let (xs, fs) = periodic_points(xp, fp, p)?;
             let p = p.abs();
             let xm: Vec<f64> = x.iter().map(|&v| np_mod(v, p)).collect();
-            interp(&xm, &xs, &fs, None, None)
+            interp(&xm, &xs, &fs, InterpOptions::default())
         }
     }
 }
@@ -216,11 +236,15 @@ pub fn pairwise_sum(a: &[f64]) -> f64 {
 /// points. The lengths must agree.
 pub fn trapezoid(y: &[f64], x: &[f64]) -> Result<f64> {
     if y.len() != x.len() {
-        return invalid(format!(
-            "trapezoid: y and x have different lengths ({} and {})",
-            y.len(),
-            x.len()
-        ));
+        return invalid(
+            "trapezoid",
+            "x",
+            format!(
+                "y and x have different lengths ({} and {})",
+                y.len(),
+                x.len()
+            ),
+        );
     }
     Ok(trapezoid_unchecked(y, x))
 }
@@ -242,7 +266,7 @@ pub(crate) fn trapezoid_unchecked(y: &[f64], x: &[f64]) -> f64 {
 pub fn gradient(f: &[f64]) -> Result<Vec<f64>> {
     let n = f.len();
     if n < 2 {
-        return invalid(format!("gradient: need at least 2 points, got {n}"));
+        return invalid("gradient", "f", format!("need at least 2 points, got {n}"));
     }
     let mut g = vec![0.0; n];
     g[0] = f[1] - f[0];
@@ -289,21 +313,25 @@ pub fn linspace(start: f64, stop: f64, num: usize, endpoint: bool) -> Vec<f64> {
 /// NumPy fills them. A zero or non-finite step is an error.
 pub fn arange(start: f64, stop: f64, step: f64) -> Result<Vec<f64>> {
     if step == 0.0 || !step.is_finite() {
-        return invalid(format!(
-            "arange: step must be finite and non-zero, got {step}"
-        ));
+        return invalid(
+            "arange",
+            "step",
+            format!("step must be finite and non-zero, got {step}"),
+        );
     }
     if !start.is_finite() || !stop.is_finite() {
-        return invalid(format!(
-            "arange: start and stop must be finite, got {start} and {stop}"
-        ));
+        return invalid(
+            "arange",
+            "start",
+            format!("start and stop must be finite, got {start} and {stop}"),
+        );
     }
     let len = ((stop - start) / step).ceil();
     if len <= 0.0 {
         return Ok(vec![]);
     }
     if len > 1e9 {
-        return invalid(format!("arange: {len} values are too many"));
+        return invalid("arange", "stop", format!("{len} values are too many"));
     }
     let len = len as usize;
     let delta = (start + step) - start;
@@ -345,9 +373,11 @@ pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
             if *o == 1 {
                 *o = d;
             } else if d != 1 && d != *o {
-                return invalid(format!(
-                    "shape mismatch: cannot broadcast shapes {shapes:?} together"
-                ));
+                return invalid(
+                    "broadcast_shapes",
+                    "shapes",
+                    format!("shape mismatch: cannot broadcast shapes {shapes:?} together"),
+                );
             }
         }
     }
@@ -358,10 +388,14 @@ pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
 pub fn broadcast_to(a: &ArrayViewD<'_, f64>, shape: &[usize]) -> Result<ArrayD<f64>> {
     match a.broadcast(IxDyn(shape)) {
         Some(v) => Ok(v.to_owned()),
-        None => invalid(format!(
-            "cannot broadcast an array of shape {:?} to shape {shape:?}",
-            a.shape()
-        )),
+        None => invalid(
+            "broadcast_to",
+            "shape",
+            format!(
+                "cannot broadcast an array of shape {:?} to shape {shape:?}",
+                a.shape()
+            ),
+        ),
     }
 }
 
@@ -374,10 +408,11 @@ pub fn broadcast_first(arrays: &[ArrayViewD<'_, f64>]) -> Result<Vec<ArrayD<f64>
     let moved: Vec<ArrayViewD<'_, f64>> = arrays.iter().map(move_first_last).collect();
     let shapes: Vec<&[usize]> = moved.iter().map(|a| a.shape()).collect();
     let shape = broadcast_shapes(&shapes).map_err(|_| {
-        Error::Invalid(format!(
-            "broadcast_first: cannot broadcast shapes {:?}",
-            shape_list(arrays)
-        ))
+        Error::value(
+            "broadcast_first",
+            "arrays",
+            format!("cannot broadcast shapes {:?}", shape_list(arrays)),
+        )
     })?;
     moved
         .iter()
@@ -425,17 +460,21 @@ pub fn broadcast_leading_axes(
     for (k, (a, n)) in args.iter().enumerate() {
         let s = a.shape();
         if *n > s.len() {
-            return invalid(format!(
-                "broadcast_leading_axes: argument {k} has shape {s:?}, fewer than the {n} axes to keep"
-            ));
+            return invalid(
+                "broadcast_leading_axes",
+                "args",
+                format!("argument {k} has shape {s:?}, fewer than the {n} axes to keep"),
+            );
         }
         leading.push(&s[..s.len() - n]);
         trails.push(&s[s.len() - n..]);
     }
     let dims = broadcast_shapes(&leading).map_err(|_| {
-        Error::Invalid(format!(
-            "broadcast_leading_axes: cannot broadcast leading shapes {leading:?}"
-        ))
+        Error::value(
+            "broadcast_leading_axes",
+            "args",
+            format!("cannot broadcast leading shapes {leading:?}"),
+        )
     })?;
     let arrs = args
         .iter()
@@ -449,39 +488,69 @@ pub fn broadcast_leading_axes(
 }
 
 /// Normalises a possibly negative axis for an array of `ndim` axes.
-pub fn normalize_axis(axis: isize, ndim: usize, what: &str) -> Result<usize> {
+pub fn normalize_axis(axis: isize, ndim: usize, what: &'static str) -> Result<usize> {
     let n = ndim as isize;
     let a = if axis < 0 { axis + n } else { axis };
     if a < 0 || a >= n {
-        return invalid(format!(
-            "{what}: axis {axis} is out of bounds for an array of {ndim} dimensions"
-        ));
+        return invalid(
+            what,
+            "axis",
+            format!("axis {axis} is out of bounds for an array of {ndim} dimensions"),
+        );
     }
     Ok(a as usize)
 }
 
 /// Interpolate a multi-dimensional array over one axis.
 ///
+/// The keyword arguments of [`ndinterp`]; `Default` is GLASS's
+/// (`axis = -1`, NumPy's interpolation defaults).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NdinterpOptions {
+    /// The axis of `fq` that `xq` samples.
+    pub axis: isize,
+    /// `left`, `right`, `period` as in [`interp`].
+    pub interp: InterpOptions,
+}
+
+impl Default for NdinterpOptions {
+    fn default() -> Self {
+        NdinterpOptions {
+            axis: -1,
+            interp: InterpOptions::default(),
+        }
+    }
+}
+
 /// Every 1-D slice of `fq` along `axis` is interpolated linearly
 /// (`np.interp`) from the sample points `xq` to the points `x`; the result
 /// has `fq`'s shape with that axis replaced by `x`'s shape (removed for a
 /// scalar `x`). `left`, `right` and `period` are those of `np.interp`.
+///
+/// GLASS: `ndinterp(x, xq, fq, NdinterpOptions { axis: axis=-1, interp: InterpOptions { left: left=None, right: right=None, period: period=None } })`.
+///
+/// # Errors
+///
+/// As [`interp`], and [`Error::Value`] for an axis out of range or a
+/// length of `xq` that is not that of the axis.
 pub fn ndinterp(
     x: ArrayViewD<'_, f64>,
     xq: &[f64],
     fq: ArrayViewD<'_, f64>,
-    axis: isize,
-    left: Option<f64>,
-    right: Option<f64>,
-    period: Option<f64>,
+    options: NdinterpOptions,
 ) -> Result<ArrayD<f64>> {
+    let NdinterpOptions { axis, interp: io } = options;
     let ax = normalize_axis(axis, fq.ndim(), "ndinterp")?;
     if fq.shape()[ax] != xq.len() {
-        return invalid(format!(
-            "ndinterp: fq has {} values along axis {axis} but xq has {}",
-            fq.shape()[ax],
-            xq.len()
-        ));
+        return invalid(
+            "ndinterp",
+            "xq",
+            format!(
+                "fq has {} values along axis {axis} but xq has {}",
+                fq.shape()[ax],
+                xq.len()
+            ),
+        );
     }
     let xs: Vec<f64> = x.iter().copied().collect();
     // result with the interpolated axis last, then moved into place
@@ -498,12 +567,12 @@ pub fn ndinterp(
     let lanes = moved.lanes(Axis(fq.ndim() - 1));
     for lane in lanes {
         let fp: Vec<f64> = lane.iter().copied().collect();
-        data.extend(interp_periodic(&xs, xq, &fp, left, right, period)?);
+        data.extend(interp(&xs, xq, &fp, io)?);
     }
     let mut shape = outer.clone();
     shape.push(nx);
-    let out = ArrayD::from_shape_vec(IxDyn(&shape), data)
-        .map_err(|e| Error::Invalid(format!("ndinterp: internal shape error: {e}")))?;
+    let out =
+        ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| Error::internal("ndinterp", e))?;
     // move the last axis back to `ax`, then expand it into x's shape
     let nd = shape.len();
     let perm: Vec<usize> = (0..ax).chain([nd - 1]).chain(ax..nd - 1).collect();
@@ -518,7 +587,7 @@ pub fn ndinterp(
         .copied()
         .collect();
     out.into_shape_with_order(IxDyn(&final_shape))
-        .map_err(|e| Error::Invalid(format!("ndinterp: internal shape error: {e}")))
+        .map_err(|e| Error::internal("ndinterp", e))
 }
 
 /// Trapezoidal rule for a product of functions.
@@ -545,9 +614,9 @@ pub fn trapezoid_product(f: (&[f64], &[f64]), ff: &[(&[f64], &[f64])]) -> Result
             .collect();
         x = union1d(&a, &b);
     }
-    let mut y = interp(&x, f.0, f.1, None, None)?;
+    let mut y = interp(&x, f.0, f.1, InterpOptions::default())?;
     for (x_, f_) in ff {
-        let yi = interp(&x, x_, f_, None, None)?;
+        let yi = interp(&x, x_, f_, InterpOptions::default())?;
         y.iter_mut().zip(yi).for_each(|(a, b)| *a *= b);
     }
     Ok(trapezoid_unchecked(&y, &x))
@@ -557,14 +626,15 @@ pub fn trapezoid_product(f: (&[f64], &[f64]), ff: &[(&[f64], &[f64])]) -> Result
 /// `out[..., 0] = 0`, `out[..., i] = sum_{k<i} (f[..., k+1] + f[..., k]) * 0.5 * (x[k+1] - x[k])`.
 pub fn cumulative_trapezoid(f: ArrayViewD<'_, f64>, x: &[f64]) -> Result<ArrayD<f64>> {
     if f.ndim() == 0 {
-        return invalid("cumulative_trapezoid: f must have at least one axis");
+        return invalid("cumulative_trapezoid", "f", "f must have at least one axis");
     }
     let n = f.shape()[f.ndim() - 1];
     if n != x.len() {
-        return invalid(format!(
-            "cumulative_trapezoid: the last axis of f has {n} values but x has {}",
-            x.len()
-        ));
+        return invalid(
+            "cumulative_trapezoid",
+            "x",
+            format!("the last axis of f has {n} values but x has {}", x.len()),
+        );
     }
     let mut out = ArrayD::<f64>::zeros(f.raw_dim());
     for (lane, mut o) in f
@@ -594,40 +664,62 @@ mod tests {
             &[-1.0, 0.5, 1.0, 1.5, 2.0, 3.0, f64::NAN],
             &xp,
             &fp,
-            None,
-            Some(-9.0),
+            InterpOptions {
+                right: Some(-9.0),
+                ..Default::default()
+            },
         )
         .unwrap();
         assert_eq!(&y[..6], &[0.0, 0.5, 3.0, 3.5, 4.0, -9.0]);
         assert!(y[6].is_nan());
         assert_eq!(
-            interp(&[0.0, 1.0, 2.0], &[1.0], &[5.0], Some(-1.0), Some(1.0)).unwrap(),
+            interp(
+                &[0.0, 1.0, 2.0],
+                &[1.0],
+                &[5.0],
+                InterpOptions {
+                    left: Some(-1.0),
+                    right: Some(1.0),
+                    ..Default::default()
+                }
+            )
+            .unwrap(),
             vec![-1.0, 5.0, 1.0]
         );
     }
 
     #[test]
     fn interp_errors() {
-        assert!(interp(&[0.0], &[], &[], None, None).is_err());
-        assert!(interp(&[0.0], &[0.0, 1.0], &[0.0], None, None).is_err());
-        let e = interp(&[0.0], &[1.0, 0.0], &[0.0, 1.0], None, None).unwrap_err();
+        assert!(interp(&[0.0], &[], &[], InterpOptions::default()).is_err());
+        assert!(interp(&[0.0], &[0.0, 1.0], &[0.0], InterpOptions::default()).is_err());
+        let e = interp(&[0.0], &[1.0, 0.0], &[0.0, 1.0], InterpOptions::default()).unwrap_err();
         assert!(
             e.to_string().contains("not monotonically increasing"),
             "{e}"
         );
-        assert!(interp_periodic(&[0.0], &[0.0, 1.0], &[0.0, 1.0], None, None, Some(0.0)).is_err());
+        assert!(interp(
+            &[0.0],
+            &[0.0, 1.0],
+            &[0.0, 1.0],
+            InterpOptions {
+                period: Some(0.0),
+                ..Default::default()
+            }
+        )
+        .is_err());
     }
 
     #[test]
     fn periodic_interp_wraps() {
         // a triangle of period 4 sampled at 1 and 3
-        let y = interp_periodic(
+        let y = interp(
             &[1.0, 2.0, 5.0, -1.0, 0.0],
             &[1.0, 3.0],
             &[1.0, 0.0],
-            None,
-            None,
-            Some(4.0),
+            InterpOptions {
+                period: Some(4.0),
+                ..Default::default()
+            },
         )
         .unwrap();
         assert_eq!(y, vec![1.0, 0.5, 1.0, 0.0, 0.5]);
@@ -683,13 +775,46 @@ mod tests {
     fn ndinterp_axes_and_errors() {
         let fq = Array::from_shape_fn((2, 3), |(i, j)| (i * 10 + j) as f64).into_dyn();
         let x = arr1(&[0.5, 1.5]).into_dyn();
-        let r = ndinterp(x.view(), &[0.0, 1.0, 2.0], fq.view(), -1, None, None, None).unwrap();
+        let r = ndinterp(
+            x.view(),
+            &[0.0, 1.0, 2.0],
+            fq.view(),
+            NdinterpOptions::default(),
+        )
+        .unwrap();
         assert_eq!(r, arr2(&[[0.5, 1.5], [10.5, 11.5]]).into_dyn());
         let x0 = arr0(0.5).into_dyn();
-        let r = ndinterp(x0.view(), &[0.0, 1.0], fq.view(), 0, None, None, None).unwrap();
+        let r = ndinterp(
+            x0.view(),
+            &[0.0, 1.0],
+            fq.view(),
+            NdinterpOptions {
+                axis: 0,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(r, arr1(&[5.0, 6.0, 7.0]).into_dyn());
-        assert!(ndinterp(x.view(), &[0.0, 1.0], fq.view(), 1, None, None, None).is_err());
-        assert!(ndinterp(x.view(), &[0.0, 1.0], fq.view(), 2, None, None, None).is_err());
+        assert!(ndinterp(
+            x.view(),
+            &[0.0, 1.0],
+            fq.view(),
+            NdinterpOptions {
+                axis: 1,
+                ..Default::default()
+            }
+        )
+        .is_err());
+        assert!(ndinterp(
+            x.view(),
+            &[0.0, 1.0],
+            fq.view(),
+            NdinterpOptions {
+                axis: 2,
+                ..Default::default()
+            }
+        )
+        .is_err());
     }
 
     #[test]

@@ -95,9 +95,11 @@ pub trait CosmologyWithGrowthFactor: Cosmology {
 /// steps (`dx/dz = c / H(z)`) with bisection as the safeguard.
 fn invert_distance<C: Cosmology + ?Sized>(c: &C, x: f64) -> Result<f64> {
     if !(x >= 0.0) || !x.is_finite() {
-        return Err(Error::Invalid(format!(
-            "inv_comoving_distance: distance must be finite and non-negative, got {x}"
-        )));
+        return Err(Error::value(
+            "inv_comoving_distance",
+            "dc",
+            format!("distance must be finite and non-negative, got {x}"),
+        ));
     }
     if x == 0.0 {
         return Ok(0.0);
@@ -108,9 +110,11 @@ fn invert_distance<C: Cosmology + ?Sized>(c: &C, x: f64) -> Result<f64> {
         lo = hi;
         hi *= 2.0;
         if hi > 1e7 {
-            return Err(Error::Invalid(format!(
-                "inv_comoving_distance: distance {x} Mpc is beyond the horizon"
-            )));
+            return Err(Error::value(
+                "inv_comoving_distance",
+                "dc",
+                format!("distance {x} Mpc is beyond the horizon"),
+            ));
         }
     }
     let mut z = 0.5 * (lo + hi);
@@ -244,19 +248,25 @@ impl LambdaCdm {
     /// Curved ΛCDM with `Omega_k0 = 1 - Omega_m0 - Omega_de0`.
     pub fn new(h0: f64, omega_m0: f64, omega_de0: f64) -> Result<Self> {
         if !(h0 > 0.0) || !h0.is_finite() {
-            return Err(Error::Invalid(format!(
-                "LambdaCdm: H0 must be positive, got {h0}"
-            )));
+            return Err(Error::value(
+                "LambdaCdm",
+                "h0",
+                format!("H0 must be positive, got {h0}"),
+            ));
         }
         if !(omega_m0 >= 0.0) || !omega_m0.is_finite() {
-            return Err(Error::Invalid(format!(
-                "LambdaCdm: Omega_m0 must be non-negative, got {omega_m0}"
-            )));
+            return Err(Error::value(
+                "LambdaCdm",
+                "omega_m0",
+                format!("Omega_m0 must be non-negative, got {omega_m0}"),
+            ));
         }
         if !omega_de0.is_finite() {
-            return Err(Error::Invalid(format!(
-                "LambdaCdm: Omega_de0 must be finite, got {omega_de0}"
-            )));
+            return Err(Error::value(
+                "LambdaCdm",
+                "omega_de0",
+                format!("Omega_de0 must be finite, got {omega_de0}"),
+            ));
         }
         Ok(Self {
             h0,
@@ -270,9 +280,11 @@ impl LambdaCdm {
     /// The same cosmology with CPL dark energy `w(a) = w0 + wa (1 - a)`.
     pub fn with_w0wa(mut self, w0: f64, wa: f64) -> Result<Self> {
         if !w0.is_finite() || !wa.is_finite() {
-            return Err(Error::Invalid(format!(
-                "LambdaCdm: w0 and wa must be finite, got {w0} and {wa}"
-            )));
+            return Err(Error::value(
+                "LambdaCdm",
+                "w0",
+                format!("w0 and wa must be finite, got {w0} and {wa}"),
+            ));
         }
         self.w0 = w0;
         self.wa = wa;

@@ -26,13 +26,14 @@
 use ndarray::{s, Array2, Array3, ArrayD, ArrayViewD, Axis, IxDyn};
 use rayon::prelude::*;
 
+use crate::algorithm::NearcorrOptions;
 use crate::algorithm::{cov_clip, cov_nearest};
 use crate::error::{Error, Result};
 use crate::grf::{self, Lognormal, Normal, SolveOptions, Transformation};
 use crate::shells::RadialWindow;
 
-fn invalid<T>(msg: impl Into<String>) -> Result<T> {
-    Err(Error::Invalid(msg.into()))
+fn invalid<T>(func: &'static str, arg: &'static str, reason: impl Into<String>) -> Result<T> {
+    Err(Error::value(func, arg, reason))
 }
 
 /// `n` with `n(n+1)/2 = t`, or `None`.
@@ -52,9 +53,11 @@ fn inv_triangle_number(t: usize) -> Option<usize> {
 /// must be a triangle number `n(n+1)/2`).
 pub fn nfields_from_nspectra(nspectra: usize) -> Result<usize> {
     inv_triangle_number(nspectra).ok_or_else(|| {
-        Error::Invalid(format!(
-            "invalid number of spectra: {nspectra} (not a triangle number n(n+1)/2)"
-        ))
+        Error::value(
+            "nfields_from_nspectra",
+            "nspectra",
+            format!("invalid number of spectra: {nspectra} (not a triangle number n(n+1)/2)"),
+        )
     })
 }
 
@@ -64,10 +67,14 @@ pub fn getcl(cls: &[Vec<f64>], i: usize, j: usize, lmax: Option<usize>) -> Resul
     let (i, j) = if j > i { (j, i) } else { (i, j) };
     let k = i * (i + 1) / 2 + i - j;
     let Some(cl) = cls.get(k) else {
-        return invalid(format!(
-            "getcl: no spectrum for fields ({i}, {j}) among {} spectra",
-            cls.len()
-        ));
+        return invalid(
+            "getcl",
+            "cls",
+            format!(
+                "no spectrum for fields ({i}, {j}) among {} spectra",
+                cls.len()
+            ),
+        );
     };
     let mut cl = cl.clone();
     if let Some(lmax) = lmax {
@@ -92,46 +99,73 @@ pub fn spectra_indices(n: usize) -> Vec<[usize; 2]> {
         .collect()
 }
 
+/// The keyword arguments of [`effective_cls`]; `Default` is GLASS's.
+#[derive(Clone, Debug, Default)]
+pub struct EffectiveClsOptions<'a> {
+    /// The weights of the second factor (default: `weights1`).
+    pub weights2: Option<ArrayViewD<'a, f64>>,
+    /// The highest multipole (default: that of the longest spectrum).
+    pub lmax: Option<usize>,
+}
+
 /// The spectra of the weighted sums of fields.
 ///
 /// `weights1` has shape `(n, *s1)` for `n` fields; the result has shape
 /// `(*s1, *s2, lmax + 1)` with `C[j1, j2] = Σ_{i1, i2} w1[i1, j1] w2[i2, j2]
 /// C_{i1 i2}`. Without `weights2`, `weights1` is used on both sides and
 /// the result is symmetric. `lmax` defaults to the longest spectrum.
+///
+/// GLASS: `effective_cls(cls, weights1, weights2=None, *, lmax=None)`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for a number of spectra that is not a triangle
+/// number, weights whose first axis is not the number of fields, or all
+/// spectra empty without `lmax`.
 pub fn effective_cls(
     cls: &[Vec<f64>],
     weights1: ArrayViewD<'_, f64>,
-    weights2: Option<ArrayViewD<'_, f64>>,
-    lmax: Option<usize>,
+    options: EffectiveClsOptions<'_>,
 ) -> Result<ArrayD<f64>> {
+    let EffectiveClsOptions { weights2, lmax } = options;
     let n = nfields_from_nspectra(cls.len())?;
     let lmax = match lmax {
         Some(l) => l,
         None => match cls.iter().map(Vec::len).max() {
             Some(m) if m > 0 => m - 1,
-            _ => return invalid("effective_cls: all spectra are empty and no lmax given"),
+            _ => {
+                return invalid(
+                    "effective_cls",
+                    "lmax",
+                    "all spectra are empty and no lmax given",
+                )
+            }
         },
     };
     let same = weights2.is_none();
     let w2v = weights2.unwrap_or_else(|| weights1.view());
     for (k, w) in [&weights1, &w2v].into_iter().enumerate() {
         if w.ndim() == 0 || w.shape()[0] != n {
-            return invalid(format!(
-                "effective_cls: shape mismatch between fields and weights{} \
+            return invalid(
+                "effective_cls",
+                "weights1",
+                format!(
+                    "shape mismatch between fields and weights{} \
                  ({n} fields, weights of shape {:?})",
-                k + 1,
-                w.shape()
-            ));
+                    k + 1,
+                    w.shape()
+                ),
+            );
         }
     }
     let (s1, s2) = (&weights1.shape()[1..], &w2v.shape()[1..]);
     let (n1, n2): (usize, usize) = (s1.iter().product(), s2.iter().product());
     let w1 = weights1
         .to_shape((n, n1))
-        .map_err(|e| Error::Invalid(format!("effective_cls: {e}")))?;
+        .map_err(|e| Error::internal("effective_cls", e))?;
     let w2 = w2v
         .to_shape((n, n2))
-        .map_err(|e| Error::Invalid(format!("effective_cls: {e}")))?;
+        .map_err(|e| Error::internal("effective_cls", e))?;
     let all: Vec<Vec<Vec<f64>>> = (0..n)
         .map(|i1| {
             (0..n)
@@ -163,7 +197,19 @@ pub fn effective_cls(
     }
     let shape: Vec<usize> = s1.iter().chain(s2).copied().chain([lmax + 1]).collect();
     out.into_shape_with_order(IxDyn(&shape))
-        .map_err(|e| Error::Invalid(format!("effective_cls: {e}")))
+        .map_err(|e| Error::internal("effective_cls", e))
+}
+
+/// The keyword arguments of [`discretized_cls`]; `Default` is GLASS's
+/// (nothing applied).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DiscretizedClsOptions {
+    /// Cut every spectrum at this multipole.
+    pub lmax: Option<usize>,
+    /// Keep only the cross spectra of the `ncorr` nearest fields.
+    pub ncorr: Option<usize>,
+    /// Multiply by the squared HEALPix pixel window of this resolution.
+    pub nside: Option<i64>,
 }
 
 /// Spectra for a discretised (band-limited, correlation-limited) field:
@@ -172,19 +218,24 @@ pub fn effective_cls(
 /// with `nside`, they are multiplied by the squared HEALPix pixel window
 /// `W_l²` (healpy's `pixwin(nside, lmax=lmax)`, so at most `3 nside`
 /// entries without `lmax`, `4 nside + 1` at most).
-pub fn discretized_cls(
-    cls: &[Vec<f64>],
-    lmax: Option<usize>,
-    ncorr: Option<usize>,
-    nside: Option<i64>,
-) -> Result<Vec<Vec<f64>>> {
+///
+/// GLASS: `discretized_cls(cls, *, lmax=None, ncorr=None, nside=None)`;
+/// here `discretized_cls(&cls, DiscretizedClsOptions { lmax: Some(l),
+/// ncorr: Some(3), nside: Some(n) })`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for an `nside` without a pixel window table or a
+/// number of spectra that is not a triangle number (with `ncorr`).
+pub fn discretized_cls(cls: &[Vec<f64>], options: DiscretizedClsOptions) -> Result<Vec<Vec<f64>>> {
+    let DiscretizedClsOptions { lmax, ncorr, nside } = options;
     if cls.is_empty() {
         return Ok(Vec::new());
     }
     let pw = match nside {
         Some(nside) => Some(
             glass_healpix::pixwin::pixwin(nside, lmax, false)
-                .map_err(|e| Error::Invalid(format!("discretized_cls: {e}")))?
+                .map_err(|e| Error::value("discretized_cls", "nside", e.to_string()))?
                 .0,
         ),
         None => None,
@@ -230,22 +281,31 @@ pub fn cls2cov(cls: &[Vec<f64>], nl: usize, nf: usize, nc: usize) -> Result<Vec<
         let begin = end;
         end += j + 1;
         let Some(row) = cls.get(begin..end) else {
-            return invalid(format!(
-                "cls2cov: {} spectra are too few for {nf} fields",
-                cls.len()
-            ));
+            return invalid(
+                "cls2cov",
+                "cls",
+                format!("{} spectra are too few for {nf} fields", cls.len()),
+            );
         };
         let mut cov = Array2::<f64>::zeros((nl, nc + 1));
         for (i, cl) in row.iter().take(nc + 1).enumerate() {
             if i == 0 && cl.iter().any(|v| *v < 0.0) {
-                return invalid(format!("cls2cov: negative values in cl (field {j})"));
+                return invalid(
+                    "cls2cov",
+                    "cls",
+                    format!("negative values in cl (field {j})"),
+                );
             }
             if cl.len() > nl {
-                return invalid(format!(
-                    "cls2cov: spectrum ({j}, {}) has {} entries, more than nl = {nl}",
-                    j - i,
-                    cl.len()
-                ));
+                return invalid(
+                    "cls2cov",
+                    "cls",
+                    format!(
+                        "spectrum ({j}, {}) has {} entries, more than nl = {nl}",
+                        j - i,
+                        cl.len()
+                    ),
+                );
             }
             for (l, v) in cl.iter().enumerate() {
                 cov[[l, i]] = v / 2.0;
@@ -271,7 +331,7 @@ pub fn iternorm(cov: &[ArrayViewD<'_, f64>]) -> Result<Vec<ArrayD<f64>>> {
         return Ok(Vec::new());
     };
     if first.ndim() == 0 || first.shape()[first.ndim() - 1] == 0 {
-        return invalid("iternorm: empty covariance matrix");
+        return invalid("iternorm", "cov", "empty covariance matrix");
     }
     let lead_shape = first.shape()[..first.ndim() - 1].to_vec();
     let k = first.shape()[first.ndim() - 1] - 1;
@@ -283,19 +343,23 @@ pub fn iternorm(cov: &[ArrayViewD<'_, f64>]) -> Result<Vec<ArrayD<f64>>> {
     let mut out = Vec::with_capacity(cov.len());
     for (i, row) in cov.iter().enumerate() {
         if row.ndim() == 0 || row.shape()[row.ndim() - 1] != k + 1 {
-            return invalid(format!(
-                "iternorm: row {i} has shape {:?}, expected {:?} + ({})",
-                row.shape(),
-                lead_shape,
-                k + 1
-            ));
+            return invalid(
+                "iternorm",
+                "cov",
+                format!(
+                    "row {i} has shape {:?}, expected {:?} + ({})",
+                    row.shape(),
+                    lead_shape,
+                    k + 1
+                ),
+            );
         }
         if row.shape()[..row.ndim() - 1] != lead_shape[..] {
-            return invalid("iternorm: shape mismatch in covariance");
+            return invalid("iternorm", "cov", "shape mismatch in covariance");
         }
         let row = row
             .to_shape((nb, k + 1))
-            .map_err(|e| Error::Invalid(format!("iternorm: {e}")))?;
+            .map_err(|e| Error::internal("iternorm", e))?;
         let mut w = ndarray::Array2::<f64>::zeros((nb, k + 1));
         let mut negative = false;
         for b in 0..nb {
@@ -343,15 +407,18 @@ pub fn iternorm(cov: &[ArrayViewD<'_, f64>]) -> Result<Vec<ArrayD<f64>>> {
             w[[b, k]] = s[b];
         }
         if negative {
-            return invalid(format!(
-                "iternorm: covariance matrix is not positive definite (row {i})"
-            ));
+            return Err(Error::NotPositiveDefinite {
+                func: "iternorm",
+                what: "covariance matrix",
+                row: i,
+                at: None,
+            });
         }
         let mut shape = lead_shape.clone();
         shape.push(k + 1);
         out.push(
             w.into_shape_with_order(IxDyn(&shape))
-                .map_err(|e| Error::Invalid(format!("iternorm: {e}")))?,
+                .map_err(|e| Error::internal("iternorm", e))?,
         );
     }
     Ok(out)
@@ -383,9 +450,12 @@ pub fn check_posdef_spectra(spectra: &[Vec<f64>]) -> Result<bool> {
     for c in cov.outer_iter() {
         let n = c.nrows();
         let m = faer::Mat::from_fn(n, n, |i, j| c[[i, j]]);
-        let ev = m
-            .self_adjoint_eigenvalues(faer::Side::Lower)
-            .map_err(|e| Error::Invalid(format!("check_posdef_spectra: {e:?}")))?;
+        let ev =
+            m.self_adjoint_eigenvalues(faer::Side::Lower)
+                .map_err(|e| Error::NotConverged {
+                    func: "check_posdef_spectra",
+                    reason: format!("the eigenvalue iteration did not converge ({e:?})"),
+                })?;
         if ev.iter().any(|v| !(*v >= 0.0)) {
             return Ok(false);
         }
@@ -428,7 +498,11 @@ impl std::str::FromStr for Regularization {
         match s {
             "nearest" => Ok(Regularization::default()),
             "clip" => Ok(Regularization::Clip { rtol: None }),
-            _ => invalid(format!("unknown method '{s}' (nearest or clip)")),
+            _ => invalid(
+                "regularized_spectra",
+                "method",
+                format!("unknown method '{s}' (nearest or clip)"),
+            ),
         }
     }
 }
@@ -442,7 +516,9 @@ pub fn regularized_spectra(
 ) -> Result<Vec<Vec<f64>>> {
     let cov = cov_from_spectra(spectra, lmax)?.into_dyn();
     let cov = match method {
-        Regularization::Nearest { tol, niter } => cov_nearest(cov.view(), tol, niter)?.value,
+        Regularization::Nearest { tol, niter } => {
+            cov_nearest(cov.view(), NearcorrOptions { tol, niter })?.value
+        }
         Regularization::Clip { rtol } => cov_clip(cov.view(), rtol)?,
     };
     let n = cov.shape()[cov.ndim() - 1];
@@ -517,7 +593,7 @@ pub fn lognormal_fields(
 
 fn check_fields(n: usize, nspectra: usize) -> Result<()> {
     if nspectra != n * (n + 1) / 2 {
-        return invalid(format!(
+        return invalid("fields", "cls", format!(
             "mismatch between number of fields and spectra ({n} fields need {} spectra, got {nspectra})",
             n * (n + 1) / 2
         ));
@@ -576,7 +652,7 @@ pub fn solve_gaussian_spectra(
                 ..Default::default()
             };
             let s = grf::solve(cl, fields[i].as_ref(), Some(fields[j].as_ref()), &opts)
-                .map_err(|e| Error::Invalid(format!("fields ({i}, {j}): {e}")))?;
+                .map_err(|e| e.in_fields(i, j))?;
             Ok((s.gl, s.info != 0))
         })
         .collect::<Result<_>>()?;

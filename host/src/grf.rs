@@ -24,7 +24,7 @@ use std::fmt::Debug;
 
 use crate::array::Array;
 use crate::error::{Error, Result};
-use crate::transformcl::{cltocorr, corrtocl};
+use crate::transformcl::{cltocorr, corrtocl, TransformclOptions};
 
 /// A transformation `t(X)` of a Gaussian random field `X`.
 ///
@@ -200,11 +200,15 @@ impl Transformation for SquaredNormal {
 }
 
 fn unpaired<T>(t1: &dyn Transformation, t2: &dyn Transformation) -> Result<T> {
-    Err(Error::Invalid(format!(
-        "no correlation transform for the pair {} x {}",
-        t1.name(),
-        t2.name()
-    )))
+    Err(Error::value(
+        "grf",
+        "t2",
+        format!(
+            "no correlation transform for the pair {} x {}",
+            t1.name(),
+            t2.name()
+        ),
+    ))
 }
 
 /// The angular correlation function after the transformations `t1`, `t2`
@@ -244,7 +248,10 @@ pub fn compute(
     t2: Option<&dyn Transformation>,
 ) -> Result<Vec<f64>> {
     let t2 = t2.unwrap_or(t1);
-    corrtocl(&icorr(t1, t2, &cltocorr(cl, false)?)?, false)
+    corrtocl(
+        &icorr(t1, t2, &cltocorr(cl, TransformclOptions::default())?)?,
+        TransformclOptions::default(),
+    )
 }
 
 /// Options of [`solve`], with GLASS's defaults.
@@ -328,11 +335,14 @@ pub fn solve(
     let t2 = t2.unwrap_or(t1);
     let n = cl.len();
     if n == 0 {
-        return Err(Error::Invalid("solve: empty angular power spectrum".into()));
+        return Err(Error::value("solve", "cl", "empty angular power spectrum"));
     }
     let pad = opts.pad;
     let mut gl = match &opts.initial {
-        None => corrtocl(&icorr(t1, t2, &cltocorr(cl, false)?)?, false)?,
+        None => corrtocl(
+            &icorr(t1, t2, &cltocorr(cl, TransformclOptions::default())?)?,
+            TransformclOptions::default(),
+        )?,
         Some(init) => {
             let mut g = vec![0.0; n];
             let m = init.len().min(n);
@@ -345,8 +355,8 @@ pub fn solve(
     }
     // realised spectrum and residual of a solution
     let realise = |gl: &[f64]| -> Result<(Vec<f64>, Vec<f64>, Vec<f64>)> {
-        let gt = cltocorr(&padded(gl, pad), false)?;
-        let rl = corrtocl(&corr(t1, t2, &gt)?, false)?;
+        let gt = cltocorr(&padded(gl, pad), TransformclOptions::default())?;
+        let rl = corrtocl(&corr(t1, t2, &gt)?, TransformclOptions::default())?;
         let mut fl: Vec<f64> = rl[..n].iter().zip(cl).map(|(r, c)| r - c).collect();
         if opts.monopole.is_some() {
             fl[0] = 0.0;
@@ -363,10 +373,13 @@ pub fn solve(
         if info > 0 {
             break;
         }
-        let ft = cltocorr(&padded(&fl, pad), false)?;
+        let ft = cltocorr(&padded(&fl, pad), TransformclOptions::default())?;
         let dt = dcorr(t1, t2, &gt)?;
         let q: Vec<f64> = ft.iter().zip(&dt).map(|(f, d)| f / d).collect();
-        let mut xl: Vec<f64> = corrtocl(&q, false)?[..n].iter().map(|v| -v).collect();
+        let mut xl: Vec<f64> = corrtocl(&q, TransformclOptions::default())?[..n]
+            .iter()
+            .map(|v| -v)
+            .collect();
         if opts.monopole.is_some() {
             xl[0] = 0.0;
         }
@@ -381,13 +394,16 @@ pub fn solve(
             if xl.iter().all(|x| *x == 0.0) || clerr_.is_nan() {
                 // GLASS would loop forever here: no step improves a residual
                 // that is NaN, and a zero step cannot improve anything.
-                return Err(Error::Invalid(format!(
-                    "solve: the Gauss-Newton step cannot reduce the residual \
+                return Err(Error::NotConverged {
+                    func: "solve",
+                    reason: format!(
+                        "the Gauss-Newton step cannot reduce the residual \
                      (relative error {clerr_} after, {clerr} before); the spectrum may \
                      not be realisable with {} x {}",
-                    t1.name(),
-                    t2.name()
-                )));
+                        t1.name(),
+                        t2.name()
+                    ),
+                });
             }
             for x in xl.iter_mut() {
                 *x /= 2.0;
@@ -462,8 +478,13 @@ mod tests {
         let s = solve(&cl, &t, None, &opts).unwrap();
         assert!(s.info > 0, "did not converge");
         let rl = corrtocl(
-            &corr(&t, &t, &cltocorr(&padded(&s.gl, 80), false).unwrap()).unwrap(),
-            false,
+            &corr(
+                &t,
+                &t,
+                &cltocorr(&padded(&s.gl, 80), TransformclOptions::default()).unwrap(),
+            )
+            .unwrap(),
+            TransformclOptions::default(),
         )
         .unwrap();
         for l in 1..cl.len() {

@@ -16,8 +16,8 @@ fn lmax_of(alm: &Array) -> Result<usize> {
         .shape()
         .last()
         .copied()
-        .ok_or_else(|| Error::Invalid("alm must have at least one axis".into()))?;
-    getlmax(n, None).map_err(|e| Error::Invalid(e.to_string()))
+        .ok_or_else(|| Error::shape("getlmax", "alm", alm.shape(), "at least one axis"))?;
+    Ok(getlmax(n, None)?)
 }
 
 /// GLASS `multalm(alm, bl)`: alm in GLASS order times `bl[l]`; `bl` must
@@ -25,11 +25,15 @@ fn lmax_of(alm: &Array) -> Result<usize> {
 pub fn multalm(alm: &Array, bl: &[f64]) -> Result<Array> {
     let lmax = lmax_of(alm)?;
     if bl.len() != lmax + 1 {
-        return Err(Error::Invalid(format!(
-            "multalm: bl has {} entries, the alm need lmax + 1 = {}",
-            bl.len(),
-            lmax + 1
-        )));
+        return Err(Error::value(
+            "multalm",
+            "bl",
+            format!(
+                "bl has {} entries, the alm need lmax + 1 = {}",
+                bl.len(),
+                lmax + 1
+            ),
+        ));
     }
     let per: Vec<f64> = (0..=lmax)
         .flat_map(|l| std::iter::repeat_n(bl[l], l + 1))

@@ -1,7 +1,8 @@
 //! # glass
 //!
 //! GLASS, the Generator for Large Scale Structure, in Rust: the simulator
-//! library, the backend plugin loader and the `glass` command.
+//! library and the backend plugin loader. (The `glass` command is the
+//! `glass-cli` crate.)
 //!
 //! Arrays live in a backend chosen at run time ([`Backend::from_env`] reads
 //! `GLASS_BACKEND`); every op runs there. The namespace that Python GLASS
@@ -17,10 +18,22 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The GLASS functions are re-exported at the crate root, as
+//! `glass/__init__.py` does, so `glass.tophat_windows(...)` becomes
+//! `glass::tophat_windows(...)`; the modules keep GLASS's names
+//! (`glass::shells`, `glass::fields`, `glass::grf`, `glass::rng`, ...).
+//! GLASS's keyword arguments become an options struct whose `Default`
+//! holds GLASS's defaults; see [`for_glass_users`] for a GLASS script
+//! ported line by line.
+//!
 //! What this crate owns: the host side of the contract (loading, op
 //! dispatch, fallbacks written in standard ops), and, as they are ported, the
 //! GLASS modules. It never copies data to the CPU behind a backend's back:
 //! the only host round trips are the explicit `to_host`/`to_vec`/`to_backend`.
+//!
+//! What it may not do: know about the command line (that is `glass-cli`),
+//! or depend on a plugin crate (the embedded ndarray backend is linked
+//! through its core crate; plugins are loaded at run time).
 
 // Input checks are written `!(x > 0.0)` on purpose: unlike `x <= 0.0` they
 // also reject NaN, which is what a validation needs.
@@ -33,18 +46,39 @@ pub mod backend;
 pub mod cosmology;
 pub mod error;
 pub mod fields;
+// FOR_GLASS_USERS
 pub mod grf;
 pub mod harmonics;
 pub mod healpix;
+/// `.npy` files to and from backend arrays, for the `glass` command; not
+/// part of GLASS's API.
+#[doc(hidden)]
 pub mod npy;
 pub mod observations;
-pub mod random;
+pub mod rng;
 pub mod shells;
 pub mod transformcl;
 pub mod user;
 pub mod xp;
 
+// GLASS's public names, as `glass/__init__.py` exports them.
+pub use fields::{
+    check_posdef_spectra, cls2cov, compute_gaussian_spectra, cov_from_spectra, discretized_cls,
+    effective_cls, enumerate_spectra, gaussian_fields, getcl, glass_to_healpix_spectra,
+    healpix_to_glass_spectra, iternorm, lognormal_fields, lognormal_shift_hilbert2011,
+    nfields_from_nspectra, regularized_spectra, solve_gaussian_spectra, spectra_indices,
+};
+pub use harmonics::multalm;
+pub use observations::{
+    equal_dens_zbins, fixed_zbins, gaussian_nz, smail_nz, tomo_nz_gausserr, vmap_galactic_ecliptic,
+};
+pub use shells::{
+    combine, cubic_windows, distance_grid, linear_windows, partition, redshift_grid, restrict,
+    tophat_windows, DensityWeight, DistanceWeight, RadialWindow, VolumeWeight,
+};
+pub use user::{load_cls, save_cls, write_catalog};
+
 pub use array::{Array, ArrayResult, IntoOperand};
 pub use backend::{discover, Arg, Backend, Info, Out, Source};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use glass_backend_api::{DType, IndexItem, Op};

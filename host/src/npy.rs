@@ -12,8 +12,12 @@ use num_complex::Complex64;
 
 use crate::{Array, Backend, Error, Result};
 
-fn io_err(path: &Path, what: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("{}: {what}", path.display()))
+fn io_err(path: &Path, e: std::io::Error) -> Error {
+    Error::io(path, e)
+}
+
+fn file_err(path: &Path, what: impl std::fmt::Display) -> Error {
+    Error::file(path, what)
 }
 
 fn read_as<T: ndarray_npy::ReadableElement>(
@@ -34,14 +38,14 @@ fn try_read<T: ndarray_npy::ReadableElement + glass_backend_api::Element + Clone
             backend.asarray(&data, a.shape()).map(Some)
         }
         Err(ReadNpyError::WrongDescriptor(_)) => Ok(None),
-        Err(e) => Err(io_err(path, e)),
+        Err(e) => Err(file_err(path, e)),
     }
 }
 
 /// Reads a `.npy` file of float64, complex128 or int64 onto `backend`.
 pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
     if !path.is_file() {
-        return Err(io_err(path, "no such file"));
+        return Err(file_err(path, "no such file"));
     }
     if let Some(a) = try_read::<f64>(backend, path)? {
         return Ok(a);
@@ -52,7 +56,7 @@ pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
     if let Some(a) = try_read::<i64>(backend, path)? {
         return Ok(a);
     }
-    Err(io_err(
+    Err(file_err(
         path,
         "unsupported dtype: expected float64 (<f8), complex128 (<c16) or int64 (<i8)",
     ))
@@ -67,7 +71,7 @@ pub fn write(x: &Array, path: &Path) -> Result<()> {
         .unwrap_or(Path::new("."));
     let name = path
         .file_name()
-        .ok_or_else(|| io_err(path, "not a file name"))?;
+        .ok_or_else(|| file_err(path, "not a file name"))?;
     let tmp = dir.join(format!(
         ".{}.tmp{}",
         name.to_string_lossy(),
@@ -76,7 +80,7 @@ pub fn write(x: &Array, path: &Path) -> Result<()> {
     let result = (|| -> Result<()> {
         let f = std::fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
         let mut w = std::io::BufWriter::new(f);
-        let shape_err = |e: ndarray::ShapeError| io_err(path, e);
+        let shape_err = |e: ndarray::ShapeError| Error::internal("npy::write", e);
         match x.dtype() {
             DType::Float64 => ArrayD::from_shape_vec(shape, x.to_vec::<f64>()?)
                 .map_err(shape_err)?
@@ -87,9 +91,9 @@ pub fn write(x: &Array, path: &Path) -> Result<()> {
             DType::Int64 => ArrayD::from_shape_vec(shape, x.to_vec::<i64>()?)
                 .map_err(shape_err)?
                 .write_npy(&mut w),
-            other => return Err(io_err(path, format!("cannot write dtype {other:?}"))),
+            other => return Err(file_err(path, format!("cannot write dtype {other:?}"))),
         }
-        .map_err(|e| io_err(path, e))?;
+        .map_err(|e| file_err(path, e))?;
         std::io::Write::flush(&mut w).map_err(|e| io_err(path, e))?;
         std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
     })();

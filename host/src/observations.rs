@@ -8,7 +8,7 @@
 //! ```
 //! use glass::observations::{equal_dens_zbins, smail_nz};
 //! let z: Vec<f64> = (0..=300).map(|i| i as f64 * 0.01).collect();
-//! let nz = smail_nz(&z, 0.8, 2.0, 1.5, None::<f64>).unwrap();
+//! let nz = smail_nz(&z, 0.8, SmailNzOptions::default()).unwrap();
 //! assert_eq!(nz.shape(), &[301]);
 //! let bins = equal_dens_zbins(&z, nz.as_slice().unwrap(), 4).unwrap();
 //! assert_eq!(bins.len(), 4);
@@ -21,12 +21,12 @@ use ndarray::{arr0, Array1, Array2, ArrayD, ArrayViewD, Axis, IxDyn};
 
 use crate::arraytools::{
     arange, broadcast_shapes, broadcast_to, check_increasing, cumulative_trapezoid, interp,
-    linspace, nextafter, trapezoid_unchecked,
+    linspace, nextafter, trapezoid_unchecked, InterpOptions,
 };
 use crate::error::{Error, Result};
 
-fn invalid<T>(msg: impl Into<String>) -> Result<T> {
-    Err(Error::Invalid(msg.into()))
+fn invalid<T>(func: &'static str, arg: &'static str, reason: impl Into<String>) -> Result<T> {
+    Err(Error::value(func, arg, reason))
 }
 
 /// A value that GLASS accepts as "float or array": converted to an
@@ -77,18 +77,20 @@ impl<T: AsNd + ?Sized> AsNd for &T {
 /// trapezoidal integral over `z`, then multiplies by `norm` (broadcast
 /// against the result).
 fn normalised_nz(
-    what: &str,
+    what: &'static str,
     z: &[f64],
     params: &[ArrayD<f64>],
     norm: Option<ArrayD<f64>>,
     f: impl Fn(f64, &[f64]) -> f64,
 ) -> Result<ArrayD<f64>> {
-    check_increasing(&format!("{what}: z"), z)?;
+    check_increasing(what, "z", z)?;
     let shapes: Vec<&[usize]> = params.iter().map(|p| p.shape()).collect();
     let lead = broadcast_shapes(&shapes).map_err(|_| {
-        Error::Invalid(format!(
-            "{what}: parameter shapes {shapes:?} do not broadcast"
-        ))
+        Error::value(
+            what,
+            "params",
+            format!("parameter shapes {shapes:?} do not broadcast"),
+        )
     })?;
     let bparams: Vec<ArrayD<f64>> = params
         .iter()
@@ -111,18 +113,63 @@ fn normalised_nz(
     }
     let mut shape = lead;
     shape.push(z.len());
-    let mut out = ArrayD::from_shape_vec(IxDyn(&shape), data)
-        .map_err(|e| Error::Invalid(format!("{what}: internal shape error: {e}")))?;
+    let mut out =
+        ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| Error::internal(what, e))?;
     if let Some(n) = norm {
         let nb = n.broadcast(IxDyn(&shape)).ok_or_else(|| {
-            Error::Invalid(format!(
-                "{what}: norm of shape {:?} does not broadcast to the result's shape {shape:?}",
-                n.shape()
-            ))
+            Error::value(
+                what,
+                "norm",
+                format!(
+                    "norm of shape {:?} does not broadcast to the result's shape {shape:?}",
+                    n.shape()
+                ),
+            )
         })?;
         out *= &nb;
     }
     Ok(out)
+}
+
+/// The keyword argument of [`gaussian_nz`]; `Default` is GLASS's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NzOptions {
+    /// Multiply the normalised distribution by this (broadcast), e.g. a
+    /// galaxy density in arcmin^-2 (`30.0_f64.as_nd()`, or an array).
+    pub norm: Option<ArrayD<f64>>,
+}
+
+/// The keyword arguments of [`smail_nz`]; `Default` is GLASS's
+/// (`alpha = 2`, `beta = 1.5`, no `norm`). Parameters may be arrays
+/// (their broadcast shape gives the leading axes): `2.5_f64.as_nd()`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SmailNzOptions {
+    /// The power-law exponent of the rise.
+    pub alpha: ArrayD<f64>,
+    /// The exponent of the exponential cut-off.
+    pub beta: ArrayD<f64>,
+    /// As [`NzOptions::norm`].
+    pub norm: Option<ArrayD<f64>>,
+}
+
+impl Default for SmailNzOptions {
+    fn default() -> Self {
+        SmailNzOptions {
+            alpha: 2.0.as_nd(),
+            beta: 1.5.as_nd(),
+            norm: None,
+        }
+    }
+}
+
+/// The bins of [`fixed_zbins`]: GLASS's `nbins` and `dz` keywords, of
+/// which exactly one must be given.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ZBins {
+    /// `nbins` equal bins.
+    Nbins(usize),
+    /// Bins of width `dz`.
+    Dz(f64),
 }
 
 /// Gaussian redshift distribution.
@@ -131,26 +178,28 @@ fn normalised_nz(
 /// trapezoidal integral over `z` (then multiplied by `norm` if given).
 /// The broadcast shape of `mean` and `sigma` gives the leading axes.
 /// Non-positive `sigma` is an error.
+///
+/// GLASS: `gaussian_nz(z, mean, sigma, *, norm=None)`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for a non-positive `sigma`, parameters that do not
+/// broadcast, or a non-increasing `z`.
 pub fn gaussian_nz(
     z: &[f64],
     mean: impl AsNd,
     sigma: impl AsNd,
-    norm: Option<impl AsNd>,
+    options: NzOptions,
 ) -> Result<ArrayD<f64>> {
+    let norm = options.norm;
     let (mean, sigma) = (mean.as_nd(), sigma.as_nd());
     if sigma.iter().any(|&s| !(s > 0.0)) {
-        return invalid("gaussian_nz: sigma must be positive");
+        return invalid("gaussian_nz", "sigma", "sigma must be positive");
     }
-    normalised_nz(
-        "gaussian_nz",
-        z,
-        &[mean, sigma],
-        norm.map(|n| n.as_nd()),
-        |zj, p| {
-            let u = (zj - p[0]) / p[1];
-            (-(u * u) / 2.0).exp()
-        },
-    )
+    normalised_nz("gaussian_nz", z, &[mean, sigma], norm, |zj, p| {
+        let u = (zj - p[0]) / p[1];
+        (-(u * u) / 2.0).exp()
+    })
 }
 
 /// Redshift distribution following Smail et al. (1994).
@@ -160,20 +209,22 @@ pub fn gaussian_nz(
 /// normalised to unit trapezoidal integral over `z` (then multiplied by
 /// `norm`). The broadcast shape of the parameters gives the leading axes.
 /// The parameters must be positive.
-pub fn smail_nz(
-    z: &[f64],
-    z_mode: impl AsNd,
-    alpha: impl AsNd,
-    beta: impl AsNd,
-    norm: Option<impl AsNd>,
-) -> Result<ArrayD<f64>> {
-    let params = [z_mode.as_nd(), alpha.as_nd(), beta.as_nd()];
+///
+/// GLASS: `smail_nz(z, z_mode, alpha=2, beta=1.5, *, norm=None)`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for a non-positive parameter, parameters that do not
+/// broadcast, or a non-increasing `z`.
+pub fn smail_nz(z: &[f64], z_mode: impl AsNd, options: SmailNzOptions) -> Result<ArrayD<f64>> {
+    let SmailNzOptions { alpha, beta, norm } = options;
+    let params = [z_mode.as_nd(), alpha, beta];
     for (name, p) in ["z_mode", "alpha", "beta"].iter().zip(&params) {
         if p.iter().any(|&v| !(v > 0.0)) {
-            return invalid(format!("smail_nz: {name} must be positive"));
+            return invalid("smail_nz", "params", format!("{name} must be positive"));
         }
     }
-    normalised_nz("smail_nz", z, &params, norm.map(|n| n.as_nd()), |zj, p| {
+    normalised_nz("smail_nz", z, &params, norm, |zj, p| {
         zj.powf(p[1]) * (-p[1] / p[2] * (zj / p[0]).powf(p[2])).exp()
     })
 }
@@ -181,27 +232,31 @@ pub fn smail_nz(
 /// Tomographic redshift bins of fixed size between `zmin` and `zmax`:
 /// `nbins` equal bins, or bins of width `dz` (edges
 /// `arange(zmin, nextafter(zmax + dz, zmax), dz)`, so the last bin may end
-/// before `zmax`). Exactly one of `nbins` and `dz`.
-pub fn fixed_zbins(
-    zmin: f64,
-    zmax: f64,
-    nbins: Option<usize>,
-    dz: Option<f64>,
-) -> Result<Vec<(f64, f64)>> {
+/// before `zmax`).
+///
+/// GLASS: `fixed_zbins(zmin, zmax, *, nbins=None, dz=None)`; here
+/// `fixed_zbins(zmin, zmax, ZBins::Nbins(n))` or `ZBins::Dz(dz)`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for non-finite bounds, `zmax < zmin` or a
+/// non-positive `dz`.
+pub fn fixed_zbins(zmin: f64, zmax: f64, bins: ZBins) -> Result<Vec<(f64, f64)>> {
     if !zmin.is_finite() || !zmax.is_finite() || zmax < zmin {
-        return invalid(format!(
-            "fixed_zbins: need finite zmin <= zmax, got {zmin} and {zmax}"
-        ));
+        return invalid(
+            "fixed_zbins",
+            "zmin",
+            format!("need finite zmin <= zmax, got {zmin} and {zmax}"),
+        );
     }
-    let edges = match (nbins, dz) {
-        (Some(n), None) => linspace(zmin, zmax, n + 1, true),
-        (None, Some(d)) => {
+    let edges = match bins {
+        ZBins::Nbins(n) => linspace(zmin, zmax, n + 1, true),
+        ZBins::Dz(d) => {
             if !(d > 0.0) || !d.is_finite() {
-                return invalid(format!("fixed_zbins: dz must be positive, got {d}"));
+                return invalid("fixed_zbins", "dz", format!("dz must be positive, got {d}"));
             }
             arange(zmin, nextafter(zmax + d, zmax), d)?
         }
-        _ => return invalid("fixed_zbins: exactly one of nbins and dz must be given"),
     };
     Ok(edges.windows(2).map(|e| (e[0], e[1])).collect())
 }
@@ -209,34 +264,44 @@ pub fn fixed_zbins(
 /// Equal density tomographic redshift bins: edges where the normalised
 /// cumulative trapezoidal integral of `nz` crosses `i / nbins`.
 pub fn equal_dens_zbins(z: &[f64], nz: &[f64], nbins: usize) -> Result<Vec<(f64, f64)>> {
-    check_increasing("equal_dens_zbins: z", z)?;
+    check_increasing("equal_dens_zbins", "z", z)?;
     if nz.len() != z.len() {
-        return invalid(format!(
-            "equal_dens_zbins: z and nz have different lengths ({} and {})",
-            z.len(),
-            nz.len()
-        ));
+        return invalid(
+            "equal_dens_zbins",
+            "nz",
+            format!(
+                "z and nz have different lengths ({} and {})",
+                z.len(),
+                nz.len()
+            ),
+        );
     }
     if nbins == 0 {
-        return invalid("equal_dens_zbins: nbins must be positive");
+        return invalid("equal_dens_zbins", "nbins", "nbins must be positive");
     }
     if let Some(i) = nz.iter().position(|&v| !(v >= 0.0)) {
-        return invalid(format!(
-            "equal_dens_zbins: nz must be non-negative, nz[{i}] = {}",
-            nz[i]
-        ));
+        return invalid(
+            "equal_dens_zbins",
+            "nz",
+            format!("nz must be non-negative, nz[{i}] = {}", nz[i]),
+        );
     }
     let c = cumulative_trapezoid(
         ArrayViewD::from_shape(IxDyn(&[nz.len()]), nz)
-            .map_err(|e| Error::Invalid(e.to_string()))?,
+            .map_err(|e| Error::internal("equal_dens_zbins", e))?,
         z,
     )?;
     let total = c.iter().last().copied().unwrap_or(0.0);
     if !(total > 0.0) {
-        return invalid("equal_dens_zbins: nz has no positive integral");
+        return invalid("equal_dens_zbins", "nz", "nz has no positive integral");
     }
     let cdf: Vec<f64> = c.iter().map(|v| v / total).collect();
-    let edges = interp(&linspace(0.0, 1.0, nbins + 1, true), &cdf, z, None, None)?;
+    let edges = interp(
+        &linspace(0.0, 1.0, nbins + 1, true),
+        &cdf,
+        z,
+        InterpOptions::default(),
+    )?;
     Ok(edges.windows(2).map(|e| (e[0], e[1])).collect())
 }
 
@@ -255,16 +320,22 @@ pub fn tomo_nz_gausserr(
     zbins: &[(f64, f64)],
 ) -> Result<Array2<f64>> {
     if nz.len() != z.len() {
-        return invalid(format!(
-            "tomo_nz_gausserr: z and nz have different lengths ({} and {})",
-            z.len(),
-            nz.len()
-        ));
+        return invalid(
+            "tomo_nz_gausserr",
+            "nz",
+            format!(
+                "z and nz have different lengths ({} and {})",
+                z.len(),
+                nz.len()
+            ),
+        );
     }
     if !(sigma_0 > 0.0) || !sigma_0.is_finite() {
-        return invalid(format!(
-            "tomo_nz_gausserr: sigma_0 must be positive, got {sigma_0}"
-        ));
+        return invalid(
+            "tomo_nz_gausserr",
+            "sigma_0",
+            format!("sigma_0 must be positive, got {sigma_0}"),
+        );
     }
     let mut out = Array2::<f64>::zeros((zbins.len(), z.len()));
     for (mut row, &(lo, hi)) in out.axis_iter_mut(Axis(0)).zip(zbins) {
@@ -391,9 +462,7 @@ pub fn vmap_galactic_ecliptic(
 ) -> Result<Vec<f64>> {
     use glass_healpix::pixel::{nside2npix, query_strip};
     use glass_healpix::rotator::Rotator;
-    let he = |e: glass_healpix::error::HealpixError| {
-        Error::Invalid(format!("vmap_galactic_ecliptic: {e}"))
-    };
+    let he = Error::Healpix;
     let npix = nside2npix(nside).map_err(he)? as usize;
     let mut m = vec![1.0; npix];
     for p in query_strip(nside, galactic.0, galactic.1, false).map_err(he)? {
@@ -488,27 +557,63 @@ mod tests {
     #[test]
     fn normalisation() {
         let z: Vec<f64> = (0..=200).map(|i| i as f64 * 0.02).collect();
-        let nz = gaussian_nz(&z, [1.0, 2.0], 0.3, Some(5.0)).unwrap();
+        let nz = gaussian_nz(
+            &z,
+            [1.0, 2.0],
+            0.3,
+            NzOptions {
+                norm: Some(5.0.as_nd()),
+            },
+        )
+        .unwrap();
         assert_eq!(nz.shape(), &[2, 201]);
         for row in nz.rows() {
             assert!((trapezoid_unchecked(&row.to_vec(), &z) - 5.0).abs() < 1e-12);
         }
-        let nz = smail_nz(&z, [0.5, 1.0], [2.0], 1.5, None::<f64>).unwrap();
+        let nz = smail_nz(
+            &z,
+            [0.5, 1.0],
+            SmailNzOptions {
+                alpha: [2.0].as_nd(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(nz.shape(), &[2, 201]);
         assert_eq!(nz[[0, 0]], 0.0);
     }
 
     #[test]
     fn bins_and_errors() {
-        let b = fixed_zbins(0.0, 1.0, None, Some(0.1)).unwrap();
+        let b = fixed_zbins(0.0, 1.0, ZBins::Dz(0.1)).unwrap();
         assert_eq!(b.len(), 10);
-        assert!(fixed_zbins(0.0, 1.0, Some(2), Some(0.1)).is_err());
-        assert!(fixed_zbins(0.0, 1.0, None, None).is_err());
-        assert!(gaussian_nz(&[0.0, 1.0], 0.5, -1.0, None::<f64>).is_err());
-        assert!(gaussian_nz(&[0.0, 1.0], [0.5, 0.6], [1.0, 2.0, 3.0], None::<f64>).is_err());
-        assert!(gaussian_nz(&[0.0, 1.0], 0.5, 1.0, Some([1.0, 2.0, 3.0])).is_err());
-        assert!(smail_nz(&[1.0, 0.0], 0.5, 2.0, 1.5, None::<f64>).is_err());
-        assert!(smail_nz(&[0.0, 1.0], 0.5, 0.0, 1.5, None::<f64>).is_err());
+        assert!(gaussian_nz(&[0.0, 1.0], 0.5, -1.0, NzOptions::default()).is_err());
+        assert!(gaussian_nz(
+            &[0.0, 1.0],
+            [0.5, 0.6],
+            [1.0, 2.0, 3.0],
+            NzOptions::default()
+        )
+        .is_err());
+        assert!(gaussian_nz(
+            &[0.0, 1.0],
+            0.5,
+            1.0,
+            NzOptions {
+                norm: Some([1.0, 2.0, 3.0].as_nd())
+            }
+        )
+        .is_err());
+        assert!(smail_nz(&[1.0, 0.0], 0.5, SmailNzOptions::default()).is_err());
+        assert!(smail_nz(
+            &[0.0, 1.0],
+            0.5,
+            SmailNzOptions {
+                alpha: 0.0.as_nd(),
+                ..Default::default()
+            }
+        )
+        .is_err());
         let z = [0.0, 1.0, 2.0];
         assert!(equal_dens_zbins(&z, &[0.0, -1.0, 1.0], 2).is_err());
         assert!(equal_dens_zbins(&z, &[0.0, 0.0, 0.0], 2).is_err());

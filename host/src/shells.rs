@@ -18,7 +18,7 @@
 //! ```
 //! use glass::shells::{partition, tophat_windows, PartitionMethod};
 //! use ndarray::Array1;
-//! let shells = tophat_windows(&[0.0, 0.5, 1.0], 0.01, None).unwrap();
+//! let shells = tophat_windows(&[0.0, 0.5, 1.0], WindowOptions { dz: 0.01, ..Default::default() }).unwrap();
 //! assert_eq!(shells.len(), 2);
 //! assert!((shells[0].zeff - 0.25).abs() < 1e-12);
 //! let z: Vec<f64> = (0..101).map(|i| i as f64 * 0.01).collect();
@@ -31,17 +31,18 @@ use std::str::FromStr;
 
 use ndarray::{Array2, ArrayD, ArrayViewD, Axis, IxDyn};
 
-use crate::algorithm::{from_faer, nnls, to_faer};
+use crate::algorithm::{from_faer, nnls, to_faer, NnlsOptions};
 use crate::arraytools::{
     arange, check_increasing, gradient, interp, linspace, ndinterp, trapezoid_unchecked, union1d,
+    InterpOptions, NdinterpOptions,
 };
 use crate::cosmology::Cosmology;
 use crate::error::{Error, Result};
-use crate::random::Rng;
+use crate::rng::Rng;
 use crate::{Array, DType};
 
-fn invalid<T>(msg: impl Into<String>) -> Result<T> {
-    Err(Error::Invalid(msg.into()))
+fn invalid<T>(func: &'static str, arg: &'static str, reason: impl Into<String>) -> Result<T> {
+    Err(Error::value(func, arg, reason))
 }
 
 /// A weight function `w(z)` for window functions: any `Fn(f64) -> f64`,
@@ -150,48 +151,59 @@ fn mean_redshift(z: &[f64], w: &[f64]) -> f64 {
     trapezoid_unchecked(&zw, z) / trapezoid_unchecked(w, z)
 }
 
-fn check_window(what: &str, za: &[f64], wa: &[f64]) -> Result<()> {
+fn check_window(what: &'static str, za: &[f64], wa: &[f64]) -> Result<()> {
     if za.len() != wa.len() {
-        return invalid(format!(
-            "{what}: za and wa have different lengths ({} and {})",
-            za.len(),
-            wa.len()
-        ));
+        return invalid(
+            what,
+            "wa",
+            format!(
+                "za and wa have different lengths ({} and {})",
+                za.len(),
+                wa.len()
+            ),
+        );
     }
-    check_increasing(&format!("{what}: za"), za)
+    check_increasing(what, "za", za)
 }
 
 /// Checks a grid of redshift nodes: `min` entries, strictly increasing.
-fn check_nodes(what: &str, z: &[f64], min: usize, dz: f64) -> Result<()> {
+fn check_nodes(what: &'static str, z: &[f64], min: usize, dz: f64) -> Result<()> {
     if z.len() < min {
-        return invalid(format!(
-            "{what}: need at least {min} redshifts, got {}",
-            z.len()
-        ));
+        return invalid(
+            what,
+            "z",
+            format!("need at least {min} redshifts, got {}", z.len()),
+        );
     }
     if z.iter().any(|v| !v.is_finite()) {
-        return invalid(format!("{what}: redshifts must be finite"));
+        return invalid(what, "z", format!("redshifts must be finite"));
     }
     if let Some(i) = z.windows(2).position(|w| w[1] <= w[0]) {
-        return invalid(format!(
-            "{what}: redshifts are not strictly increasing ({} then {})",
-            z[i],
-            z[i + 1]
-        ));
+        return invalid(
+            what,
+            "z",
+            format!(
+                "redshifts are not strictly increasing ({} then {})",
+                z[i],
+                z[i + 1]
+            ),
+        );
     }
     if !(dz > 0.0) || !dz.is_finite() {
-        return invalid(format!("{what}: dz must be positive, got {dz}"));
+        return invalid(what, "dz", format!("dz must be positive, got {dz}"));
     }
     Ok(())
 }
 
 /// `max(round((b - a) / dz), 2)` with NumPy's round-half-to-even.
-fn npoints(what: &str, a: f64, b: f64, dz: f64) -> Result<usize> {
+fn npoints(what: &'static str, a: f64, b: f64, dz: f64) -> Result<usize> {
     let n = ((b - a) / dz).round_ties_even().max(2.0);
     if n > 1e8 {
-        return invalid(format!(
-            "{what}: dz = {dz} gives {n} points in [{a}, {b}], too many"
-        ));
+        return invalid(
+            what,
+            "dz",
+            format!("dz = {dz} gives {n} points in [{a}, {b}], too many"),
+        );
     }
     Ok(n as usize)
 }
@@ -204,17 +216,50 @@ fn apply_weight(z: &[f64], w: &mut [f64], weight: Option<&dyn Weight>) {
     }
 }
 
+/// The keyword arguments of [`tophat_windows`], [`linear_windows`] and
+/// [`cubic_windows`]; `Default` is GLASS's (`dz = 1e-3`, no weight).
+#[derive(Clone, Copy)]
+pub struct WindowOptions<'a> {
+    /// The approximate redshift spacing of the windows' samples.
+    pub dz: f64,
+    /// A weight function applied to the windows (e.g. [`DistanceWeight`]).
+    pub weight: Option<&'a dyn Weight>,
+}
+
+impl Default for WindowOptions<'_> {
+    fn default() -> Self {
+        WindowOptions {
+            dz: 1e-3,
+            weight: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for WindowOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WindowOptions")
+            .field("dz", &self.dz)
+            .field("weight", &self.weight.map(|_| "dyn Weight"))
+            .finish()
+    }
+}
+
 /// Tophat window functions from the given redshift bin edges.
 ///
 /// The `N + 1` edges `zbins` give `N` tophat windows, each sampled at
 /// `max(round((zmax - zmin) / dz), 2)` evenly spaced redshifts and
 /// multiplied by the optional `weight`. Their effective redshifts are the
 /// mean redshifts of the (weighted) windows. GLASS's default `dz` is 1e-3.
-pub fn tophat_windows(
-    zbins: &[f64],
-    dz: f64,
-    weight: Option<&dyn Weight>,
-) -> Result<Vec<RadialWindow>> {
+///
+/// GLASS: `tophat_windows(zbins, WindowOptions { dz: dz=1e-3, weight: weight=None })`; here
+/// `tophat_windows(&zbins, WindowOptions::default())`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for too few or non-increasing nodes, or a
+/// non-positive `dz`.
+pub fn tophat_windows(zbins: &[f64], options: WindowOptions<'_>) -> Result<Vec<RadialWindow>> {
+    let WindowOptions { dz, weight } = options;
     check_nodes("tophat_windows", zbins, 2, dz)?;
     zbins
         .windows(2)
@@ -233,7 +278,7 @@ pub fn tophat_windows(
 /// `(zmin, zmid, zmax)`: the rising part (without `zmid`), the falling
 /// part, and the two unit ramps `u` (0 to 1, open) and `v` (1 to 0).
 fn spline_grid(
-    what: &str,
+    what: &'static str,
     zmin: f64,
     zmid: f64,
     zmax: f64,
@@ -252,11 +297,16 @@ fn spline_grid(
 /// `i` to 1 at node `i + 1` and falling to node `i + 2`, sampled with
 /// spacing about `dz` and multiplied by the optional `weight`. The
 /// effective redshifts are the middle nodes.
-pub fn linear_windows(
-    zgrid: &[f64],
-    dz: f64,
-    weight: Option<&dyn Weight>,
-) -> Result<Vec<RadialWindow>> {
+///
+/// GLASS: `linear_windows(zgrid, WindowOptions { dz: dz=1e-3, weight: weight=None })`; here
+/// `linear_windows(&zgrid, WindowOptions::default())`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for too few or non-increasing nodes, or a
+/// non-positive `dz`.
+pub fn linear_windows(zgrid: &[f64], options: WindowOptions<'_>) -> Result<Vec<RadialWindow>> {
+    let WindowOptions { dz, weight } = options;
     check_nodes("linear_windows", zgrid, 3, dz)?;
     zgrid
         .windows(3)
@@ -277,11 +327,16 @@ pub fn linear_windows(
 ///
 /// As [`linear_windows`], with the cubic Hermite ramps `u^2 (3 - 2u)`
 /// instead of linear ones.
-pub fn cubic_windows(
-    zgrid: &[f64],
-    dz: f64,
-    weight: Option<&dyn Weight>,
-) -> Result<Vec<RadialWindow>> {
+///
+/// GLASS: `cubic_windows(zgrid, WindowOptions { dz: dz=1e-3, weight: weight=None })`; here
+/// `cubic_windows(&zgrid, WindowOptions::default())`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for too few or non-increasing nodes, or a
+/// non-positive `dz`.
+pub fn cubic_windows(zgrid: &[f64], options: WindowOptions<'_>) -> Result<Vec<RadialWindow>> {
+    let WindowOptions { dz, weight } = options;
     check_nodes("cubic_windows", zgrid, 3, dz)?;
     zgrid
         .windows(3)
@@ -303,14 +358,18 @@ pub fn cubic_windows(
 }
 
 /// Checks a function `(z, f)` with `f` of shape `(..., N)`.
-fn check_function(what: &str, z: &[f64], f: &ArrayViewD<'_, f64>) -> Result<()> {
-    check_increasing(&format!("{what}: z"), z)?;
+fn check_function(what: &'static str, z: &[f64], f: &ArrayViewD<'_, f64>) -> Result<()> {
+    check_increasing(what, "z", z)?;
     if f.ndim() == 0 || f.shape()[f.ndim() - 1] != z.len() {
-        return invalid(format!(
-            "{what}: the last axis of the function values (shape {:?}) must have the length of z ({})",
-            f.shape(),
-            z.len()
-        ));
+        return invalid(
+            what,
+            "f",
+            format!(
+                "the last axis of the function values (shape {:?}) must have the length of z ({})",
+                f.shape(),
+                z.len()
+            ),
+        );
     }
     Ok(())
 }
@@ -329,14 +388,26 @@ pub fn restrict(
     check_function("restrict", z, &f)?;
     check_window("restrict: window", &w.za, &w.wa)?;
     if w.za.is_empty() {
-        return invalid("restrict: the window is empty");
+        return invalid("restrict", "w", "the window is empty");
     }
     let (lo, hi) = (w.za[0], w.za[w.za.len() - 1]);
     let inner: Vec<f64> = z.iter().copied().filter(|&v| v > lo && v < hi).collect();
     let zr = union1d(&w.za, &inner);
     let zr_arr = ndarray::Array1::from(zr.clone()).into_dyn();
-    let mut fr = ndinterp(zr_arr.view(), z, f, -1, Some(0.0), Some(0.0), None)?;
-    let wr = interp(&zr, &w.za, &w.wa, None, None)?;
+    let mut fr = ndinterp(
+        zr_arr.view(),
+        z,
+        f,
+        NdinterpOptions {
+            interp: InterpOptions {
+                left: Some(0.0),
+                right: Some(0.0),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )?;
+    let wr = interp(&zr, &w.za, &w.wa, InterpOptions::default())?;
     let last = Axis(fr.ndim() - 1);
     for mut lane in fr.lanes_mut(last) {
         lane.iter_mut().zip(&wr).for_each(|(a, b)| *a *= b);
@@ -364,7 +435,7 @@ impl FromStr for PartitionMethod {
             "nnls" => Ok(Self::Nnls),
             "lstsq" => Ok(Self::Lstsq),
             "restrict" => Ok(Self::Restrict),
-            _ => invalid(format!("invalid method: {s}")),
+            _ => invalid("partition", "method", format!("invalid method: {s}")),
         }
     }
 }
@@ -390,12 +461,12 @@ pub fn partition(
 ) -> Result<ArrayD<f64>> {
     check_function("partition", z, &fz)?;
     if shells.is_empty() {
-        return invalid("partition: no shells given");
+        return invalid("partition", "shells", "no shells given");
     }
     for (i, w) in shells.iter().enumerate() {
-        check_window(&format!("partition: shell {i}"), &w.za, &w.wa)?;
+        check_window("partition", &w.za, &w.wa).map_err(|e| e.in_shell(i))?;
         if w.za.is_empty() {
-            return invalid(format!("partition: shell {i} is empty"));
+            return invalid("partition", "shells", format!("shell {i} is empty"));
         }
     }
     match method {
@@ -418,8 +489,7 @@ fn partition_restrict(
         }
     }
     let shape: Vec<usize> = [shells.len()].into_iter().chain(dims).collect();
-    ArrayD::from_shape_vec(IxDyn(&shape), out)
-        .map_err(|e| Error::Invalid(format!("partition: internal shape error: {e}")))
+    ArrayD::from_shape_vec(IxDyn(&shape), out).map_err(|e| Error::internal("partition", e))
 }
 
 /// The least-squares problem of [`partition`]: the matrix `A^T` of shape
@@ -438,18 +508,33 @@ fn partition_system(
     }
     let k = zp.len();
     if k < 2 {
-        return invalid("partition: the redshift grid needs at least two distinct points");
+        return invalid(
+            "partition",
+            "z",
+            "the redshift grid needs at least two distinct points",
+        );
     }
     let dz = gradient(&zp)?;
     let s = shells.len();
     let mut at = Array2::<f64>::zeros((k + 1, s));
     for (i, w) in shells.iter().enumerate() {
-        let a = interp(&zp, &w.za, &w.wa, Some(0.0), Some(0.0))?;
+        let a = interp(
+            &zp,
+            &w.za,
+            &w.wa,
+            InterpOptions {
+                left: Some(0.0),
+                right: Some(0.0),
+                ..Default::default()
+            },
+        )?;
         let norm = trapezoid_unchecked(&a, &zp);
         if norm == 0.0 || !norm.is_finite() {
-            return invalid(format!(
-                "partition: shell {i} has integral {norm}, cannot normalise"
-            ));
+            return invalid(
+                "partition",
+                "shells",
+                format!("shell {i} has integral {norm}, cannot normalise"),
+            );
         }
         for j in 0..k {
             at[[j, i]] = a[j] / norm * dz[j];
@@ -457,7 +542,19 @@ fn partition_system(
         at[[k, i]] = mult;
     }
     let zp_arr = ndarray::Array1::from(zp.clone()).into_dyn();
-    let bz = ndinterp(zp_arr.view(), z, fz.clone(), -1, Some(0.0), Some(0.0), None)?;
+    let bz = ndinterp(
+        zp_arr.view(),
+        z,
+        fz.clone(),
+        NdinterpOptions {
+            interp: InterpOptions {
+                left: Some(0.0),
+                right: Some(0.0),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )?;
     let d: usize = fz.shape()[..fz.ndim() - 1].iter().product();
     let mut b = Array2::<f64>::zeros((d, k + 1));
     let lanes_b = bz.lanes(Axis(bz.ndim() - 1));
@@ -487,7 +584,7 @@ fn partition_lsq(
             let mut x = Array2::<f64>::zeros((b.nrows(), s));
             for (row, mut xr) in b.rows().into_iter().zip(x.rows_mut()) {
                 let y = q.t().dot(&row);
-                let sol = nnls(r.view(), &y.to_vec(), 0.0, None)?;
+                let sol = nnls(r.view(), &y.to_vec(), NnlsOptions::default())?;
                 xr.assign(&ndarray::Array1::from(sol));
             }
             x
@@ -503,7 +600,7 @@ fn partition_lsq(
         .as_standard_layout()
         .into_owned()
         .into_shape_with_order(IxDyn(&shape))
-        .map_err(|e| Error::Invalid(format!("partition: internal shape error: {e}")))
+        .map_err(|e| Error::internal("partition", e))
 }
 
 /// Least squares `min |A x - b_r|` for each row `b_r` of `b`, by SVD with
@@ -513,7 +610,10 @@ fn lstsq(a: &Array2<f64>, b: &Array2<f64>) -> Result<Array2<f64>> {
     let (m, n) = a.dim();
     let svd = to_faer(a.view())
         .thin_svd()
-        .map_err(|_| Error::Invalid("partition: the SVD did not converge".into()))?;
+        .map_err(|_| Error::NotConverged {
+            func: "partition",
+            reason: "the SVD did not converge".into(),
+        })?;
     let u = from_faer(svd.U());
     let v = from_faer(svd.V());
     let sv = svd.S().column_vector();
@@ -543,23 +643,36 @@ pub fn combine(
     shells: &[RadialWindow],
 ) -> Result<ArrayD<f64>> {
     if weights.ndim() == 0 || weights.shape()[0] != shells.len() {
-        return invalid(format!(
-            "combine: the leading axis of weights (shape {:?}) must have one entry per shell ({})",
-            weights.shape(),
-            shells.len()
-        ));
+        return invalid(
+            "combine",
+            "weights",
+            format!(
+                "the leading axis of weights (shape {:?}) must have one entry per shell ({})",
+                weights.shape(),
+                shells.len()
+            ),
+        );
     }
     let rest = &weights.shape()[1..];
     let shape: Vec<usize> = rest.iter().copied().chain([z.len()]).collect();
     let mut out = ArrayD::<f64>::zeros(IxDyn(&shape));
     for (i, (w, x)) in shells.iter().zip(weights.axis_iter(Axis(0))).enumerate() {
-        check_window(&format!("combine: shell {i}"), &w.za, &w.wa)?;
+        check_window("combine", &w.za, &w.wa).map_err(|e| e.in_shell(i))?;
         if w.za.is_empty() {
-            return invalid(format!("combine: shell {i} is empty"));
+            return invalid("combine", "shells", format!("shell {i} is empty"));
         }
         let norm = trapezoid_unchecked(&w.wa, &w.za);
         let wn: Vec<f64> = w.wa.iter().map(|v| v / norm).collect();
-        let f = interp(z, &w.za, &wn, Some(0.0), Some(0.0))?;
+        let f = interp(
+            z,
+            &w.za,
+            &wn,
+            InterpOptions {
+                left: Some(0.0),
+                right: Some(0.0),
+                ..Default::default()
+            },
+        )?;
         let last = Axis(shape.len() - 1);
         for (mut lane, &xi) in out.lanes_mut(last).into_iter().zip(x.iter()) {
             lane.iter_mut().zip(&f).for_each(|(o, fv)| *o += xi * fv);
@@ -568,64 +681,81 @@ pub fn combine(
     Ok(out)
 }
 
-/// A uniform grid from `start` to `stop`: `arange(start, stop + step, step)`
-/// or `linspace(start, stop, num + 1)`; exactly one of `step`, `num`.
-fn uniform_grid(
-    what: &str,
-    start: f64,
-    stop: f64,
-    step: Option<f64>,
-    num: Option<usize>,
-) -> Result<Vec<f64>> {
+/// The spacing of [`redshift_grid`] and [`distance_grid`]: GLASS's `dz`
+/// (or `dx`) and `num` keywords, of which exactly one must be given.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GridStep {
+    /// A fixed step (`dz` in redshift, `dx` in Mpc):
+    /// `arange(start, stop + step, step)`.
+    Step(f64),
+    /// `num` equal steps: `linspace(start, stop, num + 1)`.
+    Num(usize),
+}
+
+/// A uniform grid from `start` to `stop`.
+fn uniform_grid(what: &'static str, start: f64, stop: f64, step: GridStep) -> Result<Vec<f64>> {
     if !start.is_finite() || !stop.is_finite() || stop < start {
-        return invalid(format!(
-            "{what}: need finite bounds with min <= max, got {start} and {stop}"
-        ));
+        return invalid(
+            what,
+            "start",
+            format!("need finite bounds with min <= max, got {start} and {stop}"),
+        );
     }
-    match (step, num) {
-        (Some(d), None) => {
+    match step {
+        GridStep::Step(d) => {
             if !(d > 0.0) || !d.is_finite() {
-                return invalid(format!("{what}: the grid step must be positive, got {d}"));
+                return invalid(
+                    what,
+                    "dz",
+                    format!("the grid step must be positive, got {d}"),
+                );
             }
             arange(start, stop + d, d)
         }
-        (None, Some(n)) => Ok(linspace(start, stop, n + 1, true)),
-        _ => invalid(format!(
-            "{what}: exactly one of grid step size or number of steps must be given"
-        )),
+        GridStep::Num(n) => Ok(linspace(start, stop, n + 1, true)),
     }
 }
 
 /// Redshift grid with uniform spacing in redshift, from `zmin` to `zmax`
 /// with step `dz` (NumPy's `arange(zmin, zmax + dz, dz)`) or in `num`
-/// steps (`num + 1` points); exactly one of `dz` and `num`.
-pub fn redshift_grid(
-    zmin: f64,
-    zmax: f64,
-    dz: Option<f64>,
-    num: Option<usize>,
-) -> Result<Vec<f64>> {
-    uniform_grid("redshift_grid", zmin, zmax, dz, num)
+/// steps (`num + 1` points).
+///
+/// GLASS: `redshift_grid(zmin, zmax, *, dz=None, num=None)`; here
+/// `redshift_grid(zmin, zmax, GridStep::Step(dz))` or `GridStep::Num(num)`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for non-finite bounds, `zmax < zmin`, a non-positive
+/// step, or a step that gives too many points.
+pub fn redshift_grid(zmin: f64, zmax: f64, step: GridStep) -> Result<Vec<f64>> {
+    uniform_grid("redshift_grid", zmin, zmax, step)
 }
 
 /// Redshift grid with uniform spacing in comoving distance: a uniform grid
 /// from `d_c(zmin)` to `d_c(zmax)` with step `dx` (Mpc) or in `num` steps,
 /// mapped back to redshift by `inv_comoving_distance`.
+///
+/// GLASS: `distance_grid(cosmo, zmin, zmax, *, dx=None, num=None)`.
+///
+/// # Errors
+///
+/// [`Error::Value`] as [`redshift_grid`], and for a negative `zmin`.
 pub fn distance_grid<C: Cosmology + ?Sized>(
     cosmo: &C,
     zmin: f64,
     zmax: f64,
-    dx: Option<f64>,
-    num: Option<usize>,
+    step: GridStep,
 ) -> Result<Vec<f64>> {
     if !(zmin >= 0.0) {
-        return invalid(format!(
-            "distance_grid: zmin must be non-negative, got {zmin}"
-        ));
+        return invalid(
+            "distance_grid",
+            "zmin",
+            format!("zmin must be non-negative, got {zmin}"),
+        );
     }
     let xmin = cosmo.comoving_distance(zmin);
     let xmax = cosmo.comoving_distance(zmax);
-    let x = uniform_grid("distance_grid", xmin, xmax, dx, num)?;
+    let x = uniform_grid("distance_grid", xmin, xmax, step)?;
     x.into_iter()
         .map(|xi| cosmo.inv_comoving_distance(xi))
         .collect()
@@ -638,10 +768,14 @@ fn interp_window(z: &Array, xa: &[f64], fa: &[f64]) -> Result<Array> {
     let xp = z.backend();
     let m = xa.len();
     if m < 2 || fa.len() != m {
-        return invalid(format!(
-            "distribute: a window needs at least two nodes and one value per node ({m} nodes, {} values)",
-            fa.len()
-        ));
+        return invalid(
+            "distribute",
+            "shells",
+            format!(
+                "a window needs at least two nodes and one value per node ({m} nodes, {} values)",
+                fa.len()
+            ),
+        );
     }
     let (xb, fb) = (xp.asarray1(xa)?, xp.asarray1(fa)?);
     // node index j with xa[j-1] <= z < xa[j], kept inside 1..m-1
@@ -671,7 +805,7 @@ fn interp_window(z: &Array, xa: &[f64], fa: &[f64]) -> Result<Array> {
 pub fn distribute(redshifts: &Array, shells: &[RadialWindow], rng: &mut Rng) -> Result<Array> {
     let xp = redshifts.backend();
     if shells.is_empty() {
-        return invalid("distribute: no shells given");
+        return invalid("distribute", "shells", "no shells given");
     }
     let shape = redshifts.shape().to_vec();
     let n = redshifts.size();
@@ -712,24 +846,57 @@ mod tests {
     #[test]
     fn windows_integrate_as_documented() {
         // tophat windows have unit height: integral = bin width
-        let ws = tophat_windows(&[0.0, 0.3, 1.0], 0.01, None).unwrap();
+        let ws = tophat_windows(
+            &[0.0, 0.3, 1.0],
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         for (w, width) in ws.iter().zip([0.3, 0.7]) {
             assert!((trapezoid_unchecked(&w.wa, &w.za) - width).abs() < 1e-12);
         }
         // linear windows of unit peak: area = (zmax - zmin) / 2, peak at the node
-        let ws = linear_windows(&[0.0, 0.2, 0.5, 0.9], 0.01, None).unwrap();
+        let ws = linear_windows(
+            &[0.0, 0.2, 0.5, 0.9],
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         for (w, t) in ws.iter().zip([[0.0, 0.2, 0.5], [0.2, 0.5, 0.9]]) {
             assert!((trapezoid_unchecked(&w.wa, &w.za) - (t[2] - t[0]) / 2.0).abs() < 1e-12);
             assert_eq!(w.zeff, t[1]);
         }
         // linear (and cubic) windows sum to one between the outer nodes' neighbours
-        let ws = cubic_windows(&[0.0, 0.2, 0.5, 0.9], 0.01, None).unwrap();
+        let ws = cubic_windows(
+            &[0.0, 0.2, 0.5, 0.9],
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let z = [0.3, 0.4, 0.45];
         let s: Vec<f64> = z
             .iter()
             .map(|&zi| {
                 ws.iter()
-                    .map(|w| interp(&[zi], &w.za, &w.wa, Some(0.0), Some(0.0)).unwrap()[0])
+                    .map(|w| {
+                        interp(
+                            &[zi],
+                            &w.za,
+                            &w.wa,
+                            InterpOptions {
+                                left: Some(0.0),
+                                right: Some(0.0),
+                                ..Default::default()
+                            },
+                        )
+                        .unwrap()[0]
+                    })
                     .sum()
             })
             .collect();
@@ -746,7 +913,14 @@ mod tests {
             .map(|&v| v * v * (-(v / 0.7f64).powf(1.5)).exp())
             .collect();
         let total = trapezoid_unchecked(&nz, &z);
-        let shells = tophat_windows(&[0.0, 0.3, 0.6, 1.0, 1.5, 2.0, 3.0], 0.01, None).unwrap();
+        let shells = tophat_windows(
+            &[0.0, 0.3, 0.6, 1.0, 1.5, 2.0, 3.0],
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let f = Array1::from(nz).into_dyn();
         for m in [
             PartitionMethod::Nnls,
@@ -767,18 +941,60 @@ mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        assert!(tophat_windows(&[0.0], 0.01, None).is_err());
-        let e = tophat_windows(&[0.0, 0.5, 0.4], 0.01, None).unwrap_err();
+        assert!(tophat_windows(
+            &[0.0],
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            }
+        )
+        .is_err());
+        let e = tophat_windows(
+            &[0.0, 0.5, 0.4],
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("not strictly increasing"), "{e}");
-        assert!(tophat_windows(&[0.0, 1.0], 0.0, None).is_err());
-        assert!(linear_windows(&[0.0, 1.0], 0.01, None).is_err());
-        assert!(cubic_windows(&[0.0, f64::NAN, 1.0], 0.01, None).is_err());
+        assert!(tophat_windows(
+            &[0.0, 1.0],
+            WindowOptions {
+                dz: 0.0,
+                ..Default::default()
+            }
+        )
+        .is_err());
+        assert!(linear_windows(
+            &[0.0, 1.0],
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            }
+        )
+        .is_err());
+        assert!(cubic_windows(
+            &[0.0, f64::NAN, 1.0],
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            }
+        )
+        .is_err());
         assert!("foo".parse::<PartitionMethod>().is_err());
         assert_eq!(
             "lstsq".parse::<PartitionMethod>().unwrap(),
             PartitionMethod::Lstsq
         );
-        let shells = tophat_windows(&[0.0, 1.0], 0.1, None).unwrap();
+        let shells = tophat_windows(
+            &[0.0, 1.0],
+            WindowOptions {
+                dz: 0.1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let f = Array1::from(vec![1.0, 2.0]).into_dyn();
         let e = partition(&[1.0, 0.0], f.view(), &shells, PartitionMethod::Nnls).unwrap_err();
         assert!(
@@ -790,10 +1006,8 @@ mod tests {
         assert!(restrict(&[0.0, 1.0, 2.0], f.view(), &shells[0]).is_err());
         let w = Array1::from(vec![1.0, 2.0]).into_dyn();
         assert!(combine(&[0.5], w.view(), &shells).is_err());
-        assert!(redshift_grid(0.0, 1.0, Some(0.1), Some(3)).is_err());
-        assert!(redshift_grid(0.0, 1.0, None, None).is_err());
-        assert!(redshift_grid(1.0, 0.0, Some(0.1), None).is_err());
-        assert!(redshift_grid(0.0, 1.0, Some(-0.1), None).is_err());
+        assert!(redshift_grid(1.0, 0.0, GridStep::Step(0.1)).is_err());
+        assert!(redshift_grid(0.0, 1.0, GridStep::Step(-0.1)).is_err());
         assert!(RadialWindow::new(vec![0.0, 1.0], vec![1.0], None).is_err());
         assert!(RadialWindow::new(vec![1.0, 0.0], vec![1.0, 1.0], None).is_err());
         assert!(RadialWindow::new(vec![], vec![], None)
@@ -804,7 +1018,14 @@ mod tests {
 
     #[test]
     fn combine_inverts_restrict_partition_for_tophats() {
-        let shells = tophat_windows(&[0.0, 0.5, 1.0], 0.01, None).unwrap();
+        let shells = tophat_windows(
+            &[0.0, 0.5, 1.0],
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let x = Array1::from(vec![2.0, 3.0]).into_dyn();
         let f = combine(&[0.25, 0.75, 1.5], x.view(), &shells).unwrap();
         assert!((f[[0]] - 4.0).abs() < 1e-12 && (f[[1]] - 6.0).abs() < 1e-12 && f[[2]] == 0.0);

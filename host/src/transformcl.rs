@@ -34,8 +34,8 @@
 //! ```
 //! use glass::transformcl::{cltocorr, corrtocl};
 //! let cl: Vec<f64> = (0..100).map(|l| 1.0 / (1.0 + l as f64).powi(2)).collect();
-//! let corr = cltocorr(&cl, false).unwrap();
-//! let back = corrtocl(&corr, false).unwrap();
+//! let corr = cltocorr(&cl, TransformclOptions::default()).unwrap();
+//! let back = corrtocl(&corr, TransformclOptions::default()).unwrap();
 //! assert!(cl.iter().zip(&back).all(|(a, b)| (a - b).abs() < 1e-14));
 //! ```
 
@@ -49,17 +49,26 @@ use crate::error::{Error, Result};
 
 /// realfft fails only on buffers of the wrong length, which the plan sizes.
 fn fft_err(e: realfft::FftError) -> Error {
-    Error::Invalid(format!("transformcl: internal FFT error: {e}"))
+    Error::internal("transformcl", format!("FFT error: {e}"))
 }
 
-fn invalid<T>(msg: impl Into<String>) -> Result<T> {
-    Err(Error::Invalid(msg.into()))
+fn invalid<T>(func: &'static str, arg: &'static str, reason: impl Into<String>) -> Result<T> {
+    Err(Error::value(func, arg, reason))
+}
+
+/// The keyword argument of the transforms; `Default` is transformcl's
+/// (`closed = False`: the open grid of [`theta`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TransformclOptions {
+    /// The angles include both ends, 0 and π.
+    pub closed: bool,
 }
 
 /// The `n` angles (radians) at which the correlation function is given:
 /// midpoints of `n` equal intervals of (0, π) (`closed = false`), or `n`
 /// equally spaced points from 0 to π inclusive (`closed = true`).
-pub fn theta(n: usize, closed: bool) -> Vec<f64> {
+pub fn theta(n: usize, options: TransformclOptions) -> Vec<f64> {
+    let closed = options.closed;
     if closed {
         crate::arraytools::linspace(0.0, PI, n, true)
     } else {
@@ -71,20 +80,20 @@ pub fn theta(n: usize, closed: bool) -> Vec<f64> {
 /// Angular correlation function of the angular power spectrum `cl`
 /// (`C_0 .. C_{n-1}`) at the `n` angles of [`theta`]`(n, closed)`:
 /// `C(θ) = Σ_l (2l+1)/(4π) C_l P_l(cos θ)`.
-pub fn cltocorr(cl: &[f64], closed: bool) -> Result<Vec<f64>> {
+pub fn cltocorr(cl: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
     let a: Vec<f64> = cl
         .iter()
         .enumerate()
         .map(|(l, c)| (2 * l + 1) as f64 / (4.0 * PI) * c)
         .collect();
-    idlt(&a, closed)
+    idlt(&a, options)
 }
 
 /// Angular power spectrum `C_0 .. C_{n-1}` of the angular correlation
 /// function `corr` given at the `n` angles of [`theta`]`(n, closed)`; the
 /// inverse of [`cltocorr`].
-pub fn corrtocl(corr: &[f64], closed: bool) -> Result<Vec<f64>> {
-    let mut a = dlt(corr, closed)?;
+pub fn corrtocl(corr: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
+    let mut a = dlt(corr, options)?;
     for (l, x) in a.iter_mut().enumerate() {
         *x /= (2 * l + 1) as f64 / (4.0 * PI);
     }
@@ -103,7 +112,8 @@ pub fn cltovar(cl: &[f64]) -> f64 {
 /// Discrete Legendre transform: the coefficients `a_0 .. a_{n-1}` of
 /// `f(cos θ) = Σ_l a_l P_l(cos θ)` from the `n` values `f` at
 /// [`theta`]`(n, closed)` (`flt.dlt`).
-pub fn dlt(f: &[f64], closed: bool) -> Result<Vec<f64>> {
+pub fn dlt(f: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
+    let closed = options.closed;
     check_len(f.len(), closed)?;
     let plan = Plan::cached(f.len(), closed);
     let b = plan.forward(f)?;
@@ -112,7 +122,8 @@ pub fn dlt(f: &[f64], closed: bool) -> Result<Vec<f64>> {
 
 /// Inverse discrete Legendre transform: the values at
 /// [`theta`]`(n, closed)` of `Σ_l a_l P_l(cos θ)` (`flt.idlt`).
-pub fn idlt(a: &[f64], closed: bool) -> Result<Vec<f64>> {
+pub fn idlt(a: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
+    let closed = options.closed;
     check_len(a.len(), closed)?;
     let plan = Plan::cached(a.len(), closed);
     let b = dlt2dct_with(&plan.alpha, a);
@@ -121,10 +132,14 @@ pub fn idlt(a: &[f64], closed: bool) -> Result<Vec<f64>> {
 
 fn check_len(n: usize, closed: bool) -> Result<()> {
     if n == 0 {
-        return invalid("transformcl: empty input (need at least one value)");
+        return invalid("transformcl", "cl", "empty input (need at least one value)");
     }
     if closed && n < 2 {
-        return invalid("transformcl: the closed interval needs at least two points");
+        return invalid(
+            "transformcl",
+            "closed",
+            "the closed interval needs at least two points",
+        );
     }
     Ok(())
 }
@@ -408,8 +423,8 @@ mod tests {
         for closed in [false, true] {
             for n in [2, 3, 4, 7, 16, 33, 100] {
                 let a = test_coeffs(n);
-                let f = idlt(&a, closed).unwrap();
-                for (t, v) in theta(n, closed).iter().zip(&f) {
+                let f = idlt(&a, TransformclOptions { closed }).unwrap();
+                for (t, v) in theta(n, TransformclOptions { closed }).iter().zip(&f) {
                     let want = legendre_series(&a, *t);
                     assert!(
                         (v - want).abs() < 1e-13,
@@ -425,7 +440,11 @@ mod tests {
         for closed in [false, true] {
             for n in [2, 5, 64, 257, 2048] {
                 let a = test_coeffs(n);
-                let back = dlt(&idlt(&a, closed).unwrap(), closed).unwrap();
+                let back = dlt(
+                    &idlt(&a, TransformclOptions { closed }).unwrap(),
+                    TransformclOptions { closed },
+                )
+                .unwrap();
                 let err = a
                     .iter()
                     .zip(&back)
@@ -439,22 +458,22 @@ mod tests {
     #[test]
     fn one_point_open_grid() {
         // n = 1: the monopole alone, at θ = π/2
-        assert_eq!(theta(1, false), vec![PI / 2.0]);
-        let c = cltocorr(&[4.0 * PI], false).unwrap();
+        assert_eq!(theta(1, TransformclOptions::default()), vec![PI / 2.0]);
+        let c = cltocorr(&[4.0 * PI], TransformclOptions::default()).unwrap();
         assert!((c[0] - 1.0).abs() < 1e-15);
-        assert!((corrtocl(&c, false).unwrap()[0] - 4.0 * PI).abs() < 1e-13);
+        assert!((corrtocl(&c, TransformclOptions::default()).unwrap()[0] - 4.0 * PI).abs() < 1e-13);
     }
 
     #[test]
     fn bad_lengths_are_errors() {
-        assert!(cltocorr(&[], false).is_err());
-        assert!(corrtocl(&[1.0], true).is_err());
+        assert!(cltocorr(&[], TransformclOptions::default()).is_err());
+        assert!(corrtocl(&[1.0], TransformclOptions { closed: true }).is_err());
     }
 
     #[test]
     fn variance_is_the_correlation_at_zero_separation() {
         let cl = test_coeffs(50).iter().map(|x| x * x).collect::<Vec<_>>();
-        let c = cltocorr(&cl, true).unwrap();
+        let c = cltocorr(&cl, TransformclOptions { closed: true }).unwrap();
         assert!((c[0] - cltovar(&cl)).abs() < 1e-14);
     }
 }

@@ -26,8 +26,12 @@ use ndarray_npy::{NpzReader, NpzWriter, ReadNpzError};
 
 use crate::error::{Error, Result};
 
-fn io_err(path: &Path, what: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("{}: {what}", path.display()))
+fn io_err(path: &Path, e: std::io::Error) -> Error {
+    Error::io(path, e)
+}
+
+fn file_err(path: &Path, what: impl std::fmt::Display) -> Error {
+    Error::file(path, what)
 }
 
 /// A temporary file next to `path`, renamed onto it by [`Pending::commit`]
@@ -42,7 +46,7 @@ impl Pending {
     fn new(target: &Path) -> Result<(Pending, File)> {
         let name = target
             .file_name()
-            .ok_or_else(|| io_err(target, "not a file name"))?
+            .ok_or_else(|| file_err(target, "not a file name"))?
             .to_string_lossy()
             .into_owned();
         let tmp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
@@ -77,7 +81,7 @@ impl Drop for Pending {
 /// and `split`, the cumulative lengths of all but the last (int64).
 pub fn save_cls(path: &Path, cls: &[Vec<f64>]) -> Result<()> {
     if cls.is_empty() {
-        return Err(io_err(path, "save_cls: no spectra to save"));
+        return Err(Error::value("save_cls", "cls", "no spectra to save"));
     }
     let values: Array1<f64> = cls.iter().flatten().copied().collect();
     let mut total = 0i64;
@@ -92,10 +96,10 @@ pub fn save_cls(path: &Path, cls: &[Vec<f64>]) -> Result<()> {
     let mut npz = NpzWriter::new(BufWriter::new(f));
     npz.add_array("values", &values)
         .and_then(|_| npz.add_array("split", &split))
-        .map_err(|e| io_err(path, e))?;
-    let w = npz.finish().map_err(|e| io_err(path, e))?;
+        .map_err(|e| file_err(path, e))?;
+    let w = npz.finish().map_err(|e| file_err(path, e))?;
     w.into_inner()
-        .map_err(|e| io_err(path, e.error()))?
+        .map_err(|e| file_err(path, e.error()))?
         .sync_all()
         .map_err(|e| io_err(path, e))?;
     pending.commit()
@@ -105,10 +109,10 @@ pub fn save_cls(path: &Path, cls: &[Vec<f64>]) -> Result<()> {
 /// `save_cls` (`values` split at the indices `split`).
 pub fn load_cls(path: &Path) -> Result<Vec<Vec<f64>>> {
     let f = File::open(path).map_err(|e| io_err(path, e))?;
-    let mut npz = NpzReader::new(std::io::BufReader::new(f)).map_err(|e| io_err(path, e))?;
+    let mut npz = NpzReader::new(std::io::BufReader::new(f)).map_err(|e| file_err(path, e))?;
     let values: ArrayD<f64> = npz
         .by_name("values")
-        .map_err(|e| io_err(path, format!("load_cls: array 'values': {e}")))?;
+        .map_err(|e| file_err(path, format!("load_cls: array 'values': {e}")))?;
     // `split` is int64, except that NumPy writes an empty one (a single
     // spectrum) as float64
     let split: Vec<i64> = match npz.by_name::<ndarray::OwnedRepr<i64>, ndarray::IxDyn>("split") {
@@ -116,13 +120,13 @@ pub fn load_cls(path: &Path) -> Result<Vec<Vec<f64>>> {
         Err(ReadNpzError::Npy(ndarray_npy::ReadNpyError::WrongDescriptor(_))) => {
             let s: ArrayD<f64> = npz
                 .by_name("split")
-                .map_err(|e| io_err(path, format!("load_cls: array 'split': {e}")))?;
+                .map_err(|e| file_err(path, format!("load_cls: array 'split': {e}")))?;
             s.iter()
                 .map(|v| {
                     if v.fract() == 0.0 {
                         Ok(*v as i64)
                     } else {
-                        Err(io_err(
+                        Err(file_err(
                             path,
                             format!("load_cls: split index {v} is not an integer"),
                         ))
@@ -130,17 +134,17 @@ pub fn load_cls(path: &Path) -> Result<Vec<Vec<f64>>> {
                 })
                 .collect::<Result<_>>()?
         }
-        Err(e) => return Err(io_err(path, format!("load_cls: array 'split': {e}"))),
+        Err(e) => return Err(file_err(path, format!("load_cls: array 'split': {e}"))),
     };
     if values.ndim() != 1 {
-        return Err(io_err(path, "load_cls: 'values' is not one-dimensional"));
+        return Err(file_err(path, "load_cls: 'values' is not one-dimensional"));
     }
     let values: Vec<f64> = values.iter().copied().collect();
     let mut out = Vec::with_capacity(split.len() + 1);
     let mut start = 0usize;
     for &s in &split {
         if s < start as i64 || s as usize > values.len() {
-            return Err(io_err(
+            return Err(file_err(
                 path,
                 format!(
                     "load_cls: split index {s} out of order or beyond the {} values",
@@ -198,11 +202,13 @@ fn fits_string(s: &str) -> String {
     format!("'{:<8}'", s.replace('\'', "''"))
 }
 
-fn check_name(what: &str, s: &str) -> Result<()> {
+fn check_name(what: &'static str, s: &str) -> Result<()> {
     if s.is_empty() || s.len() > 68 || !s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return Err(Error::Invalid(format!(
-            "write_catalog: {what} {s:?} must be 1 to 68 printable ASCII characters"
-        )));
+        return Err(Error::value(
+            "write_catalog",
+            what,
+            format!("{what} {s:?} must be 1 to 68 printable ASCII characters"),
+        ));
     }
     Ok(())
 }
@@ -267,26 +273,34 @@ impl CatalogWriter {
     /// same names and types (in any order).
     pub fn write(&mut self, columns: &[(&str, Column<'_>)]) -> Result<()> {
         let Some((_, first)) = columns.first() else {
-            return Err(Error::Invalid(
-                "write_catalog: a chunk without columns".into(),
+            return Err(Error::value(
+                "write_catalog",
+                "columns",
+                "a chunk without columns",
             ));
         };
         let n = first.len();
         for (name, c) in columns {
             check_name("column name", name)?;
             if c.len() != n {
-                return Err(Error::Invalid(format!(
-                    "write_catalog: column {name} has {} rows, column {} has {n}",
-                    c.len(),
-                    columns[0].0
-                )));
+                return Err(Error::value(
+                    "write_catalog",
+                    "columns",
+                    format!(
+                        "column {name} has {} rows, column {} has {n}",
+                        c.len(),
+                        columns[0].0
+                    ),
+                ));
             }
         }
         for (k, (name, _)) in columns.iter().enumerate() {
             if columns[..k].iter().any(|(o, _)| o == name) {
-                return Err(Error::Invalid(format!(
-                    "write_catalog: column {name} given twice"
-                )));
+                return Err(Error::value(
+                    "write_catalog",
+                    "columns",
+                    format!("column {name} given twice"),
+                ));
             }
         }
         if self.columns.is_empty() {
@@ -302,23 +316,31 @@ impl CatalogWriter {
             match columns.iter().find(|(n, _)| n == name) {
                 Some((_, c)) if c.form() == *form => ordered.push(*c),
                 Some(_) => {
-                    return Err(Error::Invalid(format!(
-                        "write_catalog: column {name} changed type"
-                    )))
+                    return Err(Error::value(
+                        "write_catalog",
+                        "columns",
+                        format!("column {name} changed type"),
+                    ))
                 }
                 None => {
-                    return Err(Error::Invalid(format!(
-                        "write_catalog: column {name} missing from this chunk"
-                    )))
+                    return Err(Error::value(
+                        "write_catalog",
+                        "columns",
+                        format!("column {name} missing from this chunk"),
+                    ))
                 }
             }
         }
         if columns.len() != self.columns.len() {
-            return Err(Error::Invalid(format!(
-                "write_catalog: the table has the columns {:?}, this chunk has {} columns",
-                self.columns.iter().map(|c| &c.0).collect::<Vec<_>>(),
-                columns.len()
-            )));
+            return Err(Error::value(
+                "write_catalog",
+                "columns",
+                format!(
+                    "the table has the columns {:?}, this chunk has {} columns",
+                    self.columns.iter().map(|c| &c.0).collect::<Vec<_>>(),
+                    columns.len()
+                ),
+            ));
         }
         let mut row = Vec::with_capacity(8 * ordered.len());
         for i in 0..n {

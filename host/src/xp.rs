@@ -537,10 +537,11 @@ impl Array {
             .backend()
             .call_arrays(Op::LinalgEigh, &[Arg::Array(self)])?;
         if v.len() != 2 {
-            return Err(Error::Invalid(format!(
-                "linalg.eigh: the backend returned {} arrays, not 2",
-                v.len()
-            )));
+            return Err(Error::value(
+                "linalg.eigh",
+                "x",
+                format!("the backend returned {} arrays, not 2", v.len()),
+            ));
         }
         let vecs = v.remove(1);
         Ok((v.remove(0), vecs))

@@ -15,8 +15,11 @@ use glass::fields::{
     iternorm, lognormal_fields, lognormal_shift_hilbert2011, nfields_from_nspectra,
     regularized_spectra, solve_gaussian_spectra, spectra_indices, Regularization,
 };
+use glass::fields::{DiscretizedClsOptions, EffectiveClsOptions};
 use glass::grf::{self, Lognormal, Normal, SolveOptions, SquaredNormal, Transformation};
 use glass::shells::tophat_windows;
+use glass::shells::WindowOptions;
+use glass::transformcl::TransformclOptions;
 use glass::transformcl::{cltocorr, cltovar, corrtocl, theta};
 use golden::{assert_array_close, assert_close, assert_close_tol, Golden};
 use ndarray::ArrayD;
@@ -50,14 +53,14 @@ fn transformcl_matches_python() {
     for n in [1, 2, 7, 64] {
         assert_close(
             &format!("theta open {n}"),
-            &theta(n, false),
+            &theta(n, TransformclOptions::default()),
             &g.vec(&format!("theta.open.{n}")),
             1e-15,
         );
         if n > 1 {
             assert_close(
                 &format!("theta closed {n}"),
-                &theta(n, true),
+                &theta(n, TransformclOptions { closed: true }),
                 &g.vec(&format!("theta.closed.{n}")),
                 1e-15,
             );
@@ -69,13 +72,13 @@ fn transformcl_matches_python() {
         for (closed, tag) in [(false, "open"), (true, "closed")] {
             assert_scaled(
                 &format!("cltocorr {tag} {n}"),
-                &cltocorr(&cl, closed).unwrap(),
+                &cltocorr(&cl, TransformclOptions { closed }).unwrap(),
                 &g.vec(&format!("cltocorr.{tag}.{n}")),
                 CLOSED,
             );
             assert_scaled(
                 &format!("corrtocl {tag} {n}"),
-                &corrtocl(&corr, closed).unwrap(),
+                &corrtocl(&corr, TransformclOptions { closed }).unwrap(),
                 &g.vec(&format!("corrtocl.{tag}.{n}")),
                 CLOSED,
             );
@@ -89,7 +92,7 @@ fn transformcl_matches_python() {
     }
     assert_close(
         "cltocorr n=1",
-        &cltocorr(&[2.5], false).unwrap(),
+        &cltocorr(&[2.5], TransformclOptions::default()).unwrap(),
         &g.vec("cltocorr.open.1"),
         1e-15,
     );
@@ -108,7 +111,11 @@ fn transformcl_round_trips_to_1e12() {
             .map(|l| (1.0 + (0.01 * l as f64).sin()) / (1.0 + l as f64).powf(1.5))
             .collect();
         for closed in [false, true] {
-            let back = corrtocl(&cltocorr(&cl, closed).unwrap(), closed).unwrap();
+            let back = corrtocl(
+                &cltocorr(&cl, TransformclOptions { closed }).unwrap(),
+                TransformclOptions { closed },
+            )
+            .unwrap();
             let scale = max_abs(&cl);
             let (mut scaled, mut entry) = (0.0f64, 0.0f64);
             for (a, b) in cl.iter().zip(&back) {
@@ -324,14 +331,22 @@ fn fields_bookkeeping_matches_python() {
     let (w1, w2) = (g.get("effective_cls.w1"), g.get("effective_cls.w2"));
     assert_array_close(
         "effective_cls w1",
-        &effective_cls(&cls, w1.view(), None, None).unwrap(),
+        &effective_cls(&cls, w1.view(), EffectiveClsOptions::default()).unwrap(),
         g.get("effective_cls.out11"),
         CLOSED,
         0.0,
     );
     assert_array_close(
         "effective_cls w1 w2",
-        &effective_cls(&cls, w1.view(), Some(w2.view()), Some(100)).unwrap(),
+        &effective_cls(
+            &cls,
+            w1.view(),
+            EffectiveClsOptions {
+                weights2: Some(w2.view()),
+                lmax: Some(100),
+            },
+        )
+        .unwrap(),
         g.get("effective_cls.out12"),
         CLOSED,
         0.0,
@@ -339,13 +354,29 @@ fn fields_bookkeeping_matches_python() {
     let w10 = w1.index_axis(ndarray::Axis(1), 0);
     assert_array_close(
         "effective_cls 1d",
-        &effective_cls(&cls, w10, None, Some(30)).unwrap(),
+        &effective_cls(
+            &cls,
+            w10,
+            EffectiveClsOptions {
+                lmax: Some(30),
+                ..Default::default()
+            },
+        )
+        .unwrap(),
         g.get("effective_cls.out1_lmax30"),
         CLOSED,
         0.0,
     );
 
-    let d = discretized_cls(&cls, Some(50), Some(1), None).unwrap();
+    let d = discretized_cls(
+        &cls,
+        DiscretizedClsOptions {
+            lmax: Some(50),
+            ncorr: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let want = list(&g, "discretized.ncorr1_lmax50");
     assert_eq!(d.len(), want.len());
     for (k, (a, b)) in d.iter().zip(&want).enumerate() {
@@ -361,7 +392,7 @@ fn fields_bookkeeping_matches_python() {
             Some(32),
         ),
     ] {
-        let d = discretized_cls(&cls, lmax, ncorr, nside).unwrap();
+        let d = discretized_cls(&cls, DiscretizedClsOptions { lmax, ncorr, nside }).unwrap();
         let want = list(&g, name);
         assert_eq!(d.len(), want.len());
         for (k, (a, b)) in d.iter().zip(&want).enumerate() {
@@ -465,7 +496,7 @@ fn fields_covariances_match_python() {
 fn gaussian_spectra_of_lognormal_shells_match_python() {
     let g = Golden::load("fields");
     let zb: Vec<f64> = (0..5).map(|i| 0.25 * i as f64).collect();
-    let shells = tophat_windows(&zb, 1e-3, None).unwrap();
+    let shells = tophat_windows(&zb, WindowOptions::default()).unwrap();
     let fields = lognormal_fields(&shells, Some(&|z| 1.0 + z));
     let lamda: Vec<f64> = fields
         .iter()
@@ -515,12 +546,19 @@ fn bad_input_names_the_problem() {
     let e = msg(cls2cov(&cls, 1, 2, 1).unwrap_err());
     assert!(e.contains("more than nl"), "{e}");
     let w = ArrayD::<f64>::ones(ndarray::IxDyn(&[3]));
-    let e = msg(effective_cls(&cls, w.view(), None, None).unwrap_err());
+    let e = msg(effective_cls(&cls, w.view(), EffectiveClsOptions::default()).unwrap_err());
     assert!(
         e.contains("shape mismatch between fields and weights1"),
         "{e}"
     );
-    let e = msg(discretized_cls(&cls, None, None, Some(48)).unwrap_err());
+    let e = msg(discretized_cls(
+        &cls,
+        DiscretizedClsOptions {
+            nside: Some(48),
+            ..Default::default()
+        },
+    )
+    .unwrap_err());
     assert!(e.contains("no pixel window function for nside 48"), "{e}");
     let e = msg("exact".parse::<Regularization>().unwrap_err());
     assert!(e.contains("unknown method 'exact'"), "{e}");
@@ -539,6 +577,6 @@ fn bad_input_names_the_problem() {
     assert!(e.contains("not positive definite"), "{e}");
     let e = msg(grf::corr(&Normal, &SquaredNormal::new(0.5, 1.0), &[0.1]).unwrap_err());
     assert!(e.contains("Normal x SquaredNormal"), "{e}");
-    let e = msg(cltocorr(&[], false).unwrap_err());
+    let e = msg(cltocorr(&[], TransformclOptions::default()).unwrap_err());
     assert!(e.contains("empty"), "{e}");
 }

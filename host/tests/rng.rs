@@ -5,7 +5,7 @@
 mod common;
 
 use common::load;
-use glass::random::Rng;
+use glass::rng::Rng;
 use glass::{Backend, DType};
 use glass_backend_api::random as reference;
 
@@ -87,4 +87,113 @@ fn streams_can_be_chosen_and_run_out() {
         let lam = b.asarray1(&[-1.0]).unwrap();
         assert!(Rng::new(1).poisson(&lam).is_err(), "{name}");
     }
+}
+
+// --- keyed streams: the three properties a simulation relies on ----------
+
+use glass::rng::Key;
+
+/// Uniforms of `n` galaxies for shell `shell` of realisation `r`.
+fn positions(b: &Backend, rng: &Rng, r: u64, shell: u64, n: usize) -> Vec<f64> {
+    let mut s = rng.substream(&[
+        Key::Realisation(r),
+        Key::Shell(shell),
+        Key::Stage("positions"),
+    ]);
+    s.uniform(b, &[n], 0.0, 1.0).unwrap().to_vec().unwrap()
+}
+
+#[test]
+fn shell_7_does_not_change_when_shell_3_draws_more() {
+    let b = load("ndarray");
+    let rng = Rng::new(99);
+    let with = |n3: usize| {
+        let three = positions(&b, &rng, 0, 3, n3);
+        assert_eq!(three.len(), n3);
+        positions(&b, &rng, 0, 7, 1000)
+    };
+    let few = with(10);
+    let many = with(100_000);
+    assert_eq!(few, many);
+    // and shell 3's first draws are the same, the extra ones come after
+    assert_eq!(
+        positions(&b, &rng, 0, 3, 10),
+        positions(&b, &rng, 0, 3, 100)[..10]
+    );
+}
+
+#[test]
+fn a_realisation_is_the_same_alone_or_among_others_on_any_backend() {
+    let nd = load("ndarray");
+    let st = load("strict");
+    // "rank 5 of 8": realisations 5, 13, 21, ... after other work
+    let mut among = Vec::new();
+    let mut rng = Rng::new(7);
+    for r in (5..64).step_by(8) {
+        // unrelated draws from the parent do not matter
+        rng.uniform(&nd, &[3], 0.0, 1.0).unwrap();
+        among.push((r, positions(&nd, &rng, r, 2, 500)));
+    }
+    for (r, got) in among {
+        let alone = positions(&st, &Rng::new(7), r, 2, 500);
+        assert_eq!(got, alone, "realisation {r}");
+    }
+}
+
+#[test]
+fn a_stage_added_later_reshuffles_nothing() {
+    let b = load("ndarray");
+    let rng = Rng::new(3);
+    let draw = |with_photoz: bool| {
+        let mut out = Vec::new();
+        for shell in 0..4 {
+            let mut alm = rng.substream(&[Key::Shell(shell), Key::Stage("alm")]);
+            out.push(
+                alm.standard_normal(&b, &[64])
+                    .unwrap()
+                    .to_vec::<f64>()
+                    .unwrap(),
+            );
+            if with_photoz {
+                let mut pz = rng.substream(&[Key::Shell(shell), Key::Stage("photo-z")]);
+                pz.normal(&b, &[64], 0.0, 0.05).unwrap();
+            }
+            let mut shapes = rng.substream(&[Key::Shell(shell), Key::Stage("shapes")]);
+            out.push(
+                shapes
+                    .normal(&b, &[64], 0.0, 0.3)
+                    .unwrap()
+                    .to_vec::<f64>()
+                    .unwrap(),
+            );
+        }
+        out
+    };
+    assert_eq!(draw(false), draw(true));
+}
+
+#[test]
+fn substreams_are_distinct_and_compose() {
+    let b = load("ndarray");
+    let rng = Rng::new(11);
+    let a = positions(&b, &rng, 0, 1, 64);
+    assert_ne!(a, positions(&b, &rng, 1, 1, 64), "another realisation");
+    assert_ne!(a, positions(&b, &rng, 0, 2, 64), "another shell");
+    assert_ne!(a, positions(&b, &Rng::new(12), 0, 1, 64), "another seed");
+    // nested substreams equal the whole path
+    let mut nested = rng
+        .substream(&[Key::Realisation(0)])
+        .substream(&[Key::Shell(1), Key::Stage("positions")]);
+    assert_eq!(
+        a,
+        nested
+            .uniform(&b, &[64], 0.0, 1.0)
+            .unwrap()
+            .to_vec::<f64>()
+            .unwrap()
+    );
+    // the parent's stream counter does not enter
+    let mut advanced = Rng::with_stream(11, 1000);
+    advanced.uniform(&b, &[1], 0.0, 1.0).unwrap();
+    assert_eq!(a, positions(&b, &advanced, 0, 1, 64));
 }

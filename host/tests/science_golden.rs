@@ -8,16 +8,22 @@
 mod golden;
 
 use glass::algorithm::{cov_clip, cov_nearest, nearcorr, nnls};
+use glass::algorithm::{NearcorrOptions, NnlsOptions};
 use glass::arraytools::{
     broadcast_first, broadcast_leading_axes, cumulative_trapezoid, ndinterp, trapezoid,
     trapezoid_product,
 };
+use glass::arraytools::{InterpOptions, NdinterpOptions};
 use glass::cosmology::{Cosmology, CosmologyWithGrowthFactor, LambdaCdm};
-use glass::observations::{equal_dens_zbins, fixed_zbins, gaussian_nz, smail_nz, tomo_nz_gausserr};
+use glass::observations::{
+    equal_dens_zbins, fixed_zbins, gaussian_nz, smail_nz, tomo_nz_gausserr, AsNd,
+};
+use glass::observations::{NzOptions, SmailNzOptions, ZBins};
 use glass::shells::{
     combine, cubic_windows, distance_grid, linear_windows, partition, redshift_grid, restrict,
     tophat_windows, DensityWeight, DistanceWeight, PartitionMethod, RadialWindow, VolumeWeight,
 };
+use glass::shells::{GridStep, WindowOptions};
 use golden::{assert_array_close, assert_close, assert_close_tol, Golden};
 use ndarray::{Array1, Array2, ArrayD, Ix2, IxDyn};
 
@@ -142,31 +148,47 @@ fn algorithm_nnls() {
     // solver tolerance; zero entries are exactly zero in both
     assert_close(
         "nnls.x",
-        &nnls(a.view(), &b, 0.0, None).unwrap(),
+        &nnls(a.view(), &b, NnlsOptions::default()).unwrap(),
         &g.vec("nnls.x"),
         SOLVER,
     );
     assert_close(
         "nnls.x_tol",
-        &nnls(a.view(), &b, 0.5, None).unwrap(),
+        &nnls(
+            a.view(),
+            &b,
+            NnlsOptions {
+                tol: 0.5,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
         &g.vec("nnls.x_tol"),
         SOLVER,
     );
     assert_close(
         "nnls.x_maxiter2",
-        &nnls(a.view(), &b, 0.0, Some(2)).unwrap(),
+        &nnls(
+            a.view(),
+            &b,
+            NnlsOptions {
+                maxiter: Some(2),
+                ..Default::default()
+            },
+        )
+        .unwrap(),
         &g.vec("nnls.x_maxiter2"),
         SOLVER,
     );
     let a2 = mat(&g, "nnls.a2");
     assert_close(
         "nnls.x2",
-        &nnls(a2.view(), &g.vec("nnls.b2"), 0.0, None).unwrap(),
+        &nnls(a2.view(), &g.vec("nnls.b2"), NnlsOptions::default()).unwrap(),
         &g.vec("nnls.x2"),
         SOLVER,
     );
     // errors
-    assert!(nnls(a.view(), &b[..3], 0.0, None).is_err());
+    assert!(nnls(a.view(), &b[..3], NnlsOptions::default()).is_err());
 }
 
 #[test]
@@ -201,17 +223,24 @@ fn algorithm_cov_clip_nearcorr_cov_nearest() {
     );
 
     let a = g.get("nearcorr.a");
-    let r = nearcorr(a.view(), None, 100).unwrap();
+    let r = nearcorr(a.view(), NearcorrOptions::default()).unwrap();
     assert!(r.converged);
     check("nearcorr.out", &r.value, g.get("nearcorr.out"), SOLVER);
-    let r = nearcorr(a.view(), Some(1e-6), 100).unwrap();
+    let r = nearcorr(
+        a.view(),
+        NearcorrOptions {
+            tol: Some(1e-6),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     check(
         "nearcorr.out_tol",
         &r.value,
         g.get("nearcorr.out_tol"),
         SOLVER,
     );
-    let r = nearcorr(g.get("nearcorr.stack").view(), None, 100).unwrap();
+    let r = nearcorr(g.get("nearcorr.stack").view(), NearcorrOptions::default()).unwrap();
     assert!(r.converged);
     check(
         "nearcorr.stack_out",
@@ -219,7 +248,14 @@ fn algorithm_cov_clip_nearcorr_cov_nearest() {
         g.get("nearcorr.stack_out"),
         SOLVER,
     );
-    let r = nearcorr(a.view(), None, 3).unwrap();
+    let r = nearcorr(
+        a.view(),
+        NearcorrOptions {
+            niter: 3,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(!r.converged, "3 iterations do not converge (GLASS warns)");
     assert_eq!(r.niter, 3);
     check(
@@ -229,14 +265,14 @@ fn algorithm_cov_clip_nearcorr_cov_nearest() {
         SOLVER,
     );
 
-    let r = cov_nearest(g.get("cov_nearest.cov").view(), None, 100).unwrap();
+    let r = cov_nearest(g.get("cov_nearest.cov").view(), NearcorrOptions::default()).unwrap();
     check(
         "cov_nearest.out",
         &r.value,
         g.get("cov_nearest.out"),
         SOLVER,
     );
-    let r = cov_nearest(g.get("cov_nearest.cov0").view(), None, 100).unwrap();
+    let r = cov_nearest(g.get("cov_nearest.cov0").view(), NearcorrOptions::default()).unwrap();
     check(
         "cov_nearest.out0",
         &r.value,
@@ -247,10 +283,24 @@ fn algorithm_cov_clip_nearcorr_cov_nearest() {
     // errors: non-square, negative diagonal
     let ns = ArrayD::<f64>::zeros(IxDyn(&[2, 3]));
     assert!(cov_clip(ns.view(), None).is_err());
-    assert!(nearcorr(ns.view(), None, 10).is_err());
+    assert!(nearcorr(
+        ns.view(),
+        NearcorrOptions {
+            niter: 10,
+            ..Default::default()
+        }
+    )
+    .is_err());
     let mut neg = g.get("cov_nearest.cov").clone();
     neg[[2, 2]] = -1.0;
-    let e = cov_nearest(neg.view(), None, 10).unwrap_err();
+    let e = cov_nearest(
+        neg.view(),
+        NearcorrOptions {
+            niter: 10,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(
         e.to_string().contains("negative values on the diagonal"),
         "{e}"
@@ -292,9 +342,31 @@ fn arraytools_ndinterp() {
         g.vec("ndinterp.xq"),
         g.get("ndinterp.fq"),
     );
-    let r = ndinterp(x.view(), &xq, fq.view(), 1, None, None, None).unwrap();
+    let r = ndinterp(
+        x.view(),
+        &xq,
+        fq.view(),
+        NdinterpOptions {
+            axis: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_array_close("ndinterp.axis1", &r, g.get("ndinterp.axis1"), CLOSED, 0.0);
-    let r = ndinterp(x.view(), &xq, fq.view(), 1, Some(-7.0), Some(9.0), None).unwrap();
+    let r = ndinterp(
+        x.view(),
+        &xq,
+        fq.view(),
+        NdinterpOptions {
+            axis: 1,
+            interp: InterpOptions {
+                left: Some(-7.0),
+                right: Some(9.0),
+                ..Default::default()
+            },
+        },
+    )
+    .unwrap();
     assert_array_close(
         "ndinterp.axis1_lr",
         &r,
@@ -306,10 +378,7 @@ fn arraytools_ndinterp() {
         g.get("ndinterp.x2").view(),
         &xq,
         g.get("ndinterp.f1").view(),
-        -1,
-        None,
-        None,
-        None,
+        NdinterpOptions::default(),
     )
     .unwrap();
     assert_array_close("ndinterp.x2_out", &r, g.get("ndinterp.x2_out"), CLOSED, 0.0);
@@ -317,10 +386,7 @@ fn arraytools_ndinterp() {
         x.view(),
         &xq,
         g.get("ndinterp.fl").view(),
-        -1,
-        None,
-        None,
-        None,
+        NdinterpOptions::default(),
     )
     .unwrap();
     assert_array_close("ndinterp.last", &r, g.get("ndinterp.last"), CLOSED, 0.0);
@@ -328,18 +394,48 @@ fn arraytools_ndinterp() {
         g.get("ndinterp.px").view(),
         &g.vec("ndinterp.pxq"),
         g.get("ndinterp.pfq").view(),
-        -1,
-        None,
-        None,
-        Some(2.0 * std::f64::consts::PI),
+        NdinterpOptions {
+            interp: InterpOptions {
+                period: Some(2.0 * std::f64::consts::PI),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_array_close("ndinterp.period", &r, g.get("ndinterp.period"), CLOSED, 0.0);
     // errors: axis out of range, length mismatch, decreasing xq
-    assert!(ndinterp(x.view(), &xq, fq.view(), 3, None, None, None).is_err());
-    assert!(ndinterp(x.view(), &xq, fq.view(), 0, None, None, None).is_err());
+    assert!(ndinterp(
+        x.view(),
+        &xq,
+        fq.view(),
+        NdinterpOptions {
+            axis: 3,
+            ..Default::default()
+        }
+    )
+    .is_err());
+    assert!(ndinterp(
+        x.view(),
+        &xq,
+        fq.view(),
+        NdinterpOptions {
+            axis: 0,
+            ..Default::default()
+        }
+    )
+    .is_err());
     let rev: Vec<f64> = xq.iter().rev().copied().collect();
-    assert!(ndinterp(x.view(), &rev, fq.view(), 1, None, None, None).is_err());
+    assert!(ndinterp(
+        x.view(),
+        &rev,
+        fq.view(),
+        NdinterpOptions {
+            axis: 1,
+            ..Default::default()
+        }
+    )
+    .is_err());
 }
 
 #[test]
@@ -399,7 +495,14 @@ fn shells_windows() {
     check_windows(
         &g,
         "tophat",
-        &tophat_windows(&zbins, 0.01, None).unwrap(),
+        &tophat_windows(
+            &zbins,
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
         CLOSED,
     );
     // weights are distance integrals: solver tolerance
@@ -407,55 +510,111 @@ fn shells_windows() {
     check_windows(
         &g,
         "tophat_vol",
-        &tophat_windows(&zbins, 0.02, Some(&vw)).unwrap(),
+        &tophat_windows(
+            &zbins,
+            WindowOptions {
+                dz: 0.02,
+                weight: Some(&vw),
+            },
+        )
+        .unwrap(),
         SOLVER,
     );
     check_windows(
         &g,
         "tophat_edge",
-        &tophat_windows(&[0.1, 0.4], 1.0, None).unwrap(),
+        &tophat_windows(
+            &[0.1, 0.4],
+            WindowOptions {
+                dz: 1.0,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
         CLOSED,
     );
     check_windows(
         &g,
         "linear_edge",
-        &linear_windows(&[0.1, 0.4, 0.5], 1.0, None).unwrap(),
+        &linear_windows(
+            &[0.1, 0.4, 0.5],
+            WindowOptions {
+                dz: 1.0,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
         CLOSED,
     );
     check_windows(
         &g,
         "tophat_default",
-        &tophat_windows(&[0.0, 0.02, 0.05], 1e-3, None).unwrap(),
+        &tophat_windows(&[0.0, 0.02, 0.05], WindowOptions::default()).unwrap(),
         CLOSED,
     );
     check_windows(
         &g,
         "linear",
-        &linear_windows(&zgrid, 0.01, None).unwrap(),
+        &linear_windows(
+            &zgrid,
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
         CLOSED,
     );
     let dw = DensityWeight::new(open);
     check_windows(
         &g,
         "linear_dens",
-        &linear_windows(&zgrid, 0.01, Some(&dw)).unwrap(),
+        &linear_windows(
+            &zgrid,
+            WindowOptions {
+                dz: 0.01,
+                weight: Some(&dw),
+            },
+        )
+        .unwrap(),
         SOLVER,
     );
     check_windows(
         &g,
         "cubic",
-        &cubic_windows(&zgrid, 0.01, None).unwrap(),
+        &cubic_windows(
+            &zgrid,
+            WindowOptions {
+                dz: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap(),
         CLOSED,
     );
     let distw = DistanceWeight::new(closed);
     check_windows(
         &g,
         "cubic_dist",
-        &cubic_windows(&zgrid, 0.01, Some(&distw)).unwrap(),
+        &cubic_windows(
+            &zgrid,
+            WindowOptions {
+                dz: 0.01,
+                weight: Some(&distw),
+            },
+        )
+        .unwrap(),
         CLOSED,
     );
     // a closure works as a weight too
-    let w = tophat_windows(&zbins, 0.01, Some(&|z: f64| 1.0 + z)).unwrap();
+    let w = tophat_windows(
+        &zbins,
+        WindowOptions {
+            dz: 0.01,
+            weight: Some(&|z: f64| 1.0 + z),
+        },
+    )
+    .unwrap();
     assert!(w[0].zeff > 0.125);
 }
 
@@ -558,44 +717,43 @@ fn shells_grids() {
     let g = Golden::load("shells");
     assert_close(
         "rg.a",
-        &redshift_grid(0.0, 1.0, Some(0.1), None).unwrap(),
+        &redshift_grid(0.0, 1.0, GridStep::Step(0.1)).unwrap(),
         &g.vec("redshift_grid.a"),
         CLOSED,
     );
     assert_close(
         "rg.b",
-        &redshift_grid(0.05, 2.0, Some(0.07), None).unwrap(),
+        &redshift_grid(0.05, 2.0, GridStep::Step(0.07)).unwrap(),
         &g.vec("redshift_grid.b"),
         CLOSED,
     );
     assert_close(
         "rg.c",
-        &redshift_grid(0.0, 3.0, None, Some(30)).unwrap(),
+        &redshift_grid(0.0, 3.0, GridStep::Num(30)).unwrap(),
         &g.vec("redshift_grid.c"),
         CLOSED,
     );
     assert_close(
         "rg.d",
-        &redshift_grid(0.3, 0.9, None, Some(1)).unwrap(),
+        &redshift_grid(0.3, 0.9, GridStep::Num(1)).unwrap(),
         &g.vec("redshift_grid.d"),
         CLOSED,
     );
     let cs = cosmologies();
-    let r = distance_grid(&cs[0].1, 0.0, 1.5, Some(250.0), None).unwrap();
+    let r = distance_grid(&cs[0].1, 0.0, 1.5, GridStep::Step(250.0)).unwrap();
     assert_close(
         "distance_grid.flat",
         &r,
         &g.vec("distance_grid.flat"),
         SOLVER,
     );
-    let r = distance_grid(&cs[1].1, 0.1, 2.0, None, Some(12)).unwrap();
+    let r = distance_grid(&cs[1].1, 0.1, 2.0, GridStep::Num(12)).unwrap();
     assert_close(
         "distance_grid.open",
         &r,
         &g.vec("distance_grid.open"),
         SOLVER,
     );
-    assert!(distance_grid(&cs[0].1, 0.0, 1.0, Some(1.0), Some(2)).is_err());
 }
 
 // --- observations -----------------------------------------------------------------
@@ -604,22 +762,40 @@ fn shells_grids() {
 fn observations_distributions() {
     let g = Golden::load("observations");
     let z = g.vec("z");
-    let r = gaussian_nz(&z, 1.0, 0.25, None::<f64>).unwrap();
+    let r = gaussian_nz(&z, 1.0, 0.25, NzOptions::default()).unwrap();
     assert_array_close("gaussian.a", &r, g.get("gaussian.a"), CLOSED, 0.0);
     let norm = Array2::from_shape_vec((3, 1), vec![10.0, 20.0, 30.0]).unwrap();
-    let r = gaussian_nz(&z, [0.5, 1.0, 1.5], [0.1, 0.2, 0.3], Some(norm)).unwrap();
+    let r = gaussian_nz(
+        &z,
+        [0.5, 1.0, 1.5],
+        [0.1, 0.2, 0.3],
+        NzOptions {
+            norm: Some(norm.as_nd()),
+        },
+    )
+    .unwrap();
     assert_array_close("gaussian.b", &r, g.get("gaussian.b"), CLOSED, 0.0);
     let mean = Array2::from_shape_vec((2, 1), vec![0.4, 0.8]).unwrap();
-    let r = gaussian_nz(&z, mean, [0.1, 0.3], Some(5.0)).unwrap();
+    let r = gaussian_nz(
+        &z,
+        mean,
+        [0.1, 0.3],
+        NzOptions {
+            norm: Some(5.0_f64.as_nd()),
+        },
+    )
+    .unwrap();
     assert_array_close("gaussian.c", &r, g.get("gaussian.c"), CLOSED, 0.0);
-    let r = smail_nz(&z, 0.8, 2.0, 1.5, None::<f64>).unwrap();
+    let r = smail_nz(&z, 0.8, SmailNzOptions::default()).unwrap();
     assert_array_close("smail.a", &r, g.get("smail.a"), CLOSED, 0.0);
     let r = smail_nz(
         &z,
         [0.5, 0.9],
-        2.0,
-        Array1::from(vec![1.0, 1.5]),
-        Some(30.0),
+        SmailNzOptions {
+            beta: Array1::from(vec![1.0, 1.5]).as_nd(),
+            norm: Some(30.0_f64.as_nd()),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_array_close("smail.b", &r, g.get("smail.b"), CLOSED, 0.0);
@@ -635,19 +811,19 @@ fn observations_bins() {
     let z = g.vec("z");
     assert_close(
         "fixed.nbins",
-        &flat_bins(&fixed_zbins(0.0, 1.0, Some(5), None).unwrap()),
+        &flat_bins(&fixed_zbins(0.0, 1.0, ZBins::Nbins(5)).unwrap()),
         &g.vec("fixed.nbins"),
         CLOSED,
     );
     assert_close(
         "fixed.dz",
-        &flat_bins(&fixed_zbins(0.0, 1.0, None, Some(0.1)).unwrap()),
+        &flat_bins(&fixed_zbins(0.0, 1.0, ZBins::Dz(0.1)).unwrap()),
         &g.vec("fixed.dz"),
         CLOSED,
     );
     assert_close(
         "fixed.dz2",
-        &flat_bins(&fixed_zbins(0.1, 2.3, None, Some(0.3)).unwrap()),
+        &flat_bins(&fixed_zbins(0.1, 2.3, ZBins::Dz(0.3)).unwrap()),
         &g.vec("fixed.dz2"),
         CLOSED,
     );
@@ -693,25 +869,49 @@ fn observations_bins() {
 #[test]
 fn error_cases_name_the_problem() {
     let msg = |r: glass::Error| r.to_string();
-    let e = msg(tophat_windows(&[0.0, 0.3, 0.2], 0.01, None).unwrap_err());
+    let e = msg(tophat_windows(
+        &[0.0, 0.3, 0.2],
+        WindowOptions {
+            dz: 0.01,
+            ..Default::default()
+        },
+    )
+    .unwrap_err());
     assert!(e.contains("strictly increasing"), "{e}");
-    let e = msg(linear_windows(&[0.0, 0.3], 0.01, None).unwrap_err());
+    let e = msg(linear_windows(
+        &[0.0, 0.3],
+        WindowOptions {
+            dz: 0.01,
+            ..Default::default()
+        },
+    )
+    .unwrap_err());
     assert!(e.contains("at least 3"), "{e}");
     let e = msg("bogus".parse::<PartitionMethod>().unwrap_err());
     assert!(e.contains("invalid method: bogus"), "{e}");
-    let shells = tophat_windows(&[0.0, 0.5, 1.0], 0.1, None).unwrap();
+    let shells = tophat_windows(
+        &[0.0, 0.5, 1.0],
+        WindowOptions {
+            dz: 0.1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let f = Array1::from(vec![1.0, 1.0, 1.0]).into_dyn();
     let e = msg(partition(&[0.0, 2.0, 1.0], f.view(), &shells, PartitionMethod::Nnls).unwrap_err());
     assert!(e.contains("monotonically increasing"), "{e}");
     let e = msg(partition(&[0.0, 1.0], f.view(), &shells, PartitionMethod::Lstsq).unwrap_err());
     assert!(e.contains("last axis"), "{e}");
-    let e = msg(redshift_grid(0.0, 1.0, Some(0.1), Some(10)).unwrap_err());
-    assert!(e.contains("exactly one"), "{e}");
-    let e = msg(fixed_zbins(0.0, 1.0, None, None).unwrap_err());
-    assert!(e.contains("exactly one of nbins and dz"), "{e}");
-    let e = msg(gaussian_nz(&[0.0, 1.0], [0.1, 0.2], [0.1, 0.2, 0.3], None::<f64>).unwrap_err());
+    // "exactly one of dz and num / nbins and dz" is a type now (GridStep, ZBins)
+    let e = msg(gaussian_nz(
+        &[0.0, 1.0],
+        [0.1, 0.2],
+        [0.1, 0.2, 0.3],
+        NzOptions::default(),
+    )
+    .unwrap_err());
     assert!(e.contains("broadcast"), "{e}");
-    let e = msg(gaussian_nz(&[0.0, 1.0], 0.5, -0.1, None::<f64>).unwrap_err());
+    let e = msg(gaussian_nz(&[0.0, 1.0], 0.5, -0.1, NzOptions::default()).unwrap_err());
     assert!(e.contains("sigma must be positive"), "{e}");
     let e = msg(equal_dens_zbins(&[0.0, 1.0], &[-1.0, 1.0], 2).unwrap_err());
     assert!(e.contains("non-negative"), "{e}");

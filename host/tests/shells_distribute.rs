@@ -5,11 +5,19 @@
 mod common;
 
 use common::load;
-use glass::random::Rng;
+use glass::rng::Rng;
+use glass::shells::WindowOptions;
 use glass::shells::{distribute, linear_windows, RadialWindow};
 
 fn windows() -> Vec<RadialWindow> {
-    linear_windows(&[0.0, 0.5, 1.0, 1.5], 0.01, None).unwrap()
+    linear_windows(
+        &[0.0, 0.5, 1.0, 1.5],
+        WindowOptions {
+            dz: 0.01,
+            ..Default::default()
+        },
+    )
+    .unwrap()
 }
 
 #[test]

@@ -61,6 +61,15 @@
 //! index of the output element, so categories never share blocks and each
 //! has the whole `d` range.
 //!
+//! **Keyed streams** ([`keys`], [`derive_seed`]): a simulation never takes
+//! "the next stream" for a purpose. The seed of each purpose is derived
+//! from the user's seed and a path such as `[Realisation(r), Shell(i),
+//! Stage("positions")]` by Philox4x32-10 itself (the exact words are in
+//! [`keys`]); its draws are then streams `0, 1, ...` of that derived seed.
+//! So shell 7 does not change when shell 3 draws more, realisation `r` is
+//! the same alone or on any MPI rank, and a stage added later reshuffles
+//! nothing.
+//!
 //! **Elementary functions.** `ln`, `exp`, `log1p`, `cos` are those of
 //! [`math`], built from IEEE-754 binary64 `+ - * /` and `sqrt` with
 //! round-to-nearest and **no contraction into fused multiply-add** (CUDA:
@@ -75,6 +84,7 @@
 //! `random.normal` returns `loc + scale z` (float32: rounded from f64).
 
 mod discrete;
+pub mod keys;
 pub mod math;
 mod philox;
 
@@ -85,6 +95,7 @@ pub use discrete::{
     binomial, check_pvals, fill_multinomial, fill_poisson, multinomial, poisson, BINOMIAL_N_MAX,
     POISSON_LAM_MAX,
 };
+pub use keys::{derive_seed, StreamKey};
 pub use philox::{philox4x32_10, PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1};
 
 use std::fmt;

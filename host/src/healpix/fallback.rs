@@ -53,9 +53,13 @@ fn pair_of(nside: usize, r: usize) -> (usize, bool) {
 
 impl<'b> Sht<'b> {
     pub fn new(b: &'b Backend, nside: i64, lmax: usize, mmax: usize) -> Result<Sht<'b>> {
-        let g = Geometry::new(nside).map_err(|e| Error::Invalid(e.to_string()))?;
+        let g = Geometry::new(nside)?;
         if mmax > lmax {
-            return Err(Error::Invalid(format!("mmax {mmax} exceeds lmax {lmax}")));
+            return Err(Error::value(
+                "sht",
+                "mmax",
+                format!("mmax {mmax} exceeds lmax {lmax}"),
+            ));
         }
         let n = g.nside();
         let rings = g.rings().to_vec();
@@ -242,11 +246,15 @@ impl<'b> Sht<'b> {
             Some(w) => w.to_vec::<f64>()?,
         };
         if w.len() != self.npairs() {
-            return Err(Error::Invalid(format!(
-                "ring weights: {} values given, need 2*nside = {}",
-                w.len(),
-                self.npairs()
-            )));
+            return Err(Error::value(
+                "map2alm",
+                "ring_weights",
+                format!(
+                    "ring weights: {} values given, need 2*nside = {}",
+                    w.len(),
+                    self.npairs()
+                ),
+            ));
         }
         self.batched(map, self.npix, alm_size(self.lmax, self.mmax), |m| {
             let mut alm = self.map2alm_1d(m, &w)?;
@@ -281,9 +289,12 @@ impl<'b> Sht<'b> {
         let shape = x.shape().to_vec();
         let k = inner.len();
         if shape.len() < k || shape[shape.len() - k..] != *inner {
-            return Err(Error::Invalid(format!(
-                "expected a shape ending in {inner:?}, got {shape:?}"
-            )));
+            return Err(Error::shape(
+                "sht",
+                "input",
+                &shape,
+                format!("a shape ending in {inner:?}"),
+            ));
         }
         let lead_shape = &shape[..shape.len() - k];
         let as_i64 = |v: &[usize]| v.iter().map(|&d| d as i64).collect::<Vec<i64>>();
@@ -358,7 +369,7 @@ impl<'b> Sht<'b> {
         }
         let parts: Vec<Array> = ring_values
             .into_iter()
-            .map(|v| v.ok_or_else(|| Error::Invalid("ring left out".into())))
+            .map(|v| v.ok_or_else(|| Error::internal("sht", "ring left out")))
             .collect::<Result<_>>()?;
         let refs: Vec<&Array> = parts.iter().collect();
         self.b.concat(&refs, Some(0))
@@ -459,7 +470,7 @@ impl<'b> Sht<'b> {
                     match r {
                         Some(r) => rows[r]
                             .as_ref()
-                            .ok_or_else(|| Error::Invalid("ring left out".into())),
+                            .ok_or_else(|| Error::internal("sht", "ring left out")),
                         None => Ok(&zero),
                     }
                 })
@@ -571,10 +582,11 @@ impl Sht<'_> {
 
     fn check_spin(&self, s: usize) -> Result<()> {
         if s == 0 || s > self.lmax {
-            return Err(Error::Invalid(format!(
-                "spin must be between 1 and lmax = {}, got {s}",
-                self.lmax
-            )));
+            return Err(Error::value(
+                "sht",
+                "spin",
+                format!("spin must be between 1 and lmax = {}, got {s}", self.lmax),
+            ));
         }
         Ok(())
     }

@@ -22,14 +22,6 @@ pub use glass_healpix::pixel::{
     isnsideok, lonlat2thetaphi, npix2nside, nside2npix, nside2pixarea, nside2resol, thetaphi2lonlat,
 };
 
-fn invalid(msg: impl Into<String>) -> Error {
-    Error::Invalid(msg.into())
-}
-
-fn healpix_err(e: glass_healpix::HealpixError) -> Error {
-    Error::Invalid(e.to_string())
-}
-
 fn int(v: usize) -> Arg<'static> {
     Arg::Value(RValue::Int(v as i64))
 }
@@ -40,33 +32,39 @@ pub fn alm_lmax(n: usize, lmax: Option<usize>, mmax: Option<usize>) -> Result<(u
         Some(l) => {
             let m = mmax.unwrap_or(l).min(l);
             if alm_size(l, m) != n {
-                return Err(invalid(format!(
-                    "alm have {n} coefficients, lmax {l} mmax {m} needs {}",
-                    alm_size(l, m)
-                )));
+                return Err(Error::value(
+                    "alm_lmax",
+                    "lmax",
+                    format!(
+                        "alm have {n} coefficients, lmax {l} mmax {m} needs {}",
+                        alm_size(l, m)
+                    ),
+                ));
             }
             Ok((l, m))
         }
         None => {
-            let l = getlmax(n, mmax).map_err(healpix_err)?;
+            let l = getlmax(n, mmax)?;
             Ok((l, mmax.unwrap_or(l)))
         }
     }
 }
 
-fn last_len(x: &Array, what: &str) -> Result<usize> {
+fn last_len(x: &Array, what: &'static str) -> Result<usize> {
     x.shape()
         .last()
         .copied()
-        .ok_or_else(|| invalid(format!("{what} must have at least one axis")))
+        .ok_or_else(|| Error::shape("healpix", what, x.shape(), "at least one axis"))
 }
 
-fn check_dtype(x: &Array, want: DType, what: &str) -> Result<()> {
+fn check_dtype(x: &Array, want: DType, func: &'static str, arg: &'static str) -> Result<()> {
     if x.dtype() != want {
-        return Err(invalid(format!(
-            "{what} must be {want:?}, got {:?}",
-            x.dtype()
-        )));
+        return Err(Error::DType {
+            func,
+            arg,
+            got: x.dtype(),
+            expected: want,
+        });
     }
     Ok(())
 }
@@ -74,8 +72,8 @@ fn check_dtype(x: &Array, want: DType, what: &str) -> Result<()> {
 /// healpy `alm2map(alm, nside, lmax=None, mmax=None)` (no pixel window):
 /// the RING map(s) of the alm.
 pub fn alm2map(alm: &Array, nside: i64, lmax: Option<usize>, mmax: Option<usize>) -> Result<Array> {
-    check_dtype(alm, DType::Complex128, "alm2map: alm")?;
-    nside2npix(nside).map_err(healpix_err)?;
+    check_dtype(alm, DType::Complex128, "alm2map", "alm")?;
+    nside2npix(nside)?;
     let (lmax, mmax) = alm_lmax(last_len(alm, "alm")?, lmax, mmax)?;
     let b = alm.backend();
     if b.supports(Op::HealpixAlm2map) {
@@ -102,8 +100,8 @@ pub fn map2alm(
     iter: usize,
     ring_weights: Option<&Array>,
 ) -> Result<Array> {
-    check_dtype(map, DType::Float64, "map2alm: map")?;
-    let nside = npix2nside(last_len(map, "map")?).map_err(healpix_err)?;
+    check_dtype(map, DType::Float64, "map2alm", "map")?;
+    let nside = npix2nside(last_len(map, "map")?)?;
     let lmax = lmax.unwrap_or(3 * nside as usize - 1);
     let mmax = mmax.unwrap_or(lmax).min(lmax);
     let b = map.backend();
@@ -125,9 +123,13 @@ pub fn map2alm(
 /// (healpy's `use_weights=True`).
 pub fn ring_weights(xp: &crate::Backend, nside: i64) -> Result<Array> {
     let w = glass_healpix::weights::ring_weights(nside).ok_or_else(|| {
-        invalid(format!(
+        Error::value(
+            "ring_weights",
+            "nside",
+            format!(
             "no ring weights for nside {nside}: healpy has them for powers of two from 2 to 8192"
-        ))
+        ),
+        )
     })?;
     xp.asarray1(&w)
 }
@@ -141,13 +143,15 @@ pub fn alm2map_spin(
     lmax: Option<usize>,
     mmax: Option<usize>,
 ) -> Result<Array> {
-    check_dtype(alm, DType::Complex128, "alm2map_spin: alm")?;
-    nside2npix(nside).map_err(healpix_err)?;
+    check_dtype(alm, DType::Complex128, "alm2map_spin", "alm")?;
+    nside2npix(nside)?;
     if alm.ndim() < 2 || alm.shape()[alm.ndim() - 2] != 2 {
-        return Err(invalid(format!(
-            "alm2map_spin: alm must have shape (..., 2, nalm), got {:?}",
-            alm.shape()
-        )));
+        return Err(Error::shape(
+            "alm2map_spin",
+            "alm",
+            alm.shape(),
+            "(..., 2, nalm)",
+        ));
     }
     let (lmax, mmax) = alm_lmax(last_len(alm, "alm")?, lmax, mmax)?;
     let b = alm.backend();
@@ -176,8 +180,8 @@ pub fn map2alm_spin(
     mmax: Option<usize>,
     iter: usize,
 ) -> Result<Array> {
-    check_dtype(maps, DType::Float64, "map2alm_spin: maps")?;
-    let nside = npix2nside(last_len(maps, "maps")?).map_err(healpix_err)?;
+    check_dtype(maps, DType::Float64, "map2alm_spin", "maps")?;
+    let nside = npix2nside(last_len(maps, "maps")?)?;
     let lmax = lmax.unwrap_or(3 * nside as usize - 1);
     let mmax = mmax.unwrap_or(lmax).min(lmax);
     let b = maps.backend();
@@ -202,7 +206,7 @@ pub fn map2alm_spin(
 /// the size of a spectrum). `lmax` defaults to `3 nside - 1`; the tables
 /// (healpy's, shipped with glass-healpix) end at `4 nside`.
 pub fn pixwin(nside: i64, lmax: Option<usize>, pol: bool) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
-    glass_healpix::pixwin::pixwin(nside, lmax, pol).map_err(healpix_err)
+    Ok(glass_healpix::pixwin::pixwin(nside, lmax, pol)?)
 }
 
 /// healpy `ang2pix(nside, theta, phi, nest)`.
@@ -240,14 +244,18 @@ pub fn pix2ang(nside: i64, pix: &Array, nest: bool) -> Result<(Array, Array)> {
             ],
         )?;
         if out.len() == 2 {
-            let phi = out.pop().ok_or_else(|| invalid("pix2ang: missing phi"))?;
-            let theta = out.pop().ok_or_else(|| invalid("pix2ang: missing theta"))?;
+            let phi = out
+                .pop()
+                .ok_or_else(|| Error::internal("pix2ang", "missing phi"))?;
+            let theta = out
+                .pop()
+                .ok_or_else(|| Error::internal("pix2ang", "missing theta"))?;
             return Ok((theta, phi));
         }
-        return Err(invalid(format!(
-            "pix2ang: the backend returned {} arrays, not 2",
-            out.len()
-        )));
+        return Err(Error::internal(
+            "pix2ang",
+            format!("the backend returned {} arrays, not 2", out.len()),
+        ));
     }
     if nest {
         return Err(b.unsupported(
@@ -262,7 +270,7 @@ pub fn pix2ang(nside: i64, pix: &Array, nest: bool) -> Result<(Array, Array)> {
 /// `rng`: u, then v). With `lonlat` the result is (longitude, latitude) in
 /// degrees, else `(theta, phi)`.
 pub fn randang(
-    rng: &mut crate::random::Rng,
+    rng: &mut crate::rng::Rng,
     nside: i64,
     pix: &Array,
     nest: bool,
@@ -285,7 +293,12 @@ pub fn randang(
         )?;
         match (out.pop(), out.pop()) {
             (Some(p), Some(t)) => (t, p),
-            _ => return Err(invalid("randang: the backend returned fewer than 2 arrays")),
+            _ => {
+                return Err(Error::internal(
+                    "randang",
+                    "the backend returned fewer than 2 arrays",
+                ))
+            }
         }
     } else if nest {
         return Err(b.unsupported(
@@ -308,17 +321,21 @@ pub fn randang(
 /// healpy order): `a_l0 = sqrt(C_l) g`, `a_lm = sqrt(C_l/2) (g + i g')`.
 /// `lmax` defaults to `len(cl) - 1`.
 pub fn synalm(
-    rng: &mut crate::random::Rng,
+    rng: &mut crate::rng::Rng,
     xp: &crate::Backend,
     cl: &[f64],
     lmax: Option<usize>,
     mmax: Option<usize>,
 ) -> Result<Array> {
     if cl.is_empty() {
-        return Err(invalid("synalm: cl is empty"));
+        return Err(Error::value("synalm", "cl", "cl is empty"));
     }
     if let Some(c) = cl.iter().find(|c| !(**c >= 0.0)) {
-        return Err(invalid(format!("synalm: cl must be non-negative, got {c}")));
+        return Err(Error::value(
+            "synalm",
+            "cl",
+            format!("cl must be non-negative, got {c}"),
+        ));
     }
     let lmax = lmax.unwrap_or(cl.len() - 1);
     let mmax = mmax.unwrap_or(lmax).min(lmax);
@@ -350,7 +367,7 @@ pub fn synalm(
 
 /// healpy `synfast(cl, nside, lmax, mmax)`: `alm2map(synalm(cl))`.
 pub fn synfast(
-    rng: &mut crate::random::Rng,
+    rng: &mut crate::rng::Rng,
     xp: &crate::Backend,
     cl: &[f64],
     nside: i64,
@@ -377,7 +394,7 @@ fn degrees(lmax: usize, mmax: usize) -> Vec<i64> {
 /// healpy `almxfl(alm, fl)`: `a_lm fl[l]` (`fl` zero beyond its length), in
 /// standard ops on the alm's backend.
 pub fn almxfl(alm: &Array, fl: &[f64], mmax: Option<usize>) -> Result<Array> {
-    check_dtype(alm, DType::Complex128, "almxfl: alm")?;
+    check_dtype(alm, DType::Complex128, "almxfl", "alm")?;
     let (lmax, mmax) = alm_lmax(last_len(alm, "alm")?, None, mmax)?;
     let f: Vec<f64> = degrees(lmax, mmax)
         .into_iter()
@@ -391,14 +408,18 @@ pub fn almxfl(alm: &Array, fl: &[f64], mmax: Option<usize>) -> Result<Array> {
 /// healpy `alm2cl(alm1, alm2)`: `C_l = Σ_m Re(a_lm b_lm*) (2 - δ_m0) / (2l+1)`
 /// for the last axis, in standard ops on the alms' backend.
 pub fn alm2cl(alm1: &Array, alm2: Option<&Array>, mmax: Option<usize>) -> Result<Array> {
-    check_dtype(alm1, DType::Complex128, "alm2cl: alm1")?;
+    check_dtype(alm1, DType::Complex128, "alm2cl", "alm1")?;
     let alm2 = alm2.unwrap_or(alm1);
     if alm2.shape() != alm1.shape() {
-        return Err(invalid(format!(
-            "alm2cl: alm shapes differ: {:?} and {:?}",
-            alm1.shape(),
-            alm2.shape()
-        )));
+        return Err(Error::value(
+            "alm2cl",
+            "alm2",
+            format!(
+                "alm shapes differ: {:?} and {:?}",
+                alm1.shape(),
+                alm2.shape()
+            ),
+        ));
     }
     let (lmax, mmax) = alm_lmax(last_len(alm1, "alm")?, None, mmax)?;
     let b = alm1.backend();

@@ -50,7 +50,7 @@ struct RingPos {
 
 impl<'b> Pixels<'b> {
     pub fn new(xp: &'b Backend, nside: i64) -> Result<Pixels<'b>> {
-        glass_healpix::geometry::check_nside(nside).map_err(|e| Error::Invalid(e.to_string()))?;
+        glass_healpix::geometry::check_nside(nside)?;
         Ok(Pixels {
             xp,
             n: nside,
@@ -63,10 +63,14 @@ impl<'b> Pixels<'b> {
         let pix = pix.astype(DType::Int64)?;
         let bad = pix.less(0i64)?.logical_or(&pix.greater_equal(self.npix)?)?;
         if bad.any(None, false)?.item::<bool>()? {
-            return Err(Error::Invalid(format!(
-                "pixel index out of range for nside {} (0 <= pix < {})",
-                self.n, self.npix
-            )));
+            return Err(Error::value(
+                "pix2ang",
+                "ipix",
+                format!(
+                    "pixel index out of range for nside {} (0 <= pix < {})",
+                    self.n, self.npix
+                ),
+            ));
         }
         Ok(pix)
     }
@@ -155,8 +159,10 @@ impl<'b> Pixels<'b> {
             .logical_or(&theta.greater(PI)?)?
             .logical_or(&theta.isnan()?)?;
         if bad.any(None, false)?.item::<bool>()? {
-            return Err(Error::Invalid(
-                "THETA is out of range [0,pi] (healpy's ang2pix rule)".into(),
+            return Err(Error::value(
+                "ang2pix",
+                "theta",
+                "THETA is out of range [0,pi] (healpy's ang2pix rule)",
             ));
         }
         if phi
@@ -165,7 +171,7 @@ impl<'b> Pixels<'b> {
             .any(None, false)?
             .item::<bool>()?
         {
-            return Err(Error::Invalid("ang2pix: longitude is not finite".into()));
+            return Err(Error::value("ang2pix", "phi", "longitude is not finite"));
         }
         let z = theta.cos()?;
         let sth = theta.sin()?;

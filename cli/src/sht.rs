@@ -1,6 +1,5 @@
 //! `glass sht ...`: spherical harmonic transforms of `.npy` files on the
-//! chosen backend (GLASS_BACKEND), for users and for cross-checks with
-//! healpy. alm are complex128 in healpy order, maps float64 in RING order.
+//! chosen backend, for users and for cross-checks with healpy. alm are complex128 in healpy order, maps float64 in RING order.
 //! `--repeat R` runs the transform R times and prints, as the last line on
 //! stderr, `median_seconds=<float>` for the transform alone (no file I/O).
 
@@ -8,16 +7,15 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use glass::{healpix, npy, Array, Backend, Error, Result};
+use glass::{healpix, npy, Array, Backend};
+
+use crate::{CliError, CliResult};
 
 #[derive(Args)]
 pub struct Common {
     /// Run the transform this many times and print `median_seconds=` last on stderr.
     #[arg(long, default_value_t = 1)]
     repeat: usize,
-    /// Threads of the (rayon) pool; default: RAYON_NUM_THREADS, else all cores.
-    #[arg(long)]
-    threads: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -103,31 +101,24 @@ pub enum Sht {
     },
 }
 
-fn setup(common: &Common) -> Result<Backend> {
-    if let Some(n) = common.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .map_err(|e| Error::Invalid(format!("--threads {n}: {e}")))?;
+/// Runs `f` `repeat` times on `b`; prints the median time last on stderr
+/// when repeating.
+fn timed(b: &Backend, repeat: usize, f: impl Fn() -> glass::Result<Array>) -> CliResult<Array> {
+    if repeat == 0 {
+        return Err(CliError::Usage("--repeat must be at least 1".into()));
     }
-    if common.repeat == 0 {
-        return Err(Error::Invalid("--repeat must be at least 1".into()));
-    }
-    Backend::from_env()
-}
-
-/// Runs `f` `repeat` times; prints the median time last on stderr when
-/// repeating.
-fn timed(repeat: usize, f: impl Fn() -> Result<Array>) -> Result<Array> {
-    let mut times = Vec::with_capacity(repeat);
-    let mut out = None;
-    for _ in 0..repeat {
+    let run = || -> CliResult<(Array, f64)> {
         let t = Instant::now();
-        // the ops of the CPU backends are synchronous: the array is complete
-        // when the call returns
-        let r = f()?;
-        times.push(t.elapsed().as_secs_f64());
-        out = Some(r);
+        let out = f()?;
+        let _ = b; // SYNC-AFTER-MERGE
+        Ok((out, t.elapsed().as_secs_f64()))
+    };
+    let (mut out, first) = run()?;
+    let mut times = vec![first];
+    for _ in 1..repeat {
+        let (o, t) = run()?;
+        out = o;
+        times.push(t);
     }
     times.sort_by(|a, b| a.total_cmp(b));
     let median = if times.len() % 2 == 1 {
@@ -138,11 +129,11 @@ fn timed(repeat: usize, f: impl Fn() -> Result<Array>) -> Result<Array> {
     if repeat > 1 {
         eprintln!("median_seconds={median}");
     }
-    out.ok_or_else(|| Error::Invalid("no run".into()))
+    Ok(out)
 }
 
 /// One input of shape (2, n) or two inputs of shape (n,), stacked.
-fn read_pair(b: &Backend, files: &[PathBuf]) -> Result<Array> {
+fn read_pair(b: &Backend, files: &[PathBuf]) -> glass::Result<Array> {
     if files.len() == 1 {
         return npy::read(b, &files[0]);
     }
@@ -151,7 +142,7 @@ fn read_pair(b: &Backend, files: &[PathBuf]) -> Result<Array> {
     b.stack(&[&x, &y], 0)
 }
 
-fn write_pair(x: &Array, files: &[PathBuf]) -> Result<()> {
+fn write_pair(x: &Array, files: &[PathBuf]) -> glass::Result<()> {
     if files.len() == 1 {
         return npy::write(x, &files[0]);
     }
@@ -167,17 +158,18 @@ fn write_pair(x: &Array, files: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-fn split_files(files: &[PathBuf]) -> Result<(&[PathBuf], &[PathBuf])> {
+fn split_files(files: &[PathBuf]) -> CliResult<(&[PathBuf], &[PathBuf])> {
     match files.len() {
         2 => Ok((&files[..1], &files[1..])),
         4 => Ok((&files[..2], &files[2..])),
-        n => Err(Error::Invalid(format!(
+        n => Err(CliError::Usage(format!(
             "expected IN OUT or IN_1 IN_2 OUT_1 OUT_2, got {n} files"
         ))),
     }
 }
 
-pub fn run(cmd: Sht) -> Result<()> {
+/// Runs one transform on `b`.
+pub fn run(b: &Backend, cmd: Sht) -> CliResult<()> {
     match cmd {
         Sht::Alm2map {
             nside,
@@ -187,10 +179,11 @@ pub fn run(cmd: Sht) -> Result<()> {
             output,
             common,
         } => {
-            let b = setup(&common)?;
-            let alm = npy::read(&b, &input)?;
-            let map = timed(common.repeat, || healpix::alm2map(&alm, nside, lmax, mmax))?;
-            npy::write(&map, &output)
+            let alm = npy::read(b, &input)?;
+            let map = timed(b, common.repeat, || {
+                healpix::alm2map(&alm, nside, lmax, mmax)
+            })?;
+            Ok(npy::write(&map, &output)?)
         }
         Sht::Map2alm {
             lmax,
@@ -201,19 +194,19 @@ pub fn run(cmd: Sht) -> Result<()> {
             output,
             common,
         } => {
-            let b = setup(&common)?;
-            let map = npy::read(&b, &input)?;
+            let map = npy::read(b, &input)?;
             let w = if use_weights {
                 let npix = map.shape().last().copied().unwrap_or(0);
-                let nside = healpix::npix2nside(npix).map_err(|e| Error::Invalid(e.to_string()))?;
-                Some(healpix::ring_weights(&b, nside)?)
+                let nside =
+                    healpix::npix2nside(npix).map_err(|e| CliError::Usage(e.to_string()))?;
+                Some(healpix::ring_weights(b, nside)?)
             } else {
                 None
             };
-            let alm = timed(common.repeat, || {
+            let alm = timed(b, common.repeat, || {
                 healpix::map2alm(&map, lmax, mmax, iter, w.as_ref())
             })?;
-            npy::write(&alm, &output)
+            Ok(npy::write(&alm, &output)?)
         }
         Sht::Alm2mapSpin {
             spin,
@@ -223,13 +216,12 @@ pub fn run(cmd: Sht) -> Result<()> {
             files,
             common,
         } => {
-            let b = setup(&common)?;
             let (inp, out) = split_files(&files)?;
-            let alm = read_pair(&b, inp)?;
-            let maps = timed(common.repeat, || {
+            let alm = read_pair(b, inp)?;
+            let maps = timed(b, common.repeat, || {
                 healpix::alm2map_spin(&alm, nside, spin, lmax, mmax)
             })?;
-            write_pair(&maps, out)
+            Ok(write_pair(&maps, out)?)
         }
         Sht::Map2almSpin {
             spin,
@@ -239,13 +231,12 @@ pub fn run(cmd: Sht) -> Result<()> {
             files,
             common,
         } => {
-            let b = setup(&common)?;
             let (inp, out) = split_files(&files)?;
-            let maps = read_pair(&b, inp)?;
-            let alm = timed(common.repeat, || {
+            let maps = read_pair(b, inp)?;
+            let alm = timed(b, common.repeat, || {
                 healpix::map2alm_spin(&maps, spin, lmax, mmax, iter)
             })?;
-            write_pair(&alm, out)
+            Ok(write_pair(&alm, out)?)
         }
         Sht::Anafast {
             lmax,
@@ -254,22 +245,9 @@ pub fn run(cmd: Sht) -> Result<()> {
             output,
             common,
         } => {
-            let b = setup(&common)?;
-            let map = npy::read(&b, &input)?;
-            let cl = timed(common.repeat, || healpix::anafast(&map, lmax, iter))?;
-            npy::write(&cl, &output)
+            let map = npy::read(b, &input)?;
+            let cl = timed(b, common.repeat, || healpix::anafast(&map, lmax, iter))?;
+            Ok(npy::write(&cl, &output)?)
         }
     }
-}
-
-/// `glass pixwin`: healpy's pixel window function to a `.npy` file, on the
-/// chosen backend.
-pub fn pixwin(nside: i64, lmax: Option<usize>, pol: bool, out: &std::path::Path) -> Result<()> {
-    let (t, p) = healpix::pixwin(nside, lmax, pol)?;
-    let xp = Backend::from_env()?;
-    let arr = match p {
-        Some(p) => xp.asarray(&[t.clone(), p].concat(), &[2, t.len()])?,
-        None => xp.asarray1(&t)?,
-    };
-    npy::write(&arr, out)
 }

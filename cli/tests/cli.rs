@@ -1,5 +1,6 @@
-//! The `glass` command: `backends` and `conformance`.
+//! The `glass` command: `backends`, `conformance`, `sht`, `pixwin`.
 
+#[path = "../../host/tests/common.rs"]
 mod common;
 
 use std::process::Command;
@@ -73,7 +74,7 @@ fn conformance_passes_on_ndarray_and_strict() {
 
 #[test]
 fn conformance_fails_on_a_broken_backend_and_names_the_op() {
-    let path = common::plugin_path("quirky");
+    let path = common::quirky_path();
     let (code, out, err) = run(glass().args(["conformance", "--backend"]).arg(&path));
     assert_eq!(code, 1, "{out}{err}");
     let line = out

@@ -1,11 +1,29 @@
-//! Random draws: the reference streams of `glass_backend_api::random`, on
-//! any backend.
+//! Random draws (GLASS's `glass.rng`): the reference streams of
+//! `glass_backend_api::random`, on any backend.
 //!
 //! Python GLASS takes a NumPy `Generator`; here an [`Rng`] is a seed and a
 //! stream counter. Each draw uses the next stream, and element `j` of a draw
 //! is element `j` of that stream, so the same seed and the same sequence of
 //! calls give the same universe on every backend, at any batch size and
 //! thread count.
+//!
+//! A simulation does not rely on the order of calls: it takes a
+//! [`substream`](Rng::substream) per purpose, keyed by what the draws are
+//! for (realisation, shell, stage), so that one more shell, a new optional
+//! stage or another realisation changes nothing else:
+//!
+//! ```
+//! use glass::rng::{Key, Rng};
+//! # fn main() -> glass::Result<()> {
+//! let xp = glass::Backend::embedded_ndarray()?;
+//! let rng = Rng::new(42);
+//! let mut positions = rng.substream(&[Key::Realisation(12), Key::Shell(7), Key::Stage("positions")]);
+//! let u = positions.uniform(&xp, &[4], 0.0, 1.0)?;
+//! // the same purpose gives the same draws, whatever else was drawn before
+//! let mut again = Rng::new(42).substream(&[Key::Realisation(12), Key::Shell(7), Key::Stage("positions")]);
+//! assert_eq!(u.to_vec::<f64>()?, again.uniform(&xp, &[4], 0.0, 1.0)?.to_vec::<f64>()?);
+//! # Ok(()) }
+//! ```
 //!
 //! When a backend implements `random.*` the draws happen there. Otherwise
 //! the host computes the same reference stream and uploads it with
@@ -32,14 +50,31 @@ fn shape_i64(shape: &[usize]) -> RValue {
     RValue::Ints(shape.iter().map(|&n| n as i64).collect::<Vec<_>>().into())
 }
 
-fn fallback_error(op: &str, e: reference::RandomError) -> Error {
-    Error::Invalid(format!("{op}: {}", e.0))
+fn fallback_error(op: &'static str, e: reference::RandomError) -> Error {
+    Error::Random {
+        func: op,
+        reason: e.0,
+    }
 }
+
+/// One step of a substream's path (see [`Rng::substream`]).
+pub use glass_backend_api::random::StreamKey as Key;
 
 impl Rng {
     /// A generator whose first draw uses stream 0.
     pub fn new(seed: u64) -> Rng {
         Rng { seed, stream: 0 }
+    }
+
+    /// The generator for one purpose, a pure function of this generator's
+    /// seed and `path` (e.g. `[Key::Realisation(r), Key::Shell(i),
+    /// Key::Stage("alm")]`): its seed is
+    /// [`derive_seed`](glass_backend_api::random::derive_seed)`(seed, path)`
+    /// and its first draw uses stream 0. It does not depend on, nor advance,
+    /// this generator's stream counter, and `a.substream(p).substream(q)`
+    /// equals `a.substream(p ++ q)`.
+    pub fn substream(&self, path: &[Key<'_>]) -> Rng {
+        Rng::new(reference::derive_seed(self.seed, path))
     }
 
     /// A generator whose next draw uses `stream`.
@@ -58,9 +93,10 @@ impl Rng {
 
     fn next_stream(&mut self) -> Result<u32> {
         let s = self.stream;
-        self.stream = s
-            .checked_add(1)
-            .ok_or_else(|| Error::Invalid("Rng: all 2^32 streams of this seed are used".into()))?;
+        self.stream = s.checked_add(1).ok_or_else(|| Error::Random {
+            func: "Rng",
+            reason: "all 2^32 streams of this seed are used".into(),
+        })?;
         Ok(s)
     }
 

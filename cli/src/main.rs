@@ -1,0 +1,114 @@
+//! # glass-cli: the `glass` command
+//!
+//! What this crate owns: the command line (argument parsing, one file per
+//! subcommand, exit codes, what is printed). It opens **one** [`Backend`]
+//! (from `--backend`, else `GLASS_BACKEND`, else the embedded ndarray
+//! backend) and passes it down; the subcommands call the `glass` library
+//! and never reach into a backend themselves.
+//!
+//! What it may not do: hold numerics or GLASS logic (that is the `glass`
+//! library's), or depend on a plugin crate in-process (the plugin crates
+//! it names in `Cargo.toml` are there so that cargo builds their libraries
+//! next to the binary).
+//!
+//! Exit codes: 0 success, 1 a check failed (`conformance`), 2 an error
+//! (bad input, a backend that does not load), printed as one line on
+//! stderr starting with `error:`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use glass::Backend;
+
+mod backends;
+mod conformance;
+mod error;
+mod pixwin;
+mod sht;
+
+pub use error::{CliError, CliResult};
+
+#[derive(Parser)]
+#[command(
+    name = "glass",
+    version,
+    about = "GLASS, the Generator for Large Scale Structure, on pluggable array backends"
+)]
+struct Cli {
+    /// The backend: a name (ndarray, strict, or any libglass_backend_<name>
+    /// found) or a path to a plugin library. Default: GLASS_BACKEND, else
+    /// the embedded ndarray backend.
+    #[arg(long, global = true)]
+    backend: Option<String>,
+    /// Threads of the (rayon) pool, also passed to plugins as
+    /// RAYON_NUM_THREADS. Default: RAYON_NUM_THREADS, else all cores.
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the backends found (name, version, ABI version, path, ops,
+    /// extensions) and the libraries that failed to load, with the reason.
+    Backends,
+    /// Run the conformance suite against the backend; exit 1 on any failure.
+    Conformance(conformance::Conformance),
+    /// Spherical harmonic transforms of .npy files (healpy conventions).
+    #[command(subcommand)]
+    Sht(sht::Sht),
+    /// Write the HEALPix pixel window function (healpy `pixwin`) to a .npy
+    /// file: shape (lmax+1,), or (2, lmax+1) with --pol (rows T, P).
+    Pixwin(pixwin::Pixwin),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> CliResult<ExitCode> {
+    if let Some(n) = cli.threads {
+        set_threads(n)?;
+    }
+    // `backends` reports a backend that does not load instead of failing
+    // on it; every other command opens the one backend of this run.
+    let spec = cli.backend.as_deref();
+    match cli.command {
+        Command::Backends => backends::run(spec),
+        Command::Conformance(c) => conformance::run(&open_backend(spec)?, &c),
+        Command::Sht(cmd) => sht::run(&open_backend(spec)?, cmd).map(|()| ExitCode::SUCCESS),
+        Command::Pixwin(p) => pixwin::run(&open_backend(spec)?, &p).map(|()| ExitCode::SUCCESS),
+    }
+}
+
+/// The one backend of this run: `--backend`, else `GLASS_BACKEND`, else
+/// the embedded ndarray backend.
+fn open_backend(spec: Option<&str>) -> CliResult<Backend> {
+    Ok(match spec.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(spec) => Backend::by_spec(spec)?,
+        None => Backend::from_env()?,
+    })
+}
+
+/// Sizes rayon's global pool before anything uses it, and passes the count
+/// to plugins (each plugin library has its own rayon pool, which reads
+/// `RAYON_NUM_THREADS` when it starts).
+fn set_threads(n: usize) -> CliResult<()> {
+    if n == 0 {
+        return Err(CliError::Usage("--threads must be at least 1".into()));
+    }
+    // SAFETY: called first thing in `main`, before any other thread exists.
+    std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .map_err(|e| CliError::Usage(format!("--threads {n}: {e}")))
+}
