@@ -46,7 +46,7 @@ pub mod backend;
 pub mod cosmology;
 pub mod error;
 pub mod fields;
-// FOR_GLASS_USERS
+pub mod for_glass_users;
 pub mod grf;
 pub mod harmonics;
 pub mod healpix;

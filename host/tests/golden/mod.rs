@@ -147,3 +147,48 @@ pub fn assert_array_close(
     let e: Vec<f64> = expected.iter().copied().collect();
     assert_close_tol(what, &a, &e, rtol, atol);
 }
+
+// --- shared by the per-module golden tests -------------------------------
+
+use glass::cosmology::LambdaCdm;
+
+/// Relative tolerance of closed-form functions.
+pub const CLOSED: f64 = 1e-10;
+
+/// Relative tolerance of solvers and integrals.
+pub const SOLVER: f64 = 1e-8;
+
+pub fn max_abs(a: &[f64]) -> f64 {
+    a.iter().fold(0.0, |m, v| m.max(v.abs()))
+}
+
+pub fn cosmo(g: &Golden, name: &str) -> LambdaCdm {
+    let p = g.vec(&format!("{name}.params"));
+    LambdaCdm::new(p[0], p[1], p[2])
+        .unwrap()
+        .with_w0wa(p[3], p[4])
+        .unwrap()
+}
+
+/// The three cosmologies of the golden data (flat w0wa, open w0wa, closed ΛCDM).
+pub fn cosmologies() -> Vec<(String, LambdaCdm)> {
+    let g = Golden::load("cosmology");
+    ["flat", "open", "closed"]
+        .iter()
+        .map(|n| (n.to_string(), cosmo(&g, n)))
+        .collect()
+}
+
+/// A list of arrays written by `add_list` (`name.n`, `name.0`, ...).
+pub fn list(g: &Golden, name: &str) -> Vec<Vec<f64>> {
+    let n = g.scalar(&format!("{name}.n")) as usize;
+    (0..n).map(|k| g.vec(&format!("{name}.{k}"))).collect()
+}
+
+/// Compares with an absolute floor of `rtol * max|expected|`: transforms
+/// spread round-off over the whole vector, so entries near zero are only
+/// accurate relative to the largest one.
+#[track_caller]
+pub fn assert_scaled(what: &str, actual: &[f64], expected: &[f64], rtol: f64) {
+    assert_close_tol(what, actual, expected, rtol, rtol * max_abs(expected));
+}
