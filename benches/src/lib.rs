@@ -1,6 +1,11 @@
 //! Shared helpers of the glass benchmarks: which backends to run, the
 //! stable/unstable marking, and the registry of the regression suite.
 //!
+//! What it owns: the benchmark cases and how they are named. What it may
+//! not do: carry its own copy of any numerics (it calls the `glass`
+//! library and the backends through the loader, as a user would), or gate
+//! CI on wall-clock time.
+//!
 //! Every benchmark runs for each backend that loads, chosen through the same
 //! plugin loader as the program (`GLASS_BENCH_BACKENDS=ndarray,strict`
 //! restricts the list; the default is ndarray and strict). Functions that

@@ -13,7 +13,8 @@
 //!   `(nside, lmax, mmax)` and run on rayon's global pool.
 //! - [`weights`]: healpy's ring weights, shipped (nothing is downloaded).
 //!
-//! This crate owns the numerics only: it knows nothing of backends. The
+//! This crate owns the numerics only: it knows nothing of backends, and may
+//! not depend on `glass`, a backend or the backend API. The
 //! ndarray backend exposes it as the `healpix.*` extension ops; the `glass`
 //! host calls those ops (or their standard-op fallback) on the chosen backend.
 //!

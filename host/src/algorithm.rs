@@ -229,6 +229,11 @@ fn clip_one(m: ArrayView2<'_, f64>, rtol: Option<f64>) -> Result<Array2<f64>> {
 /// `rtol * max(eigenvalue)` (default `rtol = n * eps`, as for
 /// `matrix_rank`) and the matrix is rebuilt as `(V sqrt(W)) (V sqrt(W))^T`,
 /// which is symmetric by construction.
+///
+/// # Errors
+///
+/// [`Error::Value`] when `cov` is not a (stack of) square matrices; [`Error::NotConverged`]
+/// when an eigen-decomposition fails.
 pub fn cov_clip(cov: ArrayViewD<'_, f64>, rtol: Option<f64>) -> Result<ArrayD<f64>> {
     let n = square_stack("cov_clip", &cov)?;
     map_stack(&cov, n, |m| clip_one(m, rtol))

@@ -4,6 +4,12 @@
 //! [`ArrayResult`], which carries the first error of the expression; turn it
 //! into a `Result` with [`ArrayResult::ok`] (`(&a * &b + 1.0).ok()?`). Every
 //! other op is a method returning `Result<Array>`.
+//!
+//! # Errors
+//!
+//! As for the ops of [`crate::xp`]; the conversions (`to_vec`, `item`)
+//! also return [`Error::Value`] when the array's dtype or size is not the
+//! one asked for.
 
 use glass_backend_api::{DType, Element, HostBuffer, Op, RComplex, RValue, RawArray};
 use num_complex::Complex64;

@@ -234,6 +234,10 @@ pub fn pairwise_sum(a: &[f64]) -> f64 {
 /// Trapezoidal rule `np.trapezoid(y, x)`:
 /// `sum((x[i+1] - x[i]) * (y[i+1] + y[i]) / 2)`; zero for fewer than two
 /// points. The lengths must agree.
+///
+/// # Errors
+///
+/// [`Error::Value`] when `y` and `x` have different lengths.
 pub fn trapezoid(y: &[f64], x: &[f64]) -> Result<f64> {
     if y.len() != x.len() {
         return invalid(
@@ -263,6 +267,10 @@ pub(crate) fn trapezoid_unchecked(y: &[f64], x: &[f64]) -> f64 {
 /// `np.gradient(f)` with unit spacing: central differences
 /// `(f[i+1] - f[i-1]) / 2` inside, one-sided differences at the ends.
 /// Needs at least two points.
+///
+/// # Errors
+///
+/// [`Error::Value`] for fewer than two points.
 pub fn gradient(f: &[f64]) -> Result<Vec<f64>> {
     let n = f.len();
     if n < 2 {
@@ -311,6 +319,11 @@ pub fn linspace(start: f64, stop: f64, num: usize, endpoint: bool) -> Vec<f64> {
 /// `np.arange(start, stop, step)` for floats: `ceil((stop - start) / step)`
 /// values `start + i * delta`, where `delta = (start + step) - start`, as
 /// NumPy fills them. A zero or non-finite step is an error.
+///
+/// # Errors
+///
+/// [`Error::Value`] for a zero or non-finite step, non-finite bounds, or more values than fit
+/// in memory.
 pub fn arange(start: f64, stop: f64, step: f64) -> Result<Vec<f64>> {
     if step == 0.0 || !step.is_finite() {
         return invalid(
@@ -363,6 +376,10 @@ pub fn nextafter(x: f64, y: f64) -> f64 {
 }
 
 /// Broadcast shapes with NumPy's rules (trailing axes aligned).
+///
+/// # Errors
+///
+/// [`Error::Value`] when the shapes do not broadcast.
 pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
     let nd = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
     let mut out = vec![1usize; nd];
@@ -385,6 +402,10 @@ pub fn broadcast_shapes(shapes: &[&[usize]]) -> Result<Vec<usize>> {
 }
 
 /// Broadcast one array to `shape` (an error naming both shapes otherwise).
+///
+/// # Errors
+///
+/// [`Error::Value`] when `a` does not broadcast to `shape`.
 pub fn broadcast_to(a: &ArrayViewD<'_, f64>, shape: &[usize]) -> Result<ArrayD<f64>> {
     match a.broadcast(IxDyn(shape)) {
         Some(v) => Ok(v.to_owned()),
@@ -404,6 +425,10 @@ pub fn broadcast_to(a: &ArrayViewD<'_, f64>, shape: &[usize]) -> Result<ArrayD<f
 /// Each array with at least one axis has its first axis moved to the end,
 /// the arrays are broadcast together, and the axis is moved back: so the
 /// first axes must agree (or be 1), and the rest broadcast from the right.
+///
+/// # Errors
+///
+/// [`Error::Value`] when the shapes do not broadcast.
 pub fn broadcast_first(arrays: &[ArrayViewD<'_, f64>]) -> Result<Vec<ArrayD<f64>>> {
     let moved: Vec<ArrayViewD<'_, f64>> = arrays.iter().map(move_first_last).collect();
     let shapes: Vec<&[usize]> = moved.iter().map(|a| a.shape()).collect();
@@ -452,6 +477,11 @@ fn move_last_first(a: ArrayD<f64>) -> ArrayD<f64> {
 /// with `a` scalar, `b` of shape (4, 10) and `c` of shape (3, 1, 5, 6),
 /// `broadcast_leading_axes((a, 0), (b, 1), (c, 2))` gives `dims = (3, 4)`
 /// and shapes (3, 4), (3, 4, 10), (3, 4, 5, 6).
+///
+/// # Errors
+///
+/// [`Error::Value`] when an argument has fewer axes than it keeps, or the leading shapes do not
+/// broadcast.
 pub fn broadcast_leading_axes(
     args: &[(ArrayViewD<'_, f64>, usize)],
 ) -> Result<(Vec<usize>, Vec<ArrayD<f64>>)> {
@@ -488,6 +518,10 @@ pub fn broadcast_leading_axes(
 }
 
 /// Normalises a possibly negative axis for an array of `ndim` axes.
+///
+/// # Errors
+///
+/// [`Error::Value`] for an axis out of range (`what` names the function).
 pub fn normalize_axis(axis: isize, ndim: usize, what: &'static str) -> Result<usize> {
     let n = ndim as isize;
     let a = if axis < 0 { axis + n } else { axis };
@@ -596,6 +630,10 @@ pub fn ndinterp(
 /// product is integrated over the intersection of the functions' ranges, on
 /// the union of their sample points there, with every function linearly
 /// interpolated onto that grid.
+///
+/// # Errors
+///
+/// As [`interp`]: empty, mismatched or decreasing sample points.
 pub fn trapezoid_product(f: (&[f64], &[f64]), ff: &[(&[f64], &[f64])]) -> Result<f64> {
     check_points(f.0, f.1)?;
     let mut x: Vec<f64> = f.0.to_vec();
@@ -624,6 +662,10 @@ pub fn trapezoid_product(f: (&[f64], &[f64]), ff: &[(&[f64], &[f64])]) -> Result
 
 /// Cumulative trapezoidal rule along the last axis, starting at zero:
 /// `out[..., 0] = 0`, `out[..., i] = sum_{k<i} (f[..., k+1] + f[..., k]) * 0.5 * (x[k+1] - x[k])`.
+///
+/// # Errors
+///
+/// [`Error::Value`] when `f` has no axis or its last axis is not as long as `x`.
 pub fn cumulative_trapezoid(f: ArrayViewD<'_, f64>, x: &[f64]) -> Result<ArrayD<f64>> {
     if f.ndim() == 0 {
         return invalid("cumulative_trapezoid", "f", "f must have at least one axis");

@@ -162,6 +162,10 @@ fn looks_like_path(s: &str) -> bool {
 impl Backend {
     /// The backend chosen by `GLASS_BACKEND`; the embedded ndarray backend
     /// when it is unset or empty.
+    ///
+    /// # Errors
+    ///
+    /// As [`Backend::by_spec`] for the value of `GLASS_BACKEND`.
     pub fn from_env() -> Result<Backend> {
         match std::env::var(BACKEND_ENV) {
             Ok(s) if !s.trim().is_empty() => Backend::by_spec(s.trim()),
@@ -170,6 +174,10 @@ impl Backend {
     }
 
     /// A backend by name or by path (the syntax of `GLASS_BACKEND`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Backend::load`] for a path, as [`Backend::by_name`] for a name.
     pub fn by_spec(spec: &str) -> Result<Backend> {
         if looks_like_path(spec) {
             Backend::load(Path::new(spec))
@@ -180,6 +188,11 @@ impl Backend {
 
     /// Finds and loads the plugin called `name`. `ndarray` falls back to the
     /// embedded backend when no plugin library is found.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownBackend`] (with the backends found and the directories searched) when no
+    /// library of that name exists; as [`Backend::load`] when it exists but does not load.
     pub fn by_name(name: &str) -> Result<Backend> {
         let dirs = search_dirs();
         let file = library_file_name(name);
@@ -207,6 +220,10 @@ impl Backend {
 
     /// The ndarray backend linked into this program, behind the same C ABI
     /// as its plugin.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CreateFailed`] if the embedded backend fails to start (it does not).
     pub fn embedded_ndarray() -> Result<Backend> {
         let instance = glass_backend_ndarray::glass_backend_instance("").map_err(|error| {
             Error::CreateFailed {
@@ -219,11 +236,21 @@ impl Backend {
 
     /// Loads a plugin library. The ABI version and type layout are checked
     /// before any of the plugin's code runs; libraries are never unloaded.
+    ///
+    /// # Errors
+    ///
+    /// As [`Backend::load_with_config`].
     pub fn load(path: &Path) -> Result<Backend> {
         Backend::load_with_config(path, "")
     }
 
     /// Like [`Backend::load`], passing backend options to its `create`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PluginNotFound`], [`Error::NotALibrary`], [`Error::NotAPlugin`],
+    /// [`Error::AbiMismatch`] (naming both versions), [`Error::LayoutMismatch`] or
+    /// [`Error::CreateFailed`]: the library is named with the reason, nothing of it has run.
     pub fn load_with_config(path: &Path, config: &str) -> Result<Backend> {
         if !path.is_file() {
             return Err(Error::PluginNotFound(path.to_path_buf()));
@@ -246,6 +273,10 @@ impl Backend {
     }
 
     /// Wraps an instance made by a backend's exporter (for embedders and tests).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CreateFailed`] when the instance cannot describe itself.
     pub fn from_instance(instance: BackendInstance, source: Source) -> Result<Backend> {
         // SAFETY: the instance comes from a backend's exporter.
         let raw = unsafe { (instance.info)(instance.ctx) };
@@ -320,6 +351,11 @@ impl Backend {
     }
 
     /// Calls a known op.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] when the backend lacks `op`; [`Error::MixedBackends`] for arrays
+    /// of another backend; [`Error::Op`] with the backend's error (dtype, shape, value, ...).
     pub fn call(&self, op: Op, args: &[Arg<'_>]) -> Result<Vec<Out>> {
         match self.inner.ids[op as usize] {
             Some(id) => self.call_id(id, op.name(), args),
@@ -329,6 +365,10 @@ impl Backend {
 
     /// Calls any op the backend lists, by name (for extensions the host does
     /// not know).
+    ///
+    /// # Errors
+    ///
+    /// As [`Backend::call`].
     pub fn call_named(&self, name: &str, args: &[Arg<'_>]) -> Result<Vec<Out>> {
         match self.inner.by_name.get(name) {
             Some(&id) => self.call_id(id, name, args),

@@ -241,11 +241,20 @@ pub struct LambdaCdm {
 
 impl LambdaCdm {
     /// Flat ΛCDM: `Omega_de0 = 1 - Omega_m0`.
+    ///
+    /// # Errors
+    ///
+    /// As [`LambdaCdm::new`].
     pub fn flat(h0: f64, omega_m0: f64) -> Result<Self> {
         Self::new(h0, omega_m0, 1.0 - omega_m0)
     }
 
     /// Curved ΛCDM with `Omega_k0 = 1 - Omega_m0 - Omega_de0`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for a non-positive `H0`, a negative `Omega_m0` or a non-finite
+    /// `Omega_de0`.
     pub fn new(h0: f64, omega_m0: f64, omega_de0: f64) -> Result<Self> {
         if !(h0 > 0.0) || !h0.is_finite() {
             return Err(Error::value(
@@ -278,6 +287,10 @@ impl LambdaCdm {
     }
 
     /// The same cosmology with CPL dark energy `w(a) = w0 + wa (1 - a)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for non-finite `w0` or `wa`.
     pub fn with_w0wa(mut self, w0: f64, wa: f64) -> Result<Self> {
         if !w0.is_finite() || !wa.is_finite() {
             return Err(Error::value(

@@ -51,6 +51,10 @@ fn inv_triangle_number(t: usize) -> Option<usize> {
 
 /// The number of fields for `nspectra` spectra in GLASS order (`nspectra`
 /// must be a triangle number `n(n+1)/2`).
+///
+/// # Errors
+///
+/// [`Error::Value`] when `nspectra` is not a triangle number `n(n+1)/2`.
 pub fn nfields_from_nspectra(nspectra: usize) -> Result<usize> {
     inv_triangle_number(nspectra).ok_or_else(|| {
         Error::value(
@@ -63,6 +67,10 @@ pub fn nfields_from_nspectra(nspectra: usize) -> Result<usize> {
 
 /// The spectrum `C_ij` (= `C_ji`) from spectra in GLASS order; with `lmax`,
 /// cut or zero-padded to `lmax + 1` entries.
+///
+/// # Errors
+///
+/// [`Error::Value`] when the spectra have no entry for `(i, j)`.
 pub fn getcl(cls: &[Vec<f64>], i: usize, j: usize, lmax: Option<usize>) -> Result<Vec<f64>> {
     let (i, j) = if j > i { (j, i) } else { (i, j) };
     let k = i * (i + 1) / 2 + i - j;
@@ -274,6 +282,11 @@ pub fn discretized_cls(cls: &[Vec<f64>], options: DiscretizedClsOptions) -> Resu
 /// most `nc` previous fields (GLASS `cls2cov`): for field `j`, an
 /// `(nl, nc + 1)` matrix whose column `i` is `C_{j, j-i} / 2` (zero beyond
 /// the spectrum's length). The auto spectrum must not be negative.
+///
+/// # Errors
+///
+/// [`Error::Value`] for too few spectra, a negative auto-spectrum entry, or a spectrum longer
+/// than `nl`.
 pub fn cls2cov(cls: &[Vec<f64>], nl: usize, nf: usize, nc: usize) -> Result<Vec<Array2<f64>>> {
     let mut covs = Vec::with_capacity(nf);
     let mut end = 0;
@@ -326,6 +339,11 @@ pub fn cls2cov(cls: &[Vec<f64>], nl: usize, nf: usize, nc: usize) -> Result<Vec<
 /// `Σ_{d<k} a_d z_{i-k+d} + s z_i` (a moving average over the last `k + 1`
 /// variables, which is how GLASS draws correlated fields one at a time). A
 /// negative `s²` (the covariance is not positive definite) is an error.
+///
+/// # Errors
+///
+/// [`Error::Value`] for an empty covariance or rows of inconsistent shapes;
+/// [`Error::NotPositiveDefinite`] with the row where the conditional variance is negative.
 pub fn iternorm(cov: &[ArrayViewD<'_, f64>]) -> Result<Vec<ArrayD<f64>>> {
     let Some(first) = cov.first() else {
         return Ok(Vec::new());
@@ -427,6 +445,10 @@ pub fn iternorm(cov: &[ArrayViewD<'_, f64>]) -> Result<Vec<ArrayD<f64>>> {
 /// The `(lmax + 1, n, n)` stack of covariance matrices `C_ij(l)` of `n`
 /// fields from their spectra (zero where a spectrum is short or empty);
 /// `lmax` defaults to the longest spectrum.
+///
+/// # Errors
+///
+/// [`Error::Value`] when the number of spectra is not a triangle number.
 pub fn cov_from_spectra(spectra: &[Vec<f64>], lmax: Option<usize>) -> Result<Array3<f64>> {
     let n = nfields_from_nspectra(spectra.len())?;
     let k = match lmax {
@@ -445,6 +467,10 @@ pub fn cov_from_spectra(spectra: &[Vec<f64>], lmax: Option<usize>) -> Result<Arr
 
 /// Whether the spectra form positive semi-definite covariance matrices at
 /// every `l` (all eigenvalues `>= 0`).
+///
+/// # Errors
+///
+/// As [`cov_from_spectra`]; [`Error::NotConverged`] when an eigen-decomposition fails.
 pub fn check_posdef_spectra(spectra: &[Vec<f64>]) -> Result<bool> {
     let cov = cov_from_spectra(spectra, None)?;
     for c in cov.outer_iter() {
@@ -509,6 +535,10 @@ impl std::str::FromStr for Regularization {
 
 /// Spectra regularised so that their covariance is positive semi-definite
 /// at every `l`, in GLASS order.
+///
+/// # Errors
+///
+/// As [`cov_from_spectra`], and the errors of the method ([`cov_nearest`], [`cov_clip`]).
 pub fn regularized_spectra(
     spectra: &[Vec<f64>],
     lmax: Option<usize>,
@@ -536,6 +566,10 @@ pub fn regularized_spectra(
 
 /// Reorders spectra from GLASS order to healpy's (by diagonal: all auto
 /// spectra, then all first off-diagonals, ...).
+///
+/// # Errors
+///
+/// [`Error::Value`] when the number of spectra is not a triangle number.
 pub fn glass_to_healpix_spectra<T: Clone>(spectra: &[T]) -> Result<Vec<T>> {
     let n = nfields_from_nspectra(spectra.len())?;
     let pos = |i: usize, j: usize| i * (i + 1) / 2 + i - j;
@@ -547,6 +581,10 @@ pub fn glass_to_healpix_spectra<T: Clone>(spectra: &[T]) -> Result<Vec<T>> {
 
 /// Reorders spectra from healpy's order to GLASS order; the inverse of
 /// [`glass_to_healpix_spectra`].
+///
+/// # Errors
+///
+/// [`Error::Value`] when the number of spectra is not a triangle number.
 pub fn healpix_to_glass_spectra<T: Clone>(spectra: &[T]) -> Result<Vec<T>> {
     let n = nfields_from_nspectra(spectra.len())?;
     // healpy lists diagonal k = i - j after the n + (n-1) + ... + (n-k+1)
@@ -604,6 +642,11 @@ fn check_fields(n: usize, nspectra: usize) -> Result<()> {
 /// The Gaussian spectra of band-limited transformed fields
 /// ([`grf::compute`] for every pair, in GLASS order; empty spectra stay
 /// empty).
+///
+/// # Errors
+///
+/// [`Error::Value`] when the numbers of fields and spectra do not match or a pair of
+/// transformations has no correlation transform.
 pub fn compute_gaussian_spectra(
     fields: &[Box<dyn Transformation>],
     spectra: &[Vec<f64>],
@@ -634,6 +677,12 @@ pub struct GaussianSpectra {
 /// [`grf::solve`] for every pair (padding `2 len(cl)`, the monopole fixed
 /// to zero where `cl[0] == 0`), in GLASS order. Pairs run in parallel on
 /// rayon's pool; the result does not depend on the thread count.
+///
+/// # Errors
+///
+/// As [`compute_gaussian_spectra`]; [`Error::InFields`] around the solver's error for a pair
+/// (e.g. [`Error::NotConverged`]). A solver that stops at its iteration limit is not an error:
+/// it is listed in [`GaussianSpectra::not_converged`].
 pub fn solve_gaussian_spectra(
     fields: &[Box<dyn Transformation>],
     spectra: &[Vec<f64>],

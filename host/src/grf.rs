@@ -213,6 +213,10 @@ fn unpaired<T>(t1: &dyn Transformation, t2: &dyn Transformation) -> Result<T> {
 
 /// The angular correlation function after the transformations `t1`, `t2`
 /// of the Gaussian correlation function `x`.
+///
+/// # Errors
+///
+/// [`Error::Value`] when neither transformation knows the pair.
 pub fn corr(t1: &dyn Transformation, t2: &dyn Transformation, x: &[f64]) -> Result<Vec<f64>> {
     match t1.corr(t2, x).or_else(|| t2.corr(t1, x)) {
         Some(y) => Ok(y),
@@ -222,6 +226,10 @@ pub fn corr(t1: &dyn Transformation, t2: &dyn Transformation, x: &[f64]) -> Resu
 
 /// The Gaussian angular correlation function of the transformed one `x`
 /// (the inverse of [`corr`]).
+///
+/// # Errors
+///
+/// [`Error::Value`] when neither transformation knows the pair.
 pub fn icorr(t1: &dyn Transformation, t2: &dyn Transformation, x: &[f64]) -> Result<Vec<f64>> {
     match t1.icorr(t2, x).or_else(|| t2.icorr(t1, x)) {
         Some(y) => Ok(y),
@@ -230,6 +238,10 @@ pub fn icorr(t1: &dyn Transformation, t2: &dyn Transformation, x: &[f64]) -> Res
 }
 
 /// The derivative of [`corr`] with respect to the Gaussian correlation.
+///
+/// # Errors
+///
+/// [`Error::Value`] when neither transformation knows the pair.
 pub fn dcorr(t1: &dyn Transformation, t2: &dyn Transformation, x: &[f64]) -> Result<Vec<f64>> {
     match t1.dcorr(t2, x).or_else(|| t2.dcorr(t1, x)) {
         Some(y) => Ok(y),
@@ -242,6 +254,10 @@ pub fn dcorr(t1: &dyn Transformation, t2: &dyn Transformation, x: &[f64]) -> Res
 /// `corrtocl(icorr(t1, t2, cltocorr(cl)))`.
 ///
 /// For spectra that are not band-limited use [`solve`].
+///
+/// # Errors
+///
+/// As [`corr`]; [`Error::Value`] for an empty spectrum.
 pub fn compute(
     cl: &[f64],
     t1: &dyn Transformation,
@@ -326,6 +342,11 @@ fn padded(x: &[f64], pad: usize) -> Vec<f64> {
 /// Tessore et al. (2023, Sect. 3.2), step for step as GLASS: each step
 /// `x_l = -corrtocl(cltocorr(f_l) / dcorr(ξ_G))` for the residual
 /// `f_l = cl_realised - cl`, halved until the residual does not grow.
+///
+/// # Errors
+///
+/// [`Error::Value`] for an empty spectrum or an unknown pair; [`Error::NotConverged`] when no
+/// Gauss-Newton step can reduce the residual (where GLASS would loop forever).
 pub fn solve(
     cl: &[f64],
     t1: &dyn Transformation,

@@ -22,6 +22,11 @@ fn lmax_of(alm: &Array) -> Result<usize> {
 
 /// GLASS `multalm(alm, bl)`: alm in GLASS order times `bl[l]`; `bl` must
 /// have `lmax + 1` entries, as in GLASS (`alm * repeat(bl, arange(len) + 1)`).
+///
+/// # Errors
+///
+/// [`Error::Healpix`] when the alm length is not that of any `lmax`; [`Error::Value`] when `bl`
+/// does not have `lmax + 1` entries; backend errors of the ops.
 pub fn multalm(alm: &Array, bl: &[f64]) -> Result<Array> {
     let lmax = lmax_of(alm)?;
     if bl.len() != lmax + 1 {
@@ -48,6 +53,10 @@ pub fn multalm(alm: &Array, bl: &[f64]) -> Result<Array> {
 }
 
 /// The alm (last axis) from healpy's m-major order to GLASS's l-major order.
+///
+/// # Errors
+///
+/// [`Error::Healpix`] when the alm length is not that of any `lmax`; backend errors of the ops.
 pub fn healpix_to_glass(alm: &Array) -> Result<Array> {
     let lmax = lmax_of(alm)?;
     let mut idx = Vec::with_capacity((lmax + 1) * (lmax + 2) / 2);
@@ -60,6 +69,10 @@ pub fn healpix_to_glass(alm: &Array) -> Result<Array> {
 }
 
 /// The alm (last axis) from GLASS's l-major order to healpy's m-major order.
+///
+/// # Errors
+///
+/// [`Error::Healpix`] when the alm length is not that of any `lmax`; backend errors of the ops.
 pub fn glass_to_healpix(alm: &Array) -> Result<Array> {
     let lmax = lmax_of(alm)?;
     let mut idx = vec![0i64; (lmax + 1) * (lmax + 2) / 2];

@@ -43,6 +43,11 @@ fn try_read<T: ndarray_npy::ReadableElement + glass_backend_api::Element + Clone
 }
 
 /// Reads a `.npy` file of float64, complex128 or int64 onto `backend`.
+///
+/// # Errors
+///
+/// [`Error::File`] for a missing file, a file that is not `.npy`, or an unsupported dtype;
+/// backend errors of the upload.
 pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
     if !path.is_file() {
         return Err(file_err(path, "no such file"));
@@ -63,6 +68,10 @@ pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
 }
 
 /// Writes an array to a `.npy` file (atomically: temporary file + rename).
+///
+/// # Errors
+///
+/// [`Error::Io`] or [`Error::File`] naming the path; nothing is left at `path` on failure.
 pub fn write(x: &Array, path: &Path) -> Result<()> {
     let shape = IxDyn(x.shape());
     let dir = path

@@ -263,6 +263,11 @@ pub fn fixed_zbins(zmin: f64, zmax: f64, bins: ZBins) -> Result<Vec<(f64, f64)>>
 
 /// Equal density tomographic redshift bins: edges where the normalised
 /// cumulative trapezoidal integral of `nz` crosses `i / nbins`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for `z` and `nz` of different lengths, `nbins = 0`, a negative `nz` or one
+/// with no positive integral; [`Error::NaN`] for NaN in `z`.
 pub fn equal_dens_zbins(z: &[f64], nz: &[f64], nbins: usize) -> Result<Vec<(f64, f64)>> {
     check_increasing("equal_dens_zbins", "z", z)?;
     if nz.len() != z.len() {
@@ -313,6 +318,10 @@ pub fn equal_dens_zbins(z: &[f64], nz: &[f64], nbins: usize) -> Result<Vec<(f64,
 /// (Amara & Refregier 2007):
 /// `[erf((z - z_lo)/s) - erf((z - z_hi)/s)] / (1 + erf(z/s)) n(z)`,
 /// `s = sqrt(2) sigma(z)`. The result has shape `(len(zbins), len(z))`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for `z` and `nz` of different lengths or a non-positive `sigma_0`.
 pub fn tomo_nz_gausserr(
     z: &[f64],
     nz: &[f64],
@@ -455,6 +464,10 @@ fn poly1(c: &[f64], s: f64) -> f64 {
 /// `cos 80 <= z <= cos 20`, i.e. `-0.110 <= z <= 0.408`). They are kept
 /// here to give the same maps as Python GLASS; pass radians, e.g.
 /// `(PI/3, 2*PI/3)`, for a stripe of latitudes within ±30°.
+///
+/// # Errors
+///
+/// [`Error::Healpix`] for an invalid `nside`.
 pub fn vmap_galactic_ecliptic(
     nside: i64,
     galactic: (f64, f64),

@@ -130,6 +130,11 @@ impl Rng {
     }
 
     /// `rng.uniform(low, high, size)`: float64 in `[low, high)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Random`] when the generator has used all `2^32` streams; backend errors of the
+    /// draw.
     pub fn uniform(&mut self, xp: &Backend, shape: &[usize], low: f64, high: f64) -> Result<Array> {
         let stream = self.next_stream()?;
         if xp.supports(Op::RandomUniform) {
@@ -145,6 +150,10 @@ impl Rng {
     }
 
     /// `rng.normal(loc, scale, size)`: float64.
+    ///
+    /// # Errors
+    ///
+    /// As [`Rng::uniform`].
     pub fn normal(&mut self, xp: &Backend, shape: &[usize], loc: f64, scale: f64) -> Result<Array> {
         let stream = self.next_stream()?;
         if xp.supports(Op::RandomNormal) {
@@ -160,11 +169,20 @@ impl Rng {
     }
 
     /// `rng.standard_normal(size)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Rng::uniform`].
     pub fn standard_normal(&mut self, xp: &Backend, shape: &[usize]) -> Result<Array> {
         self.normal(xp, shape, 0.0, 1.0)
     }
 
     /// `rng.poisson(lam)`: int64 of lam's shape.
+    ///
+    /// # Errors
+    ///
+    /// As [`Rng::uniform`]; [`Error::Random`] (host fallback) or the backend's value error for
+    /// a negative, NaN or too large `lam`.
     pub fn poisson(&mut self, lam: &Array) -> Result<Array> {
         let stream = self.next_stream()?;
         let xp = lam.backend();
@@ -181,6 +199,11 @@ impl Rng {
     }
 
     /// `rng.multinomial(n, pvals)`: int64 of shape `n.shape + (len(pvals),)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Rng::uniform`]; [`Error::Random`] (host fallback) or the backend's value error for
+    /// negative counts or `pvals` outside `[0, 1]`.
     pub fn multinomial(&mut self, n: &Array, pvals: &Array) -> Result<Array> {
         let stream = self.next_stream()?;
         let xp = n.backend();

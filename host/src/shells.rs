@@ -134,6 +134,11 @@ impl RadialWindow {
     /// A window from `za`, `wa`; without `zeff`, the effective redshift is
     /// the window's mean redshift `∫ z w dz / ∫ w dz` (trapezoidal rule;
     /// NaN for an empty window).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for `za` and `wa` of different lengths; [`Error::NaN`] or
+    /// [`Error::Value`] for a `za` that is not increasing.
     pub fn new(za: Vec<f64>, wa: Vec<f64>, zeff: Option<f64>) -> Result<Self> {
         check_window("RadialWindow", &za, &wa)?;
         let zeff = match zeff {
@@ -380,6 +385,11 @@ fn check_function(what: &'static str, z: &[f64], f: &ArrayViewD<'_, f64>) -> Res
 /// window: `zr` is the union of the window's redshifts and those of `z`
 /// inside it, and `f` (shape `(..., N)`, zero outside `z`) and `w` are
 /// linearly interpolated there.
+///
+/// # Errors
+///
+/// [`Error::Value`] for an empty window or function values whose last axis is not the length of
+/// `z`; as [`RadialWindow::new`] for the window.
 pub fn restrict(
     z: &[f64],
     f: ArrayViewD<'_, f64>,
@@ -453,6 +463,12 @@ impl FromStr for PartitionMethod {
 /// a thin QR decomposition and solves it with [`nnls`]; `Lstsq` solves it
 /// by SVD (NumPy's `lstsq`, cutoff `eps * max(M, N)`). `Restrict` integrates
 /// the [`restrict`]ion of `f` to each window.
+///
+/// # Errors
+///
+/// [`Error::Value`] for no shells, an empty shell, a grid of fewer than two distinct points, or
+/// function values of the wrong length; [`Error::InShell`] around a bad window;
+/// [`Error::NotConverged`] when the SVD of `lstsq` fails.
 pub fn partition(
     z: &[f64],
     fz: ArrayViewD<'_, f64>,
@@ -637,6 +653,11 @@ fn lstsq(a: &Array2<f64>, b: &Array2<f64>) -> Result<Array2<f64>> {
 ///
 /// `f(z) = sum_i x_i w_i(z) / ∫ w_i`, with `weights` of shape `(S, ...)`
 /// (leading axis: the shells); the result has shape `(..., len(z))`.
+///
+/// # Errors
+///
+/// [`Error::Value`] when the weights' leading axis is not one entry per shell, or a shell is
+/// empty; [`Error::InShell`] around a bad window.
 pub fn combine(
     z: &[f64],
     weights: ArrayViewD<'_, f64>,
@@ -802,6 +823,11 @@ fn interp_window(z: &Array, xa: &[f64], fa: &[f64]) -> Result<Array> {
 /// reference streams), the shell being the first whose cumulative weight
 /// exceeds `u` times the total. GLASS draws `multinomial(1, weights)`
 /// instead: the same distribution, not the same random numbers.
+///
+/// # Errors
+///
+/// [`Error::Value`] for no shells or a window of fewer than two nodes; the errors of the draws
+/// and of the ops on the redshifts' backend.
 pub fn distribute(redshifts: &Array, shells: &[RadialWindow], rng: &mut Rng) -> Result<Array> {
     let xp = redshifts.backend();
     if shells.is_empty() {

@@ -80,6 +80,10 @@ pub fn theta(n: usize, options: TransformclOptions) -> Vec<f64> {
 /// Angular correlation function of the angular power spectrum `cl`
 /// (`C_0 .. C_{n-1}`) at the `n` angles of [`theta`]`(n, closed)`:
 /// `C(θ) = Σ_l (2l+1)/(4π) C_l P_l(cos θ)`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for an empty input, or fewer than two values on the closed grid.
 pub fn cltocorr(cl: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
     let a: Vec<f64> = cl
         .iter()
@@ -92,6 +96,10 @@ pub fn cltocorr(cl: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
 /// Angular power spectrum `C_0 .. C_{n-1}` of the angular correlation
 /// function `corr` given at the `n` angles of [`theta`]`(n, closed)`; the
 /// inverse of [`cltocorr`].
+///
+/// # Errors
+///
+/// As [`cltocorr`].
 pub fn corrtocl(corr: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
     let mut a = dlt(corr, options)?;
     for (l, x) in a.iter_mut().enumerate() {
@@ -112,6 +120,10 @@ pub fn cltovar(cl: &[f64]) -> f64 {
 /// Discrete Legendre transform: the coefficients `a_0 .. a_{n-1}` of
 /// `f(cos θ) = Σ_l a_l P_l(cos θ)` from the `n` values `f` at
 /// [`theta`]`(n, closed)` (`flt.dlt`).
+///
+/// # Errors
+///
+/// As [`cltocorr`].
 pub fn dlt(f: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
     let closed = options.closed;
     check_len(f.len(), closed)?;
@@ -122,6 +134,10 @@ pub fn dlt(f: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
 
 /// Inverse discrete Legendre transform: the values at
 /// [`theta`]`(n, closed)` of `Σ_l a_l P_l(cos θ)` (`flt.idlt`).
+///
+/// # Errors
+///
+/// As [`cltocorr`].
 pub fn idlt(a: &[f64], options: TransformclOptions) -> Result<Vec<f64>> {
     let closed = options.closed;
     check_len(a.len(), closed)?;

@@ -79,6 +79,11 @@ impl Drop for Pending {
 /// Saves angular power spectra (any lengths, empty ones included) to a
 /// `.npz` file as GLASS does: `values`, all spectra concatenated (float64),
 /// and `split`, the cumulative lengths of all but the last (int64).
+///
+/// # Errors
+///
+/// [`Error::Value`] for no spectra; [`Error::Io`] or [`Error::File`] naming the path (nothing
+/// is left at `path` on failure).
 pub fn save_cls(path: &Path, cls: &[Vec<f64>]) -> Result<()> {
     if cls.is_empty() {
         return Err(Error::value("save_cls", "cls", "no spectra to save"));
@@ -107,6 +112,11 @@ pub fn save_cls(path: &Path, cls: &[Vec<f64>]) -> Result<()> {
 
 /// Loads angular power spectra saved by [`save_cls`] or by Python GLASS's
 /// `save_cls` (`values` split at the indices `split`).
+///
+/// # Errors
+///
+/// [`Error::Io`] when the file cannot be opened; [`Error::File`] when it is not a
+/// `glass.save_cls` `.npz` (missing or malformed `values`/`split`).
 pub fn load_cls(path: &Path) -> Result<Vec<Vec<f64>>> {
     let f = File::open(path).map_err(|e| io_err(path, e))?;
     let mut npz = NpzReader::new(std::io::BufReader::new(f)).map_err(|e| file_err(path, e))?;
@@ -231,6 +241,11 @@ pub struct CatalogWriter {
 
 /// Starts a catalogue at `path` (replacing any file there once finished),
 /// with the table extension named `ext` (FITS `EXTNAME`) if given.
+///
+/// # Errors
+///
+/// [`Error::Value`] for an extension name that FITS cannot hold; [`Error::Io`] or
+/// [`Error::File`] naming the path.
 pub fn write_catalog(path: &Path, ext: Option<&str>) -> Result<CatalogWriter> {
     if let Some(e) = ext {
         check_name("extension name", e)?;
@@ -271,6 +286,12 @@ impl CatalogWriter {
     /// Appends rows: columns by name, all of the same length. The first
     /// chunk fixes the columns and their types; later chunks must give the
     /// same names and types (in any order).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for a chunk without columns, columns of different lengths, a column
+    /// given twice, missing, or of another type than in the first chunk; [`Error::Io`] naming
+    /// the path.
     pub fn write(&mut self, columns: &[(&str, Column<'_>)]) -> Result<()> {
         let Some((_, first)) = columns.first() else {
             return Err(Error::value(
@@ -393,6 +414,10 @@ impl CatalogWriter {
     }
 
     /// Completes the file (row count, padding) and moves it into place.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] naming the path; the temporary file is removed on failure.
     pub fn finish(mut self) -> Result<()> {
         let path = self.path().to_path_buf();
         let io = |e: std::io::Error| io_err(&path, e);

@@ -5,6 +5,14 @@
 //! the Array API's names and argument meanings. Each is one op of
 //! `glass_backend_api::ops`; where a backend lacks an op that has a
 //! fallback written in standard ops, the fallback runs on the same backend.
+//!
+//! # Errors
+//!
+//! Every function here fails the same ways, so it is said once:
+//! [`Error::Unsupported`] when the backend lacks the op (and there is no
+//! fallback), [`Error::MixedBackends`] for arrays of different backends, and
+//! [`Error::Op`] carrying the backend's own error (its kind says `DType`,
+//! `Shape`, `Value`, `OutOfMemory`, ...) for arguments the op refuses.
 
 use glass_backend_api::{DType, Element, HostBuffer, IndexItem, Op, RValue};
 

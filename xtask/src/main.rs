@@ -1,4 +1,8 @@
 //! `cargo xtask`: see the library docs (`cargo doc -p xtask`) and README.md.
+//!
+//! What it owns: project automation (building two revisions side by side,
+//! running and comparing their benchmarks). What it may not do: be a
+//! dependency of any shipped crate, or hold numerics of its own.
 
 use std::process::ExitCode;
 

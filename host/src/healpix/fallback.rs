@@ -52,6 +52,10 @@ fn pair_of(nside: usize, r: usize) -> (usize, bool) {
 }
 
 impl<'b> Sht<'b> {
+    /// # Errors
+    ///
+    /// [`Error::Healpix`] for an invalid `nside`; [`Error::Value`] for `mmax > lmax`; backend
+    /// errors while uploading the tables.
     pub fn new(b: &'b Backend, nside: i64, lmax: usize, mmax: usize) -> Result<Sht<'b>> {
         let g = Geometry::new(nside)?;
         if mmax > lmax {
@@ -231,6 +235,10 @@ impl<'b> Sht<'b> {
     }
 
     /// healpy `alm2map` for alm of shape `(..., nalm)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when the last axis is not the alm length; backend errors of the ops.
     pub fn alm2map(&self, alm: &Array) -> Result<Array> {
         self.batched(alm, alm_size(self.lmax, self.mmax), self.npix, |a| {
             self.alm2map_1d(a)
@@ -238,6 +246,11 @@ impl<'b> Sht<'b> {
     }
 
     /// healpy `map2alm` for maps of shape `(..., npix)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when the last axis is not the map length; [`Error::Value`] for ring
+    /// weights of the wrong length; backend errors of the ops.
     pub fn map2alm(&self, map: &Array, iter: usize, ring_weights: Option<&Array>) -> Result<Array> {
         let w: Vec<f64> = match ring_weights {
             None => vec![0.0; self.npairs()],
@@ -593,6 +606,11 @@ impl Sht<'_> {
 
     /// healpy `alm2map_spin`: `alm` of shape `(..., 2, nalm)` (E, B) to
     /// maps `(..., 2, npix)` (Q, U).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for a spin outside `1..=lmax`; [`Error::Shape`] for inputs not of shape
+    /// `(..., 2, nalm)`; backend errors of the ops.
     pub fn alm2map_spin(&self, alm: &Array, s: usize) -> Result<Array> {
         self.check_spin(s)?;
         let nalm = alm_size(self.lmax, self.mmax);
@@ -603,6 +621,10 @@ impl Sht<'_> {
 
     /// healpy `map2alm_spin` (with `iter` Jacobi steps): maps of shape
     /// `(..., 2, npix)` (Q, U) to alm `(..., 2, nalm)` (E, B).
+    ///
+    /// # Errors
+    ///
+    /// As [`Sht::alm2map_spin`], for maps of shape `(..., 2, npix)`.
     pub fn map2alm_spin(&self, maps: &Array, s: usize, iter: usize) -> Result<Array> {
         self.check_spin(s)?;
         let nalm = alm_size(self.lmax, self.mmax);

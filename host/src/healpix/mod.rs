@@ -27,6 +27,11 @@ fn int(v: usize) -> Arg<'static> {
 }
 
 /// `(lmax, mmax)` of alm of length `n` (healpy infers lmax with mmax = lmax).
+///
+/// # Errors
+///
+/// [`Error::Value`] when `n` is not the size of `(lmax, mmax)`; [`Error::Healpix`] when no
+/// `lmax` gives `n`.
 pub fn alm_lmax(n: usize, lmax: Option<usize>, mmax: Option<usize>) -> Result<(usize, usize)> {
     match lmax {
         Some(l) => {
@@ -71,6 +76,12 @@ fn check_dtype(x: &Array, want: DType, func: &'static str, arg: &'static str) ->
 
 /// healpy `alm2map(alm, nside, lmax=None, mmax=None)` (no pixel window):
 /// the RING map(s) of the alm.
+///
+/// # Errors
+///
+/// [`Error::DType`] unless `alm` is complex128; [`Error::Healpix`] for an invalid `nside` or
+/// alm length; [`Error::Value`] for an alm length that does not match `lmax`/`mmax`; backend
+/// errors of the transform.
 pub fn alm2map(alm: &Array, nside: i64, lmax: Option<usize>, mmax: Option<usize>) -> Result<Array> {
     check_dtype(alm, DType::Complex128, "alm2map", "alm")?;
     nside2npix(nside)?;
@@ -93,6 +104,11 @@ pub fn alm2map(alm: &Array, nside: i64, lmax: Option<usize>, mmax: Option<usize>
 /// healpy `map2alm(map, lmax=None, mmax=None, iter=3, use_weights)`:
 /// `lmax` defaults to `3 nside - 1`; `ring_weights` are healpy's ring
 /// weights (`2 nside` values, pixel weight `4π/npix (1 + w)`).
+///
+/// # Errors
+///
+/// [`Error::DType`] unless `map` is float64; [`Error::Healpix`] for a map length that is not
+/// `12 nside^2`; backend errors of the transform.
 pub fn map2alm(
     map: &Array,
     lmax: Option<usize>,
@@ -121,6 +137,10 @@ pub fn map2alm(
 /// healpy's ring weights for `nside` (a power of two in 2..=8192), shipped
 /// with glass, as an array for [`map2alm`]'s `ring_weights`
 /// (healpy's `use_weights=True`).
+///
+/// # Errors
+///
+/// [`Error::Value`] for an `nside` without shipped weights (not a power of two in 2..=8192).
 pub fn ring_weights(xp: &crate::Backend, nside: i64) -> Result<Array> {
     let w = glass_healpix::weights::ring_weights(nside).ok_or_else(|| {
         Error::value(
@@ -136,6 +156,11 @@ pub fn ring_weights(xp: &crate::Backend, nside: i64) -> Result<Array> {
 
 /// healpy `alm2map_spin([E, B], nside, spin, lmax, mmax)`: `alm` has shape
 /// `(..., 2, nalm)`, the result `(..., 2, npix)` (Q, U for spin 2).
+///
+/// # Errors
+///
+/// As [`alm2map`]; [`Error::Shape`] unless `alm` has shape `(..., 2, nalm)`; [`Error::Value`]
+/// for a spin outside `1..=lmax`.
 pub fn alm2map_spin(
     alm: &Array,
     nside: i64,
@@ -173,6 +198,11 @@ pub fn alm2map_spin(
 /// healpy `map2alm_spin([Q, U], spin, lmax, mmax)`: maps of shape
 /// `(..., 2, npix)`; `lmax` defaults to `3 nside - 1`. healpy does not
 /// iterate here (`iter = 0`).
+///
+/// # Errors
+///
+/// As [`map2alm`], for maps of shape `(..., 2, npix)`; [`Error::Value`] for a spin outside
+/// `1..=lmax`.
 pub fn map2alm_spin(
     maps: &Array,
     spin: usize,
@@ -205,11 +235,22 @@ pub fn map2alm_spin(
 /// `W_0 .. W_lmax` and, with `pol`, the polarisation one (host vectors,
 /// the size of a spectrum). `lmax` defaults to `3 nside - 1`; the tables
 /// (healpy's, shipped with glass-healpix) end at `4 nside`.
+///
+/// # Errors
+///
+/// [`Error::Healpix`] for an `nside` without a table (not a power of two in 2..=8192) or `lmax
+/// > 4 nside`.
 pub fn pixwin(nside: i64, lmax: Option<usize>, pol: bool) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
     Ok(glass_healpix::pixwin::pixwin(nside, lmax, pol)?)
 }
 
 /// healpy `ang2pix(nside, theta, phi, nest)`.
+///
+/// # Errors
+///
+/// [`Error::Healpix`] for an invalid `nside`; [`Error::Value`] for a colatitude outside `[0,
+/// π]` or a non-finite longitude; [`Error::Unsupported`] for NESTED on a backend without
+/// `healpix.*`.
 pub fn ang2pix(nside: i64, theta: &Array, phi: &Array, nest: bool) -> Result<Array> {
     let b = theta.backend();
     if b.supports(Op::HealpixAng2pix) {
@@ -232,6 +273,11 @@ pub fn ang2pix(nside: i64, theta: &Array, phi: &Array, nest: bool) -> Result<Arr
 }
 
 /// healpy `pix2ang(nside, ipix, nest)`: `(theta, phi)`.
+///
+/// # Errors
+///
+/// [`Error::Healpix`] for an invalid `nside`; [`Error::Value`] for pixels out of range;
+/// [`Error::Unsupported`] for NESTED on a backend without `healpix.*`.
 pub fn pix2ang(nside: i64, pix: &Array, nest: bool) -> Result<(Array, Array)> {
     let b = pix.backend();
     if b.supports(Op::HealpixPix2ang) {
@@ -269,6 +315,10 @@ pub fn pix2ang(nside: i64, pix: &Array, nest: bool) -> Result<(Array, Array)> {
 /// inside each pixel, from the reference random streams (two draws of
 /// `rng`: u, then v). With `lonlat` the result is (longitude, latitude) in
 /// degrees, else `(theta, phi)`.
+///
+/// # Errors
+///
+/// As [`pix2ang`]; the errors of the draws ([`Error::Random`]).
 pub fn randang(
     rng: &mut crate::rng::Rng,
     nside: i64,
@@ -320,6 +370,10 @@ pub fn randang(
 /// then the imaginary parts, each one standard normal per coefficient in
 /// healpy order): `a_l0 = sqrt(C_l) g`, `a_lm = sqrt(C_l/2) (g + i g')`.
 /// `lmax` defaults to `len(cl) - 1`.
+///
+/// # Errors
+///
+/// [`Error::Value`] for an empty or negative `cl`; the errors of the draws.
 pub fn synalm(
     rng: &mut crate::rng::Rng,
     xp: &crate::Backend,
@@ -366,6 +420,10 @@ pub fn synalm(
 }
 
 /// healpy `synfast(cl, nside, lmax, mmax)`: `alm2map(synalm(cl))`.
+///
+/// # Errors
+///
+/// As [`synalm`] and [`alm2map`].
 pub fn synfast(
     rng: &mut crate::rng::Rng,
     xp: &crate::Backend,
@@ -393,6 +451,11 @@ fn degrees(lmax: usize, mmax: usize) -> Vec<i64> {
 
 /// healpy `almxfl(alm, fl)`: `a_lm fl[l]` (`fl` zero beyond its length), in
 /// standard ops on the alm's backend.
+///
+/// # Errors
+///
+/// [`Error::DType`] unless `alm` is complex128; [`Error::Healpix`] for an alm length of no
+/// `lmax`.
 pub fn almxfl(alm: &Array, fl: &[f64], mmax: Option<usize>) -> Result<Array> {
     check_dtype(alm, DType::Complex128, "almxfl", "alm")?;
     let (lmax, mmax) = alm_lmax(last_len(alm, "alm")?, None, mmax)?;
@@ -407,6 +470,11 @@ pub fn almxfl(alm: &Array, fl: &[f64], mmax: Option<usize>) -> Result<Array> {
 
 /// healpy `alm2cl(alm1, alm2)`: `C_l = Σ_m Re(a_lm b_lm*) (2 - δ_m0) / (2l+1)`
 /// for the last axis, in standard ops on the alms' backend.
+///
+/// # Errors
+///
+/// [`Error::DType`] unless the alm are complex128; [`Error::Value`] when their shapes differ;
+/// [`Error::Healpix`] for an alm length of no `lmax`.
 pub fn alm2cl(alm1: &Array, alm2: Option<&Array>, mmax: Option<usize>) -> Result<Array> {
     check_dtype(alm1, DType::Complex128, "alm2cl", "alm1")?;
     let alm2 = alm2.unwrap_or(alm1);
@@ -447,6 +515,10 @@ pub fn alm2cl(alm1: &Array, alm2: Option<&Array>, mmax: Option<usize>) -> Result
 }
 
 /// healpy `anafast(map, lmax, iter=3)`: `alm2cl(map2alm(map))`.
+///
+/// # Errors
+///
+/// As [`map2alm`].
 pub fn anafast(map: &Array, lmax: Option<usize>, iter: usize) -> Result<Array> {
     let alm = map2alm(map, lmax, None, iter, None)?;
     alm2cl(&alm, None, None)

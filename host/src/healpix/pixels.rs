@@ -49,6 +49,9 @@ struct RingPos {
 }
 
 impl<'b> Pixels<'b> {
+    /// # Errors
+    ///
+    /// [`Error::Healpix`] for an invalid `nside`.
     pub fn new(xp: &'b Backend, nside: i64) -> Result<Pixels<'b>> {
         glass_healpix::geometry::check_nside(nside)?;
         Ok(Pixels {
@@ -115,6 +118,10 @@ impl<'b> Pixels<'b> {
     }
 
     /// healpy `pix2ang(nside, pix)` (RING): `(theta, phi)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for pixels outside `0..npix`; backend errors of the ops.
     pub fn pix2ang(&self, pix: &Array) -> Result<(Array, Array)> {
         let (xp, n) = (self.xp, self.n);
         let pix = self.check_pix(pix)?;
@@ -150,6 +157,11 @@ impl<'b> Pixels<'b> {
     }
 
     /// healpy `ang2pix(nside, theta, phi)` (RING).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for a colatitude outside `[0, π]` or a non-finite longitude; backend
+    /// errors of the ops.
     pub fn ang2pix(&self, theta: &Array, phi: &Array) -> Result<Array> {
         let (xp, n) = (self.xp, self.n);
         let theta = f(theta)?;
@@ -247,6 +259,10 @@ impl<'b> Pixels<'b> {
     /// glass-healpix `randang` (RING): the point at fractional position
     /// `(u, v)` inside each pixel (inverse equal-area projection of the
     /// face coordinates): `(theta, phi)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for pixels outside `0..npix`; backend errors of the ops.
     pub fn randang(&self, pix: &Array, u: &Array, v: &Array) -> Result<(Array, Array)> {
         let xp = self.xp;
         let pix = self.check_pix(pix)?;

@@ -30,8 +30,8 @@
 //! (same kind, float32 with float64, real with complex floating), so the
 //! strict backend must pass everything too.
 //!
-//! What this crate may not do: depend on the host (`glass`), which depends
-//! on it, or on any backend outside its tests.
+//! What this crate may not do: depend on the host (`glass`; the `glass`
+//! command runs it), or on any backend outside its tests.
 //!
 //! ```ignore
 //! let inst = glass_backend_ndarray::glass_backend_instance("")?;
