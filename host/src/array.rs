@@ -140,7 +140,8 @@ impl Array {
     }
 
     /// Calls `op` with this array first and `rest` after it, expecting one
-    /// array back.
+    /// array back. Dispatch plumbing, not part of GLASS's API.
+    #[doc(hidden)]
     pub fn call1(&self, op: Op, rest: Vec<RValue>) -> Result<Array> {
         let mut args = Vec::with_capacity(rest.len() + 1);
         args.push(Arg::Array(self));

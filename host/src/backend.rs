@@ -137,7 +137,9 @@ pub fn name_from_file_name(file: &str) -> Option<&str> {
 }
 
 /// The directories searched for plugins, in order: `GLASS_PLUGIN_PATH`, then
-/// the executable's directory and its `deps/`.
+/// the executable's directory and its `deps/`. (For `glass backends`; not
+/// part of GLASS's API.)
+#[doc(hidden)]
 pub fn search_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(p) = std::env::var_os(PLUGIN_PATH_ENV) {
@@ -334,7 +336,9 @@ impl Backend {
         &self.inner.source
     }
 
-    /// The C-ABI instance (for the conformance suite).
+    /// The C-ABI instance (for the conformance suite); dispatch plumbing,
+    /// not part of GLASS's API.
+    #[doc(hidden)]
     pub fn instance(&self) -> &BackendInstance {
         &self.inner.instance
     }
