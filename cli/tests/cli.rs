@@ -39,6 +39,22 @@ fn backends_lists_ndarray_and_strict() {
         out.contains("random"),
         "ndarray's extensions are listed: {out}"
     );
+    // the test-only plugin sits in the same directory but is never listed
+    assert!(common::quirky_path().is_file());
+    assert!(!out.contains("quirky"), "{out}");
+}
+
+#[test]
+fn backend_and_threads_are_global_options() {
+    let (code, out, err) = run(glass().args(["--backend", "strict", "backends"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("selected (strict)"), "{out}");
+    let (code, out, err) = run(glass().args(["backends", "--backend", "nope"]));
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("unknown backend `nope`"), "{err}");
+    let (code, _, err) = run(glass().args(["--threads", "0", "backends"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--threads must be at least 1"), "{err}");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! leading axes, as in GLASS.
 //!
 //! ```
-//! use glass::algorithm::nnls;
+//! use glass::algorithm::{nnls, NnlsOptions};
 //! use ndarray::arr2;
 //! let a = arr2(&[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]);
 //! let x = nnls(a.view(), &[1.0, -1.0, 0.0], NnlsOptions::default()).unwrap();

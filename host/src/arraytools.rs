@@ -12,7 +12,7 @@
 //! [`union1d`], [`linspace`] and [`arange`].
 //!
 //! ```
-//! use glass::arraytools::{cumulative_trapezoid, interp};
+//! use glass::arraytools::{cumulative_trapezoid, interp, InterpOptions};
 //! use ndarray::arr1;
 //! let y = interp(&[0.5, 2.0], &[0.0, 1.0], &[0.0, 10.0], InterpOptions::default()).unwrap();
 //! assert_eq!(y, vec![5.0, 10.0]);

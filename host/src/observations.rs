@@ -6,7 +6,7 @@
 //! broadcast shape gives the leading axes of the result, as in GLASS.
 //!
 //! ```
-//! use glass::observations::{equal_dens_zbins, smail_nz};
+//! use glass::observations::{equal_dens_zbins, smail_nz, SmailNzOptions};
 //! let z: Vec<f64> = (0..=300).map(|i| i as f64 * 0.01).collect();
 //! let nz = smail_nz(&z, 0.8, SmailNzOptions::default()).unwrap();
 //! assert_eq!(nz.shape(), &[301]);

@@ -16,7 +16,7 @@
 //! modules; it is not here.
 //!
 //! ```
-//! use glass::shells::{partition, tophat_windows, PartitionMethod};
+//! use glass::shells::{partition, tophat_windows, PartitionMethod, WindowOptions};
 //! use ndarray::Array1;
 //! let shells = tophat_windows(&[0.0, 0.5, 1.0], WindowOptions { dz: 0.01, ..Default::default() }).unwrap();
 //! assert_eq!(shells.len(), 2);

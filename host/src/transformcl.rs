@@ -32,7 +32,7 @@
 //! where the CPU has it) plus two real FFTs of length 2n.
 //!
 //! ```
-//! use glass::transformcl::{cltocorr, corrtocl};
+//! use glass::transformcl::{cltocorr, corrtocl, TransformclOptions};
 //! let cl: Vec<f64> = (0..100).map(|l| 1.0 / (1.0 + l as f64).powi(2)).collect();
 //! let corr = cltocorr(&cl, TransformclOptions::default()).unwrap();
 //! let back = corrtocl(&corr, TransformclOptions::default()).unwrap();
