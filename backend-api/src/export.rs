@@ -10,13 +10,16 @@ use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
+use abi_stable::nonexhaustive_enum::NonExhaustive;
+use abi_stable::prefix_type::WithMetadata;
+use abi_stable::staticref;
 use abi_stable::std_types::{RResult, RSlice, RStr, RString, RVec};
 use num_complex::Complex64;
 
 use crate::dtype::{DType, HostBuffer, RComplex};
 use crate::error::{BResult, BackendError};
-use crate::ffi::{BackendInfo, BackendInstance};
-use crate::value::{ArrayMeta, IndexItem, RValue, RawArray};
+use crate::ffi::{BackendInfo, BackendInstance, BackendVTable, BackendVTableRef};
+use crate::value::{ArrayMeta, IndexItem, RValue, RValue_NE, RawArray};
 
 /// An op result, with arrays owned by the backend's own type.
 #[derive(Debug)]
@@ -89,8 +92,12 @@ pub enum Operand<'a, A> {
 
 /// Typed access to an op's arguments, with errors that name the op and the
 /// argument.
+///
+/// It reads the wire form ([`RValue_NE`]): an argument of a value kind this
+/// build does not know (a newer host's) is a `Value` error naming it, never
+/// taken for a missing argument.
 pub struct Args<'a, A> {
-    raw: &'a [RValue],
+    raw: &'a [RValue_NE],
     op: &'a str,
     _array: PhantomData<&'a A>,
 }
@@ -101,10 +108,19 @@ impl<'a, A: 'static> Args<'a, A> {
     /// # Safety
     /// Every `RValue::Array` in `raw` must be a handle made by this backend's
     /// exporter for arrays of type `A`, alive for `'a`.
-    pub unsafe fn new(raw: &'a [RValue], op: &'a str) -> Self {
+    pub unsafe fn new(raw: &'a [RValue_NE], op: &'a str) -> Self {
         Args {
             raw,
             op,
+            _array: PhantomData,
+        }
+    }
+
+    /// The first `n` arguments only (the rest read as omitted).
+    pub fn truncated(&self, n: usize) -> Args<'a, A> {
+        Args {
+            raw: &self.raw[..n.min(self.raw.len())],
+            op: self.op,
             _array: PhantomData,
         }
     }
@@ -118,25 +134,50 @@ impl<'a, A: 'static> Args<'a, A> {
     pub fn is_empty(&self) -> bool {
         self.raw.is_empty()
     }
+    /// Argument `i`; `None` when it is missing or of a value kind this build
+    /// does not know.
     pub fn raw(&self, i: usize) -> Option<&'a RValue> {
-        self.raw.get(i)
+        self.raw.get(i).and_then(|v| v.as_enum().ok())
+    }
+
+    /// Argument `i`: `Ok(None)` when missing, an error when of an unknown
+    /// value kind.
+    fn value(&self, i: usize) -> BResult<Option<&'a RValue>> {
+        match self.raw.get(i) {
+            None => Ok(None),
+            Some(v) => match v.as_enum() {
+                Ok(v) => Ok(Some(v)),
+                Err(_) => Err(self.unknown(i)),
+            },
+        }
+    }
+
+    fn unknown(&self, i: usize) -> BackendError {
+        crate::value::unknown_variant("value").context(format!("{}: argument {i}", self.op))
     }
 
     fn err(&self, i: usize, want: &str) -> BackendError {
-        let got = self.raw.get(i).map_or("nothing", |v| v.type_name());
+        let got = match self.raw.get(i) {
+            None => "nothing",
+            Some(v) => match v.as_enum() {
+                Ok(v) => v.type_name(),
+                Err(_) => return self.unknown(i),
+            },
+        };
         BackendError::value(format!(
             "{}: argument {} must be {}, got {}",
             self.op, i, want, got
         ))
     }
 
-    /// Whether argument `i` is missing or `None`.
+    /// Whether argument `i` is missing or `None` (an argument of an unknown
+    /// value kind is neither).
     pub fn is_none(&self, i: usize) -> bool {
-        matches!(self.raw.get(i), None | Some(RValue::None))
+        matches!(self.value(i), Ok(None | Some(RValue::None)))
     }
 
     pub fn array(&self, i: usize) -> BResult<&'a A> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             // SAFETY: guaranteed by `Args::new`'s contract.
             Some(RValue::Array(h)) => Ok(unsafe { &*(h.ptr as *const A) }),
             _ => Err(self.err(i, "an array")),
@@ -157,7 +198,7 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn operand(&self, i: usize) -> BResult<Operand<'a, A>> {
-        Ok(match self.raw.get(i) {
+        Ok(match self.value(i)? {
             Some(RValue::Array(_)) => Operand::Array(self.array(i)?),
             Some(RValue::Bool(b)) => Operand::Bool(*b),
             Some(RValue::Int(v)) => Operand::Int(*v),
@@ -176,7 +217,7 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn int(&self, i: usize) -> BResult<i64> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             Some(RValue::Int(v)) => Ok(*v),
             _ => Err(self.err(i, "an int")),
         }
@@ -194,7 +235,7 @@ impl<'a, A: 'static> Args<'a, A> {
 
     /// A real number; ints are accepted.
     pub fn float(&self, i: usize) -> BResult<f64> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             Some(RValue::Float(v)) => Ok(*v),
             Some(RValue::Int(v)) => Ok(*v as f64),
             _ => Err(self.err(i, "a float")),
@@ -212,7 +253,7 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn bool_or(&self, i: usize, default: bool) -> BResult<bool> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             None | Some(RValue::None) => Ok(default),
             Some(RValue::Bool(b)) => Ok(*b),
             _ => Err(self.err(i, "a bool")),
@@ -220,7 +261,7 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn str_or(&self, i: usize, default: &'a str) -> BResult<&'a str> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             None | Some(RValue::None) => Ok(default),
             Some(RValue::Str(s)) => Ok(s.as_str()),
             _ => Err(self.err(i, "a string")),
@@ -228,14 +269,14 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn ints(&self, i: usize) -> BResult<&'a [i64]> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             Some(RValue::Ints(v)) => Ok(v.as_slice()),
             _ => Err(self.err(i, "a list of ints")),
         }
     }
     /// A list of ints; a single int is taken as a list of one.
     pub fn opt_ints(&self, i: usize) -> BResult<Option<Vec<i64>>> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             None | Some(RValue::None) => Ok(None),
             Some(RValue::Ints(v)) => Ok(Some(v.to_vec())),
             Some(RValue::Int(v)) => Ok(Some(vec![*v])),
@@ -243,9 +284,13 @@ impl<'a, A: 'static> Args<'a, A> {
         }
     }
 
+    /// A dtype this build knows (an unknown code from a newer host is a
+    /// `DType` error).
     pub fn dtype(&self, i: usize) -> BResult<DType> {
-        match self.raw.get(i) {
-            Some(RValue::DType(d)) => Ok(*d),
+        match self.value(i)? {
+            Some(RValue::DType(d)) => d
+                .known()
+                .map_err(|e| e.context(format!("{}: argument {i}", self.op))),
             _ => Err(self.err(i, "a dtype")),
         }
     }
@@ -258,15 +303,18 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn buffer(&self, i: usize) -> BResult<&'a HostBuffer> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             Some(RValue::Buffer(b)) => Ok(b),
             _ => Err(self.err(i, "a host buffer")),
         }
     }
 
-    pub fn index(&self, i: usize) -> BResult<&'a [IndexItem]> {
-        match self.raw.get(i) {
-            Some(RValue::Index(v)) => Ok(v.as_slice()),
+    /// A basic index (an item of a kind this build does not know is a
+    /// `Value` error).
+    pub fn index(&self, i: usize) -> BResult<Vec<IndexItem>> {
+        match self.value(i)? {
+            Some(RValue::Index(v)) => crate::value::index_from_wire(v)
+                .map_err(|e| e.context(format!("{}: argument {i}", self.op))),
             _ => Err(self.err(i, "an index")),
         }
     }
@@ -315,7 +363,7 @@ fn into_raw_value<A: Send + Sync + 'static>(v: Value<A>) -> RValue {
         Value::Ints(v) => RValue::Ints(v.into()),
         Value::Floats(v) => RValue::Floats(v.into()),
         Value::DType(d) => RValue::DType(d),
-        Value::Index(v) => RValue::Index(v.into()),
+        Value::Index(v) => RValue::index(v),
     }
 }
 
@@ -335,8 +383,8 @@ unsafe extern "C" fn ffi_info<B: Backend>(
 unsafe extern "C" fn ffi_call<B: Backend>(
     ctx: *const c_void,
     op: u32,
-    args: RSlice<'_, RValue>,
-) -> RResult<RVec<RValue>, BackendError> {
+    args: RSlice<'_, RValue_NE>,
+) -> RResult<RVec<RValue_NE>, BackendError> {
     let ctx = &*(ctx as *const Ctx<B>);
     let Some(name) = ctx.op_names.get(op as usize) else {
         return RResult::RErr(BackendError::unsupported(format!(
@@ -347,7 +395,10 @@ unsafe extern "C" fn ffi_call<B: Backend>(
         // SAFETY: the host passes only handles made by this exporter.
         let a = Args::<B::Array>::new(args.as_slice(), name);
         let out = ctx.backend.call(op as usize, &a)?;
-        Ok(out.into_iter().map(into_raw_value).collect())
+        Ok(out
+            .into_iter()
+            .map(|v| NonExhaustive::new(into_raw_value(v)))
+            .collect())
     })
     .into()
 }
@@ -388,14 +439,24 @@ pub fn instance<B: Backend>(config: &str) -> BResult<BackendInstance> {
         let ctx = Box::new(Ctx { backend, op_names });
         Ok(BackendInstance {
             ctx: Box::into_raw(ctx) as *const c_void,
-            info: ffi_info::<B>,
-            call: ffi_call::<B>,
-            meta: ffi_meta::<B>,
-            retain: ffi_retain::<B>,
-            release: ffi_release::<B>,
-            destroy: ffi_destroy::<B>,
+            vtable: VTable::<B>::VTABLE,
         })
     })
+}
+
+/// The static function table of backend `B`.
+struct VTable<B>(PhantomData<B>);
+
+impl<B: Backend> VTable<B> {
+    staticref!(const WM: WithMetadata<BackendVTable> = WithMetadata::new(BackendVTable {
+        info: ffi_info::<B>,
+        call: ffi_call::<B>,
+        meta: ffi_meta::<B>,
+        retain: ffi_retain::<B>,
+        release: ffi_release::<B>,
+        destroy: ffi_destroy::<B>,
+    }));
+    const VTABLE: BackendVTableRef = BackendVTableRef(Self::WM.as_prefix());
 }
 
 /// The root module's `create` for `B`.

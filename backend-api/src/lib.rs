@@ -44,9 +44,11 @@ pub mod value;
 pub use dtype::{DType, Element, HostBuffer, Kind, RComplex};
 pub use error::{BResult, BackendError, ErrorKind};
 pub use export::{Args, Backend, Operand, Value};
-pub use ffi::{BackendInfo, BackendInstance, BackendMod, BackendModRef};
+pub use ffi::{
+    BackendInfo, BackendInstance, BackendMod, BackendModRef, BackendVTable, BackendVTableRef,
+};
 pub use ops::{Op, OpSpec, OPS, OP_LIST_VERSION};
-pub use value::{ArrayMeta, IndexItem, RValue, RawArray};
+pub use value::{ArrayMeta, IndexItem, IndexItem_NE, RValue, RValue_NE, RawArray};
 
 /// The version of this crate, which is the ABI version plugins are checked
 /// against.

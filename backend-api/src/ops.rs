@@ -39,7 +39,7 @@
 //! strict's refusals in strict's own tests.
 
 /// The version of the op list. Bumped whenever ops are added.
-pub const OP_LIST_VERSION: u32 = 2;
+pub const OP_LIST_VERSION: u32 = 3;
 
 /// What the contract says about one op.
 #[derive(Clone, Copy, Debug)]
@@ -134,6 +134,8 @@ define_ops! {
     Astype = "astype", 1, "(x, dtype: DType)",
         "Converts to `dtype` (complex to real is refused; float to int truncates).";
     ToDevice = "to_device", 1, "(x, device: Int)", "Copies `x` to another device of the same backend.";
+    Sync = "sync", 3, "() -> nothing",
+        "Waits until all work the backend has queued is done (a no-op for a synchronous backend). Timing harnesses call it after each timed iteration so that an asynchronous GPU backend is timed honestly; a backend that does not list it is taken to be synchronous.";
 
     // --- elementwise, unary --------------------------------------------------
     Abs = "abs", 1, "(x)", "|x|; for complex the modulus (float64).";

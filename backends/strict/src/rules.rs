@@ -39,6 +39,8 @@ pub enum Check {
     Astype,
     /// `to_device(x, device)`.
     ToDevice,
+    /// `sync()`: no arguments; the core has nothing queued.
+    Sync,
     /// `(x)`: one array in the domain.
     Unary(Domain),
     /// `(x1, x2)`: arrays or scalars in the domain, promoted within the standard.
@@ -109,6 +111,7 @@ pub fn check(op: Op) -> Option<Check> {
         O::FullLike => Like { fill: true },
         O::Astype => Astype,
         O::ToDevice => ToDevice,
+        O::Sync => Sync,
 
         // elementwise, unary
         O::Abs | O::Negative | O::Positive | O::Square | O::Sign | O::Round => Unary(Numeric),

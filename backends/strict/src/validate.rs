@@ -58,6 +58,7 @@ pub fn validate(check: Check, args: &A<'_>, cfg: &Config) -> BResult<Plan> {
         }
         Like { fill } => like(args, fill).map(|_| here),
         Astype => astype(args).map(|_| here),
+        Sync => Ok(here),
         ToDevice => {
             args.array(0)?;
             Ok(Plan::on(devices::check_id(op, args.int(1)?)?))
@@ -76,7 +77,7 @@ pub fn validate(check: Check, args: &A<'_>, cfg: &Config) -> BResult<Plan> {
         Repeat => repeat(args, cfg).map(|_| here),
         Getitem => {
             let x = args.array(0)?;
-            validate_index(op, x.shape(), args.index(1)?).map(|_| here)
+            validate_index(op, x.shape(), &args.index(1)?).map(|_| here)
         }
         Setitem => setitem(args).map(|_| here),
         Take { along_axis } => take(args, along_axis).map(|_| here),
@@ -361,7 +362,7 @@ fn repeat(args: &A<'_>, cfg: &Config) -> BResult<()> {
 fn setitem(args: &A<'_>) -> BResult<()> {
     let op = args.op();
     let x = args.array(0)?;
-    validate_index(op, x.shape(), args.index(1)?)?;
+    validate_index(op, x.shape(), &args.index(1)?)?;
     match Side::of(&args.operand(2)?) {
         Side::Scalar(k) => check_scalar(op, k, x.dtype()),
         Side::Array(d, _) => match DType::promote_standard(x.dtype(), d) {
