@@ -19,6 +19,8 @@ use num_complex::Complex64;
 use crate::dtype::{DType, HostBuffer, RComplex};
 use crate::error::{BResult, BackendError};
 use crate::ffi::{BackendInfo, BackendInstance, BackendVTable, BackendVTableRef};
+use crate::ops::Op;
+use crate::params::{Default, Param};
 use crate::value::{ArrayMeta, IndexItem, RValue, RValue_NE, RawArray};
 
 /// An op result, with arrays owned by the backend's own type.
@@ -99,6 +101,9 @@ pub enum Operand<'a, A> {
 pub struct Args<'a, A> {
     raw: &'a [RValue_NE],
     op: &'a str,
+    /// The op's parameters, for access by name (looked up from `op` when
+    /// not given).
+    params: Option<&'static [Param]>,
     _array: PhantomData<&'a A>,
 }
 
@@ -112,7 +117,17 @@ impl<'a, A: 'static> Args<'a, A> {
         Args {
             raw,
             op,
+            params: None,
             _array: PhantomData,
+        }
+    }
+
+    /// The same arguments, read by name through `params` (the exporter
+    /// passes the op's own, resolved once per backend).
+    pub fn with_params(self, params: &'static [Param]) -> Self {
+        Args {
+            params: Some(params),
+            ..self
         }
     }
 
@@ -121,6 +136,7 @@ impl<'a, A: 'static> Args<'a, A> {
         Args {
             raw: &self.raw[..n.min(self.raw.len())],
             op: self.op,
+            params: self.params,
             _array: PhantomData,
         }
     }
@@ -318,6 +334,102 @@ impl<'a, A: 'static> Args<'a, A> {
             _ => Err(self.err(i, "an index")),
         }
     }
+
+    // --- by parameter name, with the op table's defaults ----------------
+
+    /// The op's parameters.
+    pub fn params(&self) -> &'static [Param] {
+        match self.params {
+            Some(p) => p,
+            None => Op::from_name(self.op).map_or(&[], Op::params),
+        }
+    }
+
+    /// The position and default of parameter `name`.
+    ///
+    /// # Errors
+    /// `Internal`: the op has no such parameter (a bug of the backend).
+    pub fn param(&self, name: &str) -> BResult<(usize, Option<&'static Default>)> {
+        let params = self.params();
+        let i = crate::params::position(self.op, params, name)?;
+        Ok((i, params[i].default.as_ref()))
+    }
+
+    pub fn array_of(&self, name: &str) -> BResult<&'a A> {
+        self.array(self.param(name)?.0)
+    }
+    pub fn opt_array_of(&self, name: &str) -> BResult<Option<&'a A>> {
+        self.opt_array(self.param(name)?.0)
+    }
+    /// The variadic arrays (`x1, x2, ...`).
+    pub fn arrays_of(&self, name: &str) -> BResult<Vec<&'a A>> {
+        self.arrays_from(self.param(name)?.0)
+    }
+    pub fn operand_of(&self, name: &str) -> BResult<Operand<'a, A>> {
+        self.operand(self.param(name)?.0)
+    }
+    /// An int; the table's default when omitted.
+    pub fn int_of(&self, name: &str) -> BResult<i64> {
+        match self.param(name)? {
+            (i, Some(Default::Int(d))) => self.int_or(i, *d),
+            (i, _) => self.int(i),
+        }
+    }
+    pub fn opt_int_of(&self, name: &str) -> BResult<Option<i64>> {
+        match self.param(name)? {
+            (i, Some(Default::Int(d))) => self.int_or(i, *d).map(Some),
+            (i, _) => self.opt_int(i),
+        }
+    }
+    /// A real number; the table's default when omitted.
+    pub fn float_of(&self, name: &str) -> BResult<f64> {
+        match self.param(name)? {
+            (i, Some(Default::Float(d))) => self.float_or(i, *d),
+            (i, Some(Default::Int(d))) => self.float_or(i, *d as f64),
+            (i, _) => self.float(i),
+        }
+    }
+    /// A bool; the table's default when omitted (required without one).
+    pub fn bool_of(&self, name: &str) -> BResult<bool> {
+        match self.param(name)? {
+            (i, Some(Default::Bool(d))) => self.bool_or(i, *d),
+            (i, _) if self.is_none(i) => Err(self.err(i, "a bool")),
+            (i, _) => self.bool_or(i, false),
+        }
+    }
+    /// A string; the table's default when omitted (required without one).
+    pub fn str_of(&self, name: &str) -> BResult<&'a str> {
+        match self.param(name)? {
+            (i, Some(Default::Str(d))) => self.str_or(i, d.as_str()),
+            (i, _) if self.is_none(i) => Err(self.err(i, "a string")),
+            (i, _) => self.str_or(i, ""),
+        }
+    }
+    pub fn ints_of(&self, name: &str) -> BResult<&'a [i64]> {
+        self.ints(self.param(name)?.0)
+    }
+    pub fn opt_ints_of(&self, name: &str) -> BResult<Option<Vec<i64>>> {
+        self.opt_ints(self.param(name)?.0)
+    }
+    /// A dtype; the table's default when omitted.
+    pub fn dtype_of(&self, name: &str) -> BResult<DType> {
+        match self.param(name)? {
+            (i, Some(Default::DType(d))) => Ok(self.opt_dtype(i)?.unwrap_or(*d)),
+            (i, _) => self.dtype(i),
+        }
+    }
+    pub fn opt_dtype_of(&self, name: &str) -> BResult<Option<DType>> {
+        match self.param(name)? {
+            (i, Some(Default::DType(d))) => Ok(Some(self.opt_dtype(i)?.unwrap_or(*d))),
+            (i, _) => self.opt_dtype(i),
+        }
+    }
+    pub fn buffer_of(&self, name: &str) -> BResult<&'a HostBuffer> {
+        self.buffer(self.param(name)?.0)
+    }
+    pub fn index_of(&self, name: &str) -> BResult<Vec<IndexItem>> {
+        self.index(self.param(name)?.0)
+    }
 }
 
 /// Runs `f`, turning a panic into an `Internal` error.
@@ -346,6 +458,9 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 struct Ctx<B> {
     backend: B,
     op_names: Vec<String>,
+    /// The table's parameters of each listed op (empty for a backend's own
+    /// extensions), resolved once.
+    op_params: Vec<&'static [Param]>,
 }
 
 fn into_raw_value<A: Send + Sync + 'static>(v: Value<A>) -> RValue {
@@ -393,7 +508,8 @@ unsafe extern "C" fn ffi_call<B: Backend>(
     };
     guard(name, || {
         // SAFETY: the host passes only handles made by this exporter.
-        let a = Args::<B::Array>::new(args.as_slice(), name);
+        let params = ctx.op_params.get(op as usize).copied().unwrap_or(&[]);
+        let a = Args::<B::Array>::new(args.as_slice(), name).with_params(params);
         let out = ctx.backend.call(op as usize, &a)?;
         Ok(out
             .into_iter()
@@ -435,8 +551,16 @@ unsafe extern "C" fn ffi_destroy<B: Backend>(ctx: *const c_void) {
 pub fn instance<B: Backend>(config: &str) -> BResult<BackendInstance> {
     guard("create", || {
         let backend = B::create(config)?;
-        let op_names = backend.info().ops.iter().map(|s| s.to_string()).collect();
-        let ctx = Box::new(Ctx { backend, op_names });
+        let op_names: Vec<String> = backend.info().ops.iter().map(|s| s.to_string()).collect();
+        let op_params = op_names
+            .iter()
+            .map(|n| Op::from_name(n).map_or(&[][..], Op::params))
+            .collect();
+        let ctx = Box::new(Ctx {
+            backend,
+            op_names,
+            op_params,
+        });
         Ok(BackendInstance {
             ctx: Box::into_raw(ctx) as *const c_void,
             vtable: VTable::<B>::VTABLE,
@@ -513,6 +637,28 @@ macro_rules! export_backend {
 
 #[cfg(test)]
 mod tests {
+    use super::Args;
+    use crate::value::{to_wire, RValue};
+    use crate::ErrorKind;
+
+    #[test]
+    fn arguments_by_name_take_the_tables_defaults() {
+        let wire = to_wire(&[RValue::None, RValue::None, RValue::None]);
+        // SAFETY: no array handles.
+        let a = unsafe { Args::<()>::new(&wire, "fft.rfft") };
+        assert_eq!(a.opt_int_of("n").unwrap(), None);
+        assert_eq!(a.int_of("axis").unwrap(), -1);
+        assert_eq!(a.str_of("norm").unwrap(), "backward");
+        assert_eq!(a.param("nope").unwrap_err().kind, ErrorKind::Internal);
+        let wire = to_wire(&[RValue::Int(8), RValue::None, RValue::Int(3)]);
+        // SAFETY: no array handles.
+        let f = unsafe { Args::<()>::new(&wire, "fft.fftfreq") };
+        assert_eq!(f.int_of("n").unwrap(), 8);
+        assert_eq!(f.float_of("d").unwrap(), 1.0);
+        assert_eq!(f.dtype_of("dtype").unwrap_err().kind, ErrorKind::Value);
+        assert_eq!(f.int_of("device").unwrap(), 0);
+    }
+
     #[test]
     fn exported_symbol_is_abi_stables_loader_name() {
         assert_eq!(

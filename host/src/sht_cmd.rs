@@ -123,9 +123,9 @@ fn timed(repeat: usize, f: impl Fn() -> Result<Array>) -> Result<Array> {
     let mut out = None;
     for _ in 0..repeat {
         let t = Instant::now();
-        // the ops of the CPU backends are synchronous: the array is complete
-        // when the call returns
+        // an asynchronous backend may return before the work is done
         let r = f()?;
+        r.backend().sync()?;
         times.push(t.elapsed().as_secs_f64());
         out = Some(r);
     }

@@ -40,21 +40,17 @@ pub fn validate(check: Check, args: &A<'_>, cfg: &Config) -> BResult<Plan> {
     match check {
         Asarray => args.buffer(0).and_then(|_| created(args, 2)),
         ToHost | Manipulate => args.array(0).map(|_| here),
-        Create {
-            dtype,
-            device,
-            domain,
-        } => {
-            check_domain(op, "dtype", args.dtype(dtype)?, domain)?;
-            created(args, device)
+        Create { domain } => {
+            check_domain(op, "dtype", args.dtype_of("dtype")?, domain)?;
+            created(args, args.param("device")?.0)
         }
         Full => full(args),
         Arange => arange(args),
         Linspace => linspace(args),
         FftFreq => {
-            let d = args.opt_dtype(2)?.unwrap_or(DType::Float64);
+            let d = args.dtype_of("dtype")?;
             check_domain(op, "dtype", d, Domain::RealFloating)?;
-            created(args, 3)
+            created(args, args.param("device")?.0)
         }
         Like { fill } => like(args, fill).map(|_| here),
         Astype => astype(args).map(|_| here),
