@@ -145,7 +145,10 @@ pub fn parse(signature: &str) -> Result<Vec<Param>, String> {
                 return Err(format!("{signature:?}: `...` is not last"));
             }
             // `x1, x2, ...`: the arrays named before it are the variadic run.
-            while out.last().is_some_and(|p| p.kind == ParamKind::Array) {
+            while out
+                .last()
+                .is_some_and(|p| matches!(p.kind, ParamKind::Array | ParamKind::Operand))
+            {
                 out.pop();
             }
             out.push(Param {
