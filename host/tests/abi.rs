@@ -23,10 +23,10 @@ use abi_stable::StableAbi;
 use glass::{Arg, Backend, Error, Op, Out, Source};
 use glass_backend_api::export::{self, Args, Backend as PluginBackend, Value};
 use glass_backend_api::reexports::abi_stable::std_types::RResult;
+use glass_backend_api::value::{RValue_Interface, RValue_Storage};
 use glass_backend_api::{
     ArrayMeta, BResult, BackendError, BackendInfo, DType, ErrorKind, HostBuffer, IndexItem_NE,
-    RComplex, RValue, RValue_Interface, RValue_NE, RValue_Storage, RawArray, API_VERSION,
-    OP_LIST_VERSION,
+    RComplex, RValue, RValue_NE, RawArray, API_VERSION, OP_LIST_VERSION,
 };
 
 /// Builds the fixture plugin against glass-backend-api 0.1.0, in the target
