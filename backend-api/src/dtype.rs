@@ -4,16 +4,21 @@ use abi_stable::std_types::RVec;
 use abi_stable::StableAbi;
 use num_complex::Complex64;
 
+use crate::error::{BResult, BackendError};
+
 /// The data types of the contract (a subset of the Array API standard's).
-#[repr(u8)]
-#[derive(StableAbi, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DType {
-    Bool = 0,
-    Int64 = 1,
-    Float32 = 2,
-    Float64 = 3,
-    Complex128 = 4,
-}
+///
+/// A `#[repr(transparent)]` newtype over the dtype's code, with one
+/// associated constant per dtype, rather than an enum: abi_stable's rule for
+/// field-less enums that may grow. A peer built against a newer API may send
+/// a code this build does not know (complex64, say); holding one is not
+/// undefined behaviour, as it would be for an enum, and every boundary that
+/// receives a dtype ([`crate::Args::dtype`], the host's array metadata)
+/// turns it into a `DType` error with [`DType::known`]. Matches on a `DType`
+/// therefore need a `_` arm.
+#[repr(transparent)]
+#[derive(StableAbi, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DType(u8);
 
 /// The Array API's dtype kinds, which decide what may be promoted to what.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,8 +29,32 @@ pub enum Kind {
     ComplexFloating,
 }
 
+// The constants keep the names the enum variants had, so that code reads
+// the same (`DType::Float64`) and patterns still match on them.
+#[allow(non_upper_case_globals)]
 impl DType {
-    /// Every data type of the contract.
+    pub const Bool: DType = DType(0);
+    pub const Int64: DType = DType(1);
+    pub const Float32: DType = DType(2);
+    pub const Float64: DType = DType(3);
+    pub const Complex128: DType = DType(4);
+}
+
+/// The dtype constants as free items, for code that used to write
+/// `use DType::*` or `use DType::{Float64 as F64}` (an associated constant
+/// cannot be imported; these can, and match as patterns).
+#[allow(non_upper_case_globals)]
+pub mod names {
+    use super::DType;
+    pub const Bool: DType = DType::Bool;
+    pub const Int64: DType = DType::Int64;
+    pub const Float32: DType = DType::Float32;
+    pub const Float64: DType = DType::Float64;
+    pub const Complex128: DType = DType::Complex128;
+}
+
+impl DType {
+    /// Every data type of this build of the contract.
     pub const ALL: [DType; 5] = [
         DType::Bool,
         DType::Int64,
@@ -34,7 +63,41 @@ impl DType {
         DType::Complex128,
     ];
 
-    /// The Array API name (`"float64"`, ...).
+    /// The dtype's code on the wire.
+    pub const fn code(self) -> u8 {
+        self.0
+    }
+
+    /// The dtype with this code, known to this build or not (see
+    /// [`DType::known`]).
+    pub const fn from_code(code: u8) -> DType {
+        DType(code)
+    }
+
+    /// Whether this build of the contract knows the dtype.
+    pub fn is_known(self) -> bool {
+        DType::ALL.contains(&self)
+    }
+
+    /// The dtype itself if this build knows it; otherwise a `DType` error
+    /// naming the code and this build's API version (the peer is newer).
+    ///
+    /// # Errors
+    /// `DType`, for a code this build does not know.
+    pub fn known(self) -> BResult<DType> {
+        if self.is_known() {
+            Ok(self)
+        } else {
+            Err(BackendError::dtype(format!(
+                "dtype code {} is not known to glass-backend-api {} (a newer peer's dtype?)",
+                self.0,
+                crate::API_VERSION
+            )))
+        }
+    }
+
+    /// The Array API name (`"float64"`, ...); `"unknown"` for a code this
+    /// build does not know.
     pub fn name(self) -> &'static str {
         match self {
             DType::Bool => "bool",
@@ -42,6 +105,7 @@ impl DType {
             DType::Float32 => "float32",
             DType::Float64 => "float64",
             DType::Complex128 => "complex128",
+            _ => "unknown",
         }
     }
 
@@ -50,30 +114,40 @@ impl DType {
         DType::ALL.into_iter().find(|d| d.name() == name)
     }
 
-    pub fn kind(self) -> Kind {
+    /// The kind; `None` for a dtype this build does not know.
+    pub fn kind(self) -> Option<Kind> {
         match self {
-            DType::Bool => Kind::Bool,
-            DType::Int64 => Kind::Integer,
-            DType::Float32 | DType::Float64 => Kind::RealFloating,
-            DType::Complex128 => Kind::ComplexFloating,
+            DType::Bool => Some(Kind::Bool),
+            DType::Int64 => Some(Kind::Integer),
+            DType::Float32 | DType::Float64 => Some(Kind::RealFloating),
+            DType::Complex128 => Some(Kind::ComplexFloating),
+            _ => None,
         }
     }
 
     pub fn is_floating(self) -> bool {
-        matches!(self.kind(), Kind::RealFloating | Kind::ComplexFloating)
+        matches!(
+            self.kind(),
+            Some(Kind::RealFloating | Kind::ComplexFloating)
+        )
     }
 
     pub fn is_numeric(self) -> bool {
-        self != DType::Bool
+        matches!(
+            self.kind(),
+            Some(Kind::Integer | Kind::RealFloating | Kind::ComplexFloating)
+        )
     }
 
-    /// Size of one element in bytes.
-    pub fn itemsize(self) -> usize {
+    /// Size of one element in bytes; `None` for a dtype this build does not
+    /// know.
+    pub fn itemsize(self) -> Option<usize> {
         match self {
-            DType::Bool => 1,
-            DType::Int64 | DType::Float64 => 8,
-            DType::Float32 => 4,
-            DType::Complex128 => 16,
+            DType::Bool => Some(1),
+            DType::Int64 | DType::Float64 => Some(8),
+            DType::Float32 => Some(4),
+            DType::Complex128 => Some(16),
+            _ => None,
         }
     }
 
@@ -82,44 +156,68 @@ impl DType {
     /// `None` across kinds that the standard does not promote (bool with a
     /// number, integer with floating).
     pub fn promote_standard(a: DType, b: DType) -> Option<DType> {
-        use DType::*;
         if a == b {
             return Some(a);
         }
         match (a, b) {
-            (Float32, Float64) | (Float64, Float32) => Some(Float64),
-            (Float32 | Float64, Complex128) | (Complex128, Float32 | Float64) => Some(Complex128),
+            (DType::Float32, DType::Float64) | (DType::Float64, DType::Float32) => {
+                Some(DType::Float64)
+            }
+            (DType::Float32 | DType::Float64, DType::Complex128)
+            | (DType::Complex128, DType::Float32 | DType::Float64) => Some(DType::Complex128),
             _ => None,
         }
     }
 
     /// NumPy-style promotion used by lenient backends: like
     /// [`DType::promote_standard`], and across kinds to the larger kind
-    /// (bool < int64 < float64 < complex128).
+    /// (bool < int64 < float64 < complex128). Dtypes reach it validated
+    /// ([`DType::known`]); an unknown one is returned as it is.
     pub fn promote_lenient(a: DType, b: DType) -> DType {
         if let Some(d) = DType::promote_standard(a, b) {
             return d;
         }
-        use DType::*;
-        let rank = |d: DType| match d {
-            Bool => 0,
-            Int64 => 1,
-            Float32 | Float64 => 2,
-            Complex128 => 3,
+        let rank = |d: DType| match d.kind() {
+            Some(Kind::Bool) => Some(0),
+            Some(Kind::Integer) => Some(1),
+            Some(Kind::RealFloating) => Some(2),
+            Some(Kind::ComplexFloating) => Some(3),
+            None => None,
         };
-        let (lo, hi) = if rank(a) <= rank(b) { (a, b) } else { (b, a) };
+        let (Some(ra), Some(rb)) = (rank(a), rank(b)) else {
+            return if a.is_known() { b } else { a };
+        };
+        let (lo, hi) = if ra <= rb { (a, b) } else { (b, a) };
         match (lo, hi) {
-            (Bool, x) => x,
-            (Int64, Float32 | Float64) => Float64,
-            (_, Complex128) => Complex128,
+            (DType::Bool, x) => x,
+            (DType::Int64, DType::Float32 | DType::Float64) => DType::Float64,
+            (_, DType::Complex128) => DType::Complex128,
             (_, x) => x,
         }
     }
 }
 
+impl std::fmt::Debug for DType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match *self {
+            DType::Bool => "Bool",
+            DType::Int64 => "Int64",
+            DType::Float32 => "Float32",
+            DType::Float64 => "Float64",
+            DType::Complex128 => "Complex128",
+            _ => return write!(f, "DType({})", self.0),
+        };
+        f.write_str(name)
+    }
+}
+
 impl std::fmt::Display for DType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        if self.is_known() {
+            f.write_str(self.name())
+        } else {
+            write!(f, "unknown dtype (code {})", self.0)
+        }
     }
 }
 
@@ -255,17 +353,40 @@ mod tests {
 
     #[test]
     fn promotion() {
-        use DType::*;
-        assert_eq!(DType::promote_standard(Float32, Float64), Some(Float64));
-        assert_eq!(
-            DType::promote_standard(Float64, Complex128),
-            Some(Complex128)
+        let (b, i, f32_, f64_, c) = (
+            DType::Bool,
+            DType::Int64,
+            DType::Float32,
+            DType::Float64,
+            DType::Complex128,
         );
-        assert_eq!(DType::promote_standard(Int64, Float64), None);
-        assert_eq!(DType::promote_standard(Bool, Int64), None);
-        assert_eq!(DType::promote_lenient(Int64, Float32), Float64);
-        assert_eq!(DType::promote_lenient(Bool, Int64), Int64);
-        assert_eq!(DType::promote_lenient(Complex128, Bool), Complex128);
+        assert_eq!(DType::promote_standard(f32_, f64_), Some(f64_));
+        assert_eq!(DType::promote_standard(f64_, c), Some(c));
+        assert_eq!(DType::promote_standard(i, f64_), None);
+        assert_eq!(DType::promote_standard(b, i), None);
+        assert_eq!(DType::promote_lenient(i, f32_), f64_);
+        assert_eq!(DType::promote_lenient(b, i), i);
+        assert_eq!(DType::promote_lenient(c, b), c);
+    }
+
+    #[test]
+    fn codes_are_the_old_enum_discriminants() {
+        // The wire format did not change: a newtype over the same codes.
+        let codes: Vec<u8> = DType::ALL.iter().map(|d| d.code()).collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_newer_peers_dtype_is_an_error_not_ub() {
+        // complex64, say, added by a newer API as code 5.
+        let newer = DType::from_code(5);
+        assert!(!newer.is_known());
+        assert_eq!(newer.kind(), None);
+        let err = newer.known().unwrap_err();
+        assert_eq!(err.kind, crate::ErrorKind::DType);
+        assert!(err.message.contains("code 5"), "{err}");
+        assert!(err.message.contains(crate::API_VERSION), "{err}");
+        assert_eq!(format!("{newer:?}"), "DType(5)");
     }
 
     #[test]

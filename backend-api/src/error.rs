@@ -4,26 +4,62 @@ use abi_stable::std_types::RString;
 use abi_stable::StableAbi;
 
 /// What went wrong, in the categories the host acts on.
-#[repr(u8)]
-#[derive(StableAbi, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
+///
+/// A `#[repr(transparent)]` newtype with one associated constant per kind
+/// (abi_stable's rule for field-less enums that may grow): a kind added by a
+/// newer API is a value this build can hold, print and pass on, never
+/// undefined behaviour. Matches on an `ErrorKind` need a `_` arm; the host
+/// treats an unknown kind like `Internal`.
+#[repr(transparent)]
+#[derive(StableAbi, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ErrorKind(u8);
+
+#[allow(non_upper_case_globals)]
+impl ErrorKind {
     /// The backend does not implement the op (or this variant of it).
-    Unsupported = 0,
+    pub const Unsupported: ErrorKind = ErrorKind(0);
     /// A data type the op does not accept, or a promotion the backend refuses.
-    DType = 1,
+    pub const DType: ErrorKind = ErrorKind(1);
     /// Shapes that do not fit (broadcasting, reshape, out-of-range axis or slice).
-    Shape = 2,
+    pub const Shape: ErrorKind = ErrorKind(2);
     /// Arrays on different devices, or an unknown device.
-    Device = 3,
+    pub const Device: ErrorKind = ErrorKind(3);
     /// A value that is out of its domain (negative size, bad argument).
-    Value = 4,
+    pub const Value: ErrorKind = ErrorKind(4);
     /// The backend could not allocate.
-    OutOfMemory = 5,
+    pub const OutOfMemory: ErrorKind = ErrorKind(5);
     /// A bug in the backend, such as a caught panic.
-    Internal = 6,
+    pub const Internal: ErrorKind = ErrorKind(6);
 }
 
 impl ErrorKind {
+    /// Every kind this build of the contract knows.
+    pub const ALL: [ErrorKind; 7] = [
+        ErrorKind::Unsupported,
+        ErrorKind::DType,
+        ErrorKind::Shape,
+        ErrorKind::Device,
+        ErrorKind::Value,
+        ErrorKind::OutOfMemory,
+        ErrorKind::Internal,
+    ];
+
+    /// The kind's code on the wire.
+    pub const fn code(self) -> u8 {
+        self.0
+    }
+
+    /// The kind with this code, known to this build or not.
+    pub const fn from_code(code: u8) -> ErrorKind {
+        ErrorKind(code)
+    }
+
+    /// Whether this build of the contract knows the kind.
+    pub fn is_known(self) -> bool {
+        ErrorKind::ALL.contains(&self)
+    }
+
+    /// The name; `"Unknown"` for a kind this build does not know.
     pub fn name(self) -> &'static str {
         match self {
             ErrorKind::Unsupported => "Unsupported",
@@ -33,6 +69,17 @@ impl ErrorKind {
             ErrorKind::Value => "Value",
             ErrorKind::OutOfMemory => "OutOfMemory",
             ErrorKind::Internal => "Internal",
+            _ => "Unknown",
+        }
+    }
+}
+
+impl std::fmt::Debug for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_known() {
+            f.write_str(self.name())
+        } else {
+            write!(f, "ErrorKind({})", self.0)
         }
     }
 }
@@ -85,10 +132,38 @@ impl BackendError {
 
 impl std::fmt::Display for BackendError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} error: {}", self.kind.name(), self.message)
+        if self.kind.is_known() {
+            write!(f, "{} error: {}", self.kind.name(), self.message)
+        } else {
+            write!(
+                f,
+                "error of unknown kind {}: {}",
+                self.kind.code(),
+                self.message
+            )
+        }
     }
 }
 
 impl std::error::Error for BackendError {}
 
 pub type BResult<T> = Result<T, BackendError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_old_enum_discriminants() {
+        let codes: Vec<u8> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn a_newer_peers_kind_is_held_and_named() {
+        let e = BackendError::new(ErrorKind::from_code(9), "from the future");
+        assert!(!e.kind.is_known());
+        assert_eq!(e.to_string(), "error of unknown kind 9: from the future");
+        assert_eq!(format!("{:?}", e.kind), "ErrorKind(9)");
+    }
+}

@@ -10,13 +10,18 @@ use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
+use abi_stable::nonexhaustive_enum::NonExhaustive;
+use abi_stable::prefix_type::WithMetadata;
+use abi_stable::staticref;
 use abi_stable::std_types::{RResult, RSlice, RStr, RString, RVec};
 use num_complex::Complex64;
 
 use crate::dtype::{DType, HostBuffer, RComplex};
 use crate::error::{BResult, BackendError};
-use crate::ffi::{BackendInfo, BackendInstance};
-use crate::value::{ArrayMeta, IndexItem, RValue, RawArray};
+use crate::ffi::{BackendInfo, BackendInstance, BackendVTable, BackendVTableRef};
+use crate::ops::Op;
+use crate::params::{Default, Param};
+use crate::value::{ArrayMeta, IndexItem, RValue, RValue_NE, RawArray};
 
 /// An op result, with arrays owned by the backend's own type.
 #[derive(Debug)]
@@ -89,9 +94,16 @@ pub enum Operand<'a, A> {
 
 /// Typed access to an op's arguments, with errors that name the op and the
 /// argument.
+///
+/// It reads the wire form ([`RValue_NE`]): an argument of a value kind this
+/// build does not know (a newer host's) is a `Value` error naming it, never
+/// taken for a missing argument.
 pub struct Args<'a, A> {
-    raw: &'a [RValue],
+    raw: &'a [RValue_NE],
     op: &'a str,
+    /// The op's parameters, for access by name (looked up from `op` when
+    /// not given).
+    params: Option<&'static [Param]>,
     _array: PhantomData<&'a A>,
 }
 
@@ -101,10 +113,30 @@ impl<'a, A: 'static> Args<'a, A> {
     /// # Safety
     /// Every `RValue::Array` in `raw` must be a handle made by this backend's
     /// exporter for arrays of type `A`, alive for `'a`.
-    pub unsafe fn new(raw: &'a [RValue], op: &'a str) -> Self {
+    pub unsafe fn new(raw: &'a [RValue_NE], op: &'a str) -> Self {
         Args {
             raw,
             op,
+            params: None,
+            _array: PhantomData,
+        }
+    }
+
+    /// The same arguments, read by name through `params` (the exporter
+    /// passes the op's own, resolved once per backend).
+    pub fn with_params(self, params: &'static [Param]) -> Self {
+        Args {
+            params: Some(params),
+            ..self
+        }
+    }
+
+    /// The first `n` arguments only (the rest read as omitted).
+    pub fn truncated(&self, n: usize) -> Args<'a, A> {
+        Args {
+            raw: &self.raw[..n.min(self.raw.len())],
+            op: self.op,
+            params: self.params,
             _array: PhantomData,
         }
     }
@@ -118,25 +150,50 @@ impl<'a, A: 'static> Args<'a, A> {
     pub fn is_empty(&self) -> bool {
         self.raw.is_empty()
     }
+    /// Argument `i`; `None` when it is missing or of a value kind this build
+    /// does not know.
     pub fn raw(&self, i: usize) -> Option<&'a RValue> {
-        self.raw.get(i)
+        self.raw.get(i).and_then(|v| v.as_enum().ok())
+    }
+
+    /// Argument `i`: `Ok(None)` when missing, an error when of an unknown
+    /// value kind.
+    fn value(&self, i: usize) -> BResult<Option<&'a RValue>> {
+        match self.raw.get(i) {
+            None => Ok(None),
+            Some(v) => match v.as_enum() {
+                Ok(v) => Ok(Some(v)),
+                Err(_) => Err(self.unknown(i)),
+            },
+        }
+    }
+
+    fn unknown(&self, i: usize) -> BackendError {
+        crate::value::unknown_variant("value").context(format!("{}: argument {i}", self.op))
     }
 
     fn err(&self, i: usize, want: &str) -> BackendError {
-        let got = self.raw.get(i).map_or("nothing", |v| v.type_name());
+        let got = match self.raw.get(i) {
+            None => "nothing",
+            Some(v) => match v.as_enum() {
+                Ok(v) => v.type_name(),
+                Err(_) => return self.unknown(i),
+            },
+        };
         BackendError::value(format!(
             "{}: argument {} must be {}, got {}",
             self.op, i, want, got
         ))
     }
 
-    /// Whether argument `i` is missing or `None`.
+    /// Whether argument `i` is missing or `None` (an argument of an unknown
+    /// value kind is neither).
     pub fn is_none(&self, i: usize) -> bool {
-        matches!(self.raw.get(i), None | Some(RValue::None))
+        matches!(self.value(i), Ok(None | Some(RValue::None)))
     }
 
     pub fn array(&self, i: usize) -> BResult<&'a A> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             // SAFETY: guaranteed by `Args::new`'s contract.
             Some(RValue::Array(h)) => Ok(unsafe { &*(h.ptr as *const A) }),
             _ => Err(self.err(i, "an array")),
@@ -157,7 +214,7 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn operand(&self, i: usize) -> BResult<Operand<'a, A>> {
-        Ok(match self.raw.get(i) {
+        Ok(match self.value(i)? {
             Some(RValue::Array(_)) => Operand::Array(self.array(i)?),
             Some(RValue::Bool(b)) => Operand::Bool(*b),
             Some(RValue::Int(v)) => Operand::Int(*v),
@@ -176,7 +233,7 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn int(&self, i: usize) -> BResult<i64> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             Some(RValue::Int(v)) => Ok(*v),
             _ => Err(self.err(i, "an int")),
         }
@@ -194,7 +251,7 @@ impl<'a, A: 'static> Args<'a, A> {
 
     /// A real number; ints are accepted.
     pub fn float(&self, i: usize) -> BResult<f64> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             Some(RValue::Float(v)) => Ok(*v),
             Some(RValue::Int(v)) => Ok(*v as f64),
             _ => Err(self.err(i, "a float")),
@@ -212,7 +269,7 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn bool_or(&self, i: usize, default: bool) -> BResult<bool> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             None | Some(RValue::None) => Ok(default),
             Some(RValue::Bool(b)) => Ok(*b),
             _ => Err(self.err(i, "a bool")),
@@ -220,7 +277,7 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn str_or(&self, i: usize, default: &'a str) -> BResult<&'a str> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             None | Some(RValue::None) => Ok(default),
             Some(RValue::Str(s)) => Ok(s.as_str()),
             _ => Err(self.err(i, "a string")),
@@ -228,14 +285,14 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn ints(&self, i: usize) -> BResult<&'a [i64]> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             Some(RValue::Ints(v)) => Ok(v.as_slice()),
             _ => Err(self.err(i, "a list of ints")),
         }
     }
     /// A list of ints; a single int is taken as a list of one.
     pub fn opt_ints(&self, i: usize) -> BResult<Option<Vec<i64>>> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             None | Some(RValue::None) => Ok(None),
             Some(RValue::Ints(v)) => Ok(Some(v.to_vec())),
             Some(RValue::Int(v)) => Ok(Some(vec![*v])),
@@ -243,9 +300,13 @@ impl<'a, A: 'static> Args<'a, A> {
         }
     }
 
+    /// A dtype this build knows (an unknown code from a newer host is a
+    /// `DType` error).
     pub fn dtype(&self, i: usize) -> BResult<DType> {
-        match self.raw.get(i) {
-            Some(RValue::DType(d)) => Ok(*d),
+        match self.value(i)? {
+            Some(RValue::DType(d)) => d
+                .known()
+                .map_err(|e| e.context(format!("{}: argument {i}", self.op))),
             _ => Err(self.err(i, "a dtype")),
         }
     }
@@ -258,17 +319,116 @@ impl<'a, A: 'static> Args<'a, A> {
     }
 
     pub fn buffer(&self, i: usize) -> BResult<&'a HostBuffer> {
-        match self.raw.get(i) {
+        match self.value(i)? {
             Some(RValue::Buffer(b)) => Ok(b),
             _ => Err(self.err(i, "a host buffer")),
         }
     }
 
-    pub fn index(&self, i: usize) -> BResult<&'a [IndexItem]> {
-        match self.raw.get(i) {
-            Some(RValue::Index(v)) => Ok(v.as_slice()),
+    /// A basic index (an item of a kind this build does not know is a
+    /// `Value` error).
+    pub fn index(&self, i: usize) -> BResult<Vec<IndexItem>> {
+        match self.value(i)? {
+            Some(RValue::Index(v)) => crate::value::index_from_wire(v)
+                .map_err(|e| e.context(format!("{}: argument {i}", self.op))),
             _ => Err(self.err(i, "an index")),
         }
+    }
+
+    // --- by parameter name, with the op table's defaults ----------------
+
+    /// The op's parameters.
+    pub fn params(&self) -> &'static [Param] {
+        match self.params {
+            Some(p) => p,
+            None => Op::from_name(self.op).map_or(&[], Op::params),
+        }
+    }
+
+    /// The position and default of parameter `name`.
+    ///
+    /// # Errors
+    /// `Internal`: the op has no such parameter (a bug of the backend).
+    pub fn param(&self, name: &str) -> BResult<(usize, Option<&'static Default>)> {
+        let params = self.params();
+        let i = crate::params::position(self.op, params, name)?;
+        Ok((i, params[i].default.as_ref()))
+    }
+
+    pub fn array_of(&self, name: &str) -> BResult<&'a A> {
+        self.array(self.param(name)?.0)
+    }
+    pub fn opt_array_of(&self, name: &str) -> BResult<Option<&'a A>> {
+        self.opt_array(self.param(name)?.0)
+    }
+    /// The variadic arrays (`x1, x2, ...`).
+    pub fn arrays_of(&self, name: &str) -> BResult<Vec<&'a A>> {
+        self.arrays_from(self.param(name)?.0)
+    }
+    pub fn operand_of(&self, name: &str) -> BResult<Operand<'a, A>> {
+        self.operand(self.param(name)?.0)
+    }
+    /// An int; the table's default when omitted.
+    pub fn int_of(&self, name: &str) -> BResult<i64> {
+        match self.param(name)? {
+            (i, Some(Default::Int(d))) => self.int_or(i, *d),
+            (i, _) => self.int(i),
+        }
+    }
+    pub fn opt_int_of(&self, name: &str) -> BResult<Option<i64>> {
+        match self.param(name)? {
+            (i, Some(Default::Int(d))) => self.int_or(i, *d).map(Some),
+            (i, _) => self.opt_int(i),
+        }
+    }
+    /// A real number; the table's default when omitted.
+    pub fn float_of(&self, name: &str) -> BResult<f64> {
+        match self.param(name)? {
+            (i, Some(Default::Float(d))) => self.float_or(i, *d),
+            (i, Some(Default::Int(d))) => self.float_or(i, *d as f64),
+            (i, _) => self.float(i),
+        }
+    }
+    /// A bool; the table's default when omitted (required without one).
+    pub fn bool_of(&self, name: &str) -> BResult<bool> {
+        match self.param(name)? {
+            (i, Some(Default::Bool(d))) => self.bool_or(i, *d),
+            (i, _) if self.is_none(i) => Err(self.err(i, "a bool")),
+            (i, _) => self.bool_or(i, false),
+        }
+    }
+    /// A string; the table's default when omitted (required without one).
+    pub fn str_of(&self, name: &str) -> BResult<&'a str> {
+        match self.param(name)? {
+            (i, Some(Default::Str(d))) => self.str_or(i, d.as_str()),
+            (i, _) if self.is_none(i) => Err(self.err(i, "a string")),
+            (i, _) => self.str_or(i, ""),
+        }
+    }
+    pub fn ints_of(&self, name: &str) -> BResult<&'a [i64]> {
+        self.ints(self.param(name)?.0)
+    }
+    pub fn opt_ints_of(&self, name: &str) -> BResult<Option<Vec<i64>>> {
+        self.opt_ints(self.param(name)?.0)
+    }
+    /// A dtype; the table's default when omitted.
+    pub fn dtype_of(&self, name: &str) -> BResult<DType> {
+        match self.param(name)? {
+            (i, Some(Default::DType(d))) => Ok(self.opt_dtype(i)?.unwrap_or(*d)),
+            (i, _) => self.dtype(i),
+        }
+    }
+    pub fn opt_dtype_of(&self, name: &str) -> BResult<Option<DType>> {
+        match self.param(name)? {
+            (i, Some(Default::DType(d))) => Ok(Some(self.opt_dtype(i)?.unwrap_or(*d))),
+            (i, _) => self.opt_dtype(i),
+        }
+    }
+    pub fn buffer_of(&self, name: &str) -> BResult<&'a HostBuffer> {
+        self.buffer(self.param(name)?.0)
+    }
+    pub fn index_of(&self, name: &str) -> BResult<Vec<IndexItem>> {
+        self.index(self.param(name)?.0)
     }
 }
 
@@ -298,6 +458,9 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 struct Ctx<B> {
     backend: B,
     op_names: Vec<String>,
+    /// The table's parameters of each listed op (empty for a backend's own
+    /// extensions), resolved once.
+    op_params: Vec<&'static [Param]>,
 }
 
 fn into_raw_value<A: Send + Sync + 'static>(v: Value<A>) -> RValue {
@@ -315,7 +478,7 @@ fn into_raw_value<A: Send + Sync + 'static>(v: Value<A>) -> RValue {
         Value::Ints(v) => RValue::Ints(v.into()),
         Value::Floats(v) => RValue::Floats(v.into()),
         Value::DType(d) => RValue::DType(d),
-        Value::Index(v) => RValue::Index(v.into()),
+        Value::Index(v) => RValue::index(v),
     }
 }
 
@@ -335,8 +498,8 @@ unsafe extern "C" fn ffi_info<B: Backend>(
 unsafe extern "C" fn ffi_call<B: Backend>(
     ctx: *const c_void,
     op: u32,
-    args: RSlice<'_, RValue>,
-) -> RResult<RVec<RValue>, BackendError> {
+    args: RSlice<'_, RValue_NE>,
+) -> RResult<RVec<RValue_NE>, BackendError> {
     let ctx = &*(ctx as *const Ctx<B>);
     let Some(name) = ctx.op_names.get(op as usize) else {
         return RResult::RErr(BackendError::unsupported(format!(
@@ -345,9 +508,13 @@ unsafe extern "C" fn ffi_call<B: Backend>(
     };
     guard(name, || {
         // SAFETY: the host passes only handles made by this exporter.
-        let a = Args::<B::Array>::new(args.as_slice(), name);
+        let params = ctx.op_params.get(op as usize).copied().unwrap_or(&[]);
+        let a = Args::<B::Array>::new(args.as_slice(), name).with_params(params);
         let out = ctx.backend.call(op as usize, &a)?;
-        Ok(out.into_iter().map(into_raw_value).collect())
+        Ok(out
+            .into_iter()
+            .map(|v| NonExhaustive::new(into_raw_value(v)))
+            .collect())
     })
     .into()
 }
@@ -384,18 +551,36 @@ unsafe extern "C" fn ffi_destroy<B: Backend>(ctx: *const c_void) {
 pub fn instance<B: Backend>(config: &str) -> BResult<BackendInstance> {
     guard("create", || {
         let backend = B::create(config)?;
-        let op_names = backend.info().ops.iter().map(|s| s.to_string()).collect();
-        let ctx = Box::new(Ctx { backend, op_names });
+        let op_names: Vec<String> = backend.info().ops.iter().map(|s| s.to_string()).collect();
+        let op_params = op_names
+            .iter()
+            .map(|n| Op::from_name(n).map_or(&[][..], Op::params))
+            .collect();
+        let ctx = Box::new(Ctx {
+            backend,
+            op_names,
+            op_params,
+        });
         Ok(BackendInstance {
             ctx: Box::into_raw(ctx) as *const c_void,
-            info: ffi_info::<B>,
-            call: ffi_call::<B>,
-            meta: ffi_meta::<B>,
-            retain: ffi_retain::<B>,
-            release: ffi_release::<B>,
-            destroy: ffi_destroy::<B>,
+            vtable: VTable::<B>::VTABLE,
         })
     })
+}
+
+/// The static function table of backend `B`.
+struct VTable<B>(PhantomData<B>);
+
+impl<B: Backend> VTable<B> {
+    staticref!(const WM: WithMetadata<BackendVTable> = WithMetadata::new(BackendVTable {
+        info: ffi_info::<B>,
+        call: ffi_call::<B>,
+        meta: ffi_meta::<B>,
+        retain: ffi_retain::<B>,
+        release: ffi_release::<B>,
+        destroy: ffi_destroy::<B>,
+    }));
+    const VTABLE: BackendVTableRef = BackendVTableRef(Self::WM.as_prefix());
 }
 
 /// The root module's `create` for `B`.
@@ -452,6 +637,28 @@ macro_rules! export_backend {
 
 #[cfg(test)]
 mod tests {
+    use super::Args;
+    use crate::value::{to_wire, RValue};
+    use crate::ErrorKind;
+
+    #[test]
+    fn arguments_by_name_take_the_tables_defaults() {
+        let wire = to_wire(&[RValue::None, RValue::None, RValue::None]);
+        // SAFETY: no array handles.
+        let a = unsafe { Args::<()>::new(&wire, "fft.rfft") };
+        assert_eq!(a.opt_int_of("n").unwrap(), None);
+        assert_eq!(a.int_of("axis").unwrap(), -1);
+        assert_eq!(a.str_of("norm").unwrap(), "backward");
+        assert_eq!(a.param("nope").unwrap_err().kind, ErrorKind::Internal);
+        let wire = to_wire(&[RValue::Int(8), RValue::None, RValue::Int(3)]);
+        // SAFETY: no array handles.
+        let f = unsafe { Args::<()>::new(&wire, "fft.fftfreq") };
+        assert_eq!(f.int_of("n").unwrap(), 8);
+        assert_eq!(f.float_of("d").unwrap(), 1.0);
+        assert_eq!(f.dtype_of("dtype").unwrap_err().kind, ErrorKind::Value);
+        assert_eq!(f.int_of("device").unwrap(), 0);
+    }
+
     #[test]
     fn exported_symbol_is_abi_stables_loader_name() {
         assert_eq!(

@@ -9,6 +9,8 @@
 //!   checks the ABI version and the type layout before any plugin code runs.
 //! - [`ops`]: the op list, by Array API name, with argument conventions. Ops
 //!   are resolved to ids once at load; adding an op is a minor change.
+//! - [`params`]: each op's typed parameters, read from its signature in
+//!   the op table; backends read arguments by parameter name through it.
 //! - [`value`], [`dtype`], [`error`]: what crosses the boundary.
 //! - [`export`]: the safe [`Backend`] trait and [`export_backend!`], which
 //!   catch panics so they never cross the ABI.
@@ -17,6 +19,28 @@
 //!
 //! What it may not do: depend on any array library, or know about any
 //! particular backend.
+//!
+//! # How the ABI grows (abi_stable's library-evolution rules)
+//!
+//! The crate version is the ABI version: abi_stable refuses a plugin built
+//! against another minor version while at 0.x (0.1 and 0.2 are
+//! incompatible), and the host names both versions. Within one minor
+//! version, a newer peer may add, without breaking older plugins or hosts:
+//!
+//! - an op: a name in [`ops`] (and [`OP_LIST_VERSION`]); ids are resolved
+//!   by name at load, an op a backend does not list is `Unsupported`;
+//! - a dtype or an error kind: [`DType`] and [`ErrorKind`] are transparent
+//!   newtypes with constants, so an unknown code is a value (a `DType`
+//!   error where it is received, an error of unknown kind for the host),
+//!   not undefined behaviour;
+//! - a value kind or an index item: [`RValue`] and [`IndexItem`] travel as
+//!   abi_stable `NonExhaustive` enums ([`RValue_NE`]); an unknown variant is
+//!   a `Value` error where it is received;
+//! - a function of the backend instance: [`BackendVTable`] is a prefix type
+//!   (fields after `destroy` are read as `Option`s).
+//!
+//! `host/tests/abi.rs` checks each of these, and that a plugin built against
+//! glass-backend-api 0.1.0 (`tests/fixtures/abi-0.1.0`) is refused.
 //!
 //! # Writing a backend
 //!
@@ -38,15 +62,18 @@ pub mod error;
 pub mod export;
 pub mod ffi;
 pub mod ops;
+pub mod params;
 pub mod random;
 pub mod value;
 
 pub use dtype::{DType, Element, HostBuffer, Kind, RComplex};
 pub use error::{BResult, BackendError, ErrorKind};
 pub use export::{Args, Backend, Operand, Value};
-pub use ffi::{BackendInfo, BackendInstance, BackendMod, BackendModRef};
+pub use ffi::{
+    BackendInfo, BackendInstance, BackendMod, BackendModRef, BackendVTable, BackendVTableRef,
+};
 pub use ops::{Op, OpSpec, OPS, OP_LIST_VERSION};
-pub use value::{ArrayMeta, IndexItem, RValue, RawArray};
+pub use value::{ArrayMeta, IndexItem, IndexItem_NE, RValue, RValue_NE, RawArray};
 
 /// The version of this crate, which is the ABI version plugins are checked
 /// against.

@@ -38,15 +38,20 @@
 //! rule (it does not check the values of out-of-domain results) and checks
 //! strict's refusals in strict's own tests.
 
+use std::sync::OnceLock;
+
+use crate::params::Param;
+
 /// The version of the op list. Bumped whenever ops are added.
-pub const OP_LIST_VERSION: u32 = 2;
+pub const OP_LIST_VERSION: u32 = 3;
 
 /// What the contract says about one op.
 #[derive(Clone, Copy, Debug)]
 pub struct OpSpec {
     /// Name, as a backend lists it (`"add"`, `"linalg.cholesky"`, ...).
     pub name: &'static str,
-    /// Argument convention.
+    /// Argument convention, machine-readable: [`Op::params`] reads it (see
+    /// [`crate::params`] for the grammar).
     pub signature: &'static str,
     /// Meaning (Array API semantics unless stated otherwise).
     pub doc: &'static str,
@@ -91,6 +96,20 @@ macro_rules! define_ops {
 }
 
 impl Op {
+    /// The typed parameters of the op, read once from its signature (see
+    /// [`crate::params`]; a test checks that every signature parses).
+    pub fn params(self) -> &'static [Param] {
+        // Derived from the constant table, the same for every user: not a
+        // cache of anyone's state.
+        static PARAMS: OnceLock<Vec<Vec<Param>>> = OnceLock::new();
+        let all = PARAMS.get_or_init(|| {
+            OPS.iter()
+                .map(|s| crate::params::parse(s.signature).unwrap_or_default())
+                .collect()
+        });
+        &all[self as usize]
+    }
+
     pub fn spec(self) -> &'static OpSpec {
         &OPS[self as usize]
     }
@@ -134,6 +153,8 @@ define_ops! {
     Astype = "astype", 1, "(x, dtype: DType)",
         "Converts to `dtype` (complex to real is refused; float to int truncates).";
     ToDevice = "to_device", 1, "(x, device: Int)", "Copies `x` to another device of the same backend.";
+    Sync = "sync", 3, "() -> nothing",
+        "Waits until all work the backend has queued is done (a no-op for a synchronous backend). Timing harnesses call it after each timed iteration so that an asynchronous GPU backend is timed honestly; a backend that does not list it is taken to be synchronous.";
 
     // --- elementwise, unary --------------------------------------------------
     Abs = "abs", 1, "(x)", "|x|; for complex the modulus (float64).";

@@ -30,13 +30,21 @@ fn dispatch(c: &mut Criterion) {
             let x = b.asarray1(&data).unwrap();
             let label = format!("plugin-{}", b.name());
             group.bench_with_input(BenchmarkId::new(label, &size), &x, |bench, x| {
-                bench.iter(|| x.add(x).unwrap())
+                bench.iter(|| {
+                    let y = x.add(x).unwrap();
+                    b.sync().unwrap();
+                    y
+                })
             });
         }
         let emb = Backend::embedded_ndarray().unwrap();
         let x = emb.asarray1(&data).unwrap();
         group.bench_with_input(BenchmarkId::new("embedded", &size), &x, |bench, x| {
-            bench.iter(|| x.add(x).unwrap())
+            bench.iter(|| {
+                let y = x.add(x).unwrap();
+                emb.sync().unwrap();
+                y
+            })
         });
         let nd = NdArray::Float64(
             ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[n]), data.clone()).unwrap(),

@@ -178,6 +178,29 @@ impl Suite {
         });
     }
 
+    /// Like [`Suite::add`], for a case timed on `backend`: after each run
+    /// of the body the backend's queued work is waited for
+    /// ([`Backend::sync`]), so that an asynchronous backend is timed for its
+    /// work, not for submitting it.
+    pub fn add_on(
+        &mut self,
+        stability: Stability,
+        name: &str,
+        backend: &Backend,
+        size: &str,
+        make: impl Fn() -> Body + 'static,
+    ) {
+        let b = backend.clone();
+        self.add(stability, name, backend.name(), size, move || {
+            let mut body = make();
+            let b = b.clone();
+            Box::new(move || {
+                body();
+                check(b.sync());
+            })
+        });
+    }
+
     /// The registered cases.
     pub fn cases(&self) -> &[Case] {
         &self.cases

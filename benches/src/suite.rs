@@ -294,8 +294,8 @@ pub fn harmonics(s: &mut Suite) {
     for (stability, lmax) in [(Unstable, 64usize), (Stable, 999)] {
         for b in backends() {
             let size = format!("lmax{lmax}");
-            let name = b.name().to_string();
-            s.add(stability, "harmonics.multalm", &name, &size, move || {
+            let on = b.clone();
+            s.add_on(stability, "harmonics.multalm", &on, &size, move || {
                 let alm = b.asarray1(&test_alm(lmax)).expect("alm on the backend");
                 let bl: Vec<f64> = (0..=lmax).map(|l| 1.0 / (1.0 + l as f64)).collect();
                 Box::new(move || check(glass::harmonics::multalm(&alm, &bl)))
@@ -364,8 +364,8 @@ pub fn healpix_transforms(s: &mut Suite) {
         };
         for nside in sizes {
             let size = format!("nside{nside}");
-            let (b, name) = (b.clone(), b.name().to_string());
-            s.add(Stable, "healpix.alm2map", &name, &size, move || {
+            let (b, on) = (b.clone(), b.clone());
+            s.add_on(Stable, "healpix.alm2map", &on, &size, move || {
                 let lmax = 2 * nside as usize;
                 let alm = b.asarray1(&test_alm(lmax)).expect("upload");
                 Box::new(move || {

@@ -110,7 +110,8 @@ fn timed(b: &Backend, repeat: usize, f: impl Fn() -> glass::Result<Array>) -> Cl
     let run = || -> CliResult<(Array, f64)> {
         let t = Instant::now();
         let out = f()?;
-        let _ = b; // SYNC-AFTER-MERGE
+        // an asynchronous backend may return before the work is done
+        b.sync()?;
         Ok((out, t.elapsed().as_secs_f64()))
     };
     let (mut out, first) = run()?;

@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use abi_stable::library::{lib_header_from_path, LibraryError};
-use abi_stable::std_types::{RResult, RSlice, RStr};
+use abi_stable::nonexhaustive_enum::NonExhaustive;
+use abi_stable::std_types::{RResult, RStr};
 use glass_backend_api::{
     ArrayMeta, BackendError, BackendInstance, BackendModRef, Op, RValue, RawArray, OPS,
 };
@@ -83,7 +84,7 @@ struct Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         // SAFETY: every array holds an `Arc<Inner>`, so none is alive here.
-        unsafe { (self.instance.destroy)(self.instance.ctx) }
+        unsafe { self.instance.destroy() }
     }
 }
 
@@ -281,12 +282,12 @@ impl Backend {
     /// [`Error::CreateFailed`] when the instance cannot describe itself.
     pub fn from_instance(instance: BackendInstance, source: Source) -> Result<Backend> {
         // SAFETY: the instance comes from a backend's exporter.
-        let raw = unsafe { (instance.info)(instance.ctx) };
+        let raw = unsafe { instance.info() };
         let raw = match raw {
             RResult::ROk(i) => i,
             RResult::RErr(error) => {
                 // SAFETY: no array of this instance exists yet.
-                unsafe { (instance.destroy)(instance.ctx) };
+                unsafe { instance.destroy() };
                 return Err(Error::CreateFailed {
                     path: source.to_string(),
                     error,
@@ -367,6 +368,19 @@ impl Backend {
         }
     }
 
+    /// Waits until the work the backend has queued is done (op `sync`), so
+    /// that a timing covers the work and not just its submission. A backend
+    /// that does not list `sync` is synchronous: nothing to wait for.
+    ///
+    /// # Errors
+    /// The backend's error, if its `sync` fails.
+    pub fn sync(&self) -> Result<()> {
+        if self.supports(Op::Sync) {
+            self.call(Op::Sync, &[])?;
+        }
+        Ok(())
+    }
+
     /// Calls any op the backend lists, by name (for extensions the host does
     /// not know).
     ///
@@ -404,15 +418,28 @@ impl Backend {
                 Arg::Value(v) => v.clone(),
             });
         }
+        let raw: Vec<_> = raw.into_iter().map(NonExhaustive::new).collect();
         let inst = &self.inner.instance;
         // SAFETY: the arrays were checked to belong to this instance and are
         // borrowed for the duration of the call.
-        let out = unsafe { (inst.call)(inst.ctx, id, RSlice::from_slice(&raw)) };
+        let out = unsafe { inst.call(id, &raw) };
         match out {
             RResult::ROk(values) => {
                 let mut out = Vec::with_capacity(values.len());
                 let mut failed = None;
                 for v in values {
+                    // A value kind this host does not know (a newer
+                    // backend's) is an error; dropping it runs the
+                    // backend's own destructor.
+                    let v = match glass_backend_api::value::from_wire(v) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            if failed.is_none() {
+                                failed = Some(self.op_error(name, e));
+                            }
+                            continue;
+                        }
+                    };
                     match v {
                         // after a failure, give the remaining handles back
                         RValue::Array(h) if failed.is_some() => self.release(h),
@@ -454,8 +481,13 @@ impl Backend {
     pub(crate) fn meta(&self, h: RawArray) -> Result<ArrayMeta> {
         let inst = &self.inner.instance;
         // SAFETY: `h` is a live handle of this instance.
-        match unsafe { (inst.meta)(inst.ctx, h) } {
-            RResult::ROk(m) => Ok(m),
+        match unsafe { inst.meta(h) } {
+            // A dtype this host does not know (a newer backend's) is a
+            // `DType` error, never a value the host computes with.
+            RResult::ROk(m) => match m.dtype.known() {
+                Ok(_) => Ok(m),
+                Err(e) => Err(self.op_error("meta", e)),
+            },
             RResult::RErr(e) => Err(self.op_error("meta", e)),
         }
     }
@@ -463,13 +495,13 @@ impl Backend {
     pub(crate) fn retain(&self, h: RawArray) {
         let inst = &self.inner.instance;
         // SAFETY: `h` is a live handle of this instance.
-        unsafe { (inst.retain)(inst.ctx, h) }
+        unsafe { inst.retain(h) }
     }
 
     pub(crate) fn release(&self, h: RawArray) {
         let inst = &self.inner.instance;
         // SAFETY: `h` is a live handle of this instance, released once.
-        unsafe { (inst.release)(inst.ctx, h) }
+        unsafe { inst.release(h) }
     }
 }
 

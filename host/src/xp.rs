@@ -483,7 +483,7 @@ impl Array {
 
     /// Basic indexing `x[...]` with [`IndexItem`]s.
     pub fn get(&self, index: &[IndexItem]) -> Result<Array> {
-        self.call1(Op::Getitem, vec![RValue::Index(index.to_vec().into())])
+        self.call1(Op::Getitem, vec![RValue::index(index.iter().copied())])
     }
 
     /// `x[index] = value`, as a new array.
@@ -493,7 +493,7 @@ impl Array {
             Op::Setitem,
             &[
                 Arg::Array(self),
-                Arg::Value(RValue::Index(index.to_vec().into())),
+                Arg::Value(RValue::index(index.iter().copied())),
                 o.arg(),
             ],
         )

@@ -105,6 +105,11 @@ fn check_item(op: &str, item: &IndexItem, side: usize) -> BResult<()> {
             }
         }
         IndexItem::NewAxis | IndexItem::Ellipsis => {}
+        _ => {
+            return Err(BackendError::value(format!(
+                "{op}: an index item of a kind the strict backend does not know"
+            )))
+        }
     }
     Ok(())
 }

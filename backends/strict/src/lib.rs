@@ -25,7 +25,7 @@
 //! only; the numerics belong to `glass-backend-ndarray-core`.
 
 use glass_backend_api::export::{self, Args, Backend, Value};
-use glass_backend_api::{ArrayMeta, BResult, BackendError, BackendInfo, DType, Op, RValue};
+use glass_backend_api::{ArrayMeta, BResult, BackendError, BackendInfo, DType, Op};
 use glass_backend_ndarray_core::NdArray;
 
 pub mod config;
@@ -167,13 +167,7 @@ fn asarray(args: &Args<'_, StrictArray>, plan: Plan) -> BResult<Vec<Value<Strict
 /// Runs a validated op in the core and puts its arrays on the plan's device.
 fn delegate(op: Op, args: &Args<'_, StrictArray>, plan: Plan) -> BResult<Vec<Value<StrictArray>>> {
     let out = match plan.strip_from {
-        Some(k) if k < args.len() => {
-            let raw: Vec<RValue> = (0..k).filter_map(|i| args.raw(i).cloned()).collect();
-            // SAFETY: the array handles are those of `args`, which point to
-            // `StrictArray`s alive for this call.
-            let short = unsafe { Args::<StrictArray>::new(&raw, args.op()) };
-            glass_backend_ndarray_core::call(op, &short)?
-        }
+        Some(k) if k < args.len() => glass_backend_ndarray_core::call(op, &args.truncated(k))?,
         _ => glass_backend_ndarray_core::call(op, args)?,
     };
     Ok(out.into_iter().map(|v| on_device(v, plan.device)).collect())

@@ -35,12 +35,12 @@ impl Domain {
         match self {
             Domain::Any => true,
             Domain::Bool => d == DType::Bool,
-            Domain::Integer => d.kind() == Kind::Integer,
+            Domain::Integer => d.kind() == Some(Kind::Integer),
             Domain::Numeric => d.is_numeric(),
-            Domain::RealNumeric => matches!(d.kind(), Kind::Integer | Kind::RealFloating),
+            Domain::RealNumeric => matches!(d.kind(), Some(Kind::Integer | Kind::RealFloating)),
             Domain::Floating => d.is_floating(),
-            Domain::RealFloating => d.kind() == Kind::RealFloating,
-            Domain::ComplexFloating => d.kind() == Kind::ComplexFloating,
+            Domain::RealFloating => d.kind() == Some(Kind::RealFloating),
+            Domain::ComplexFloating => d.kind() == Some(Kind::ComplexFloating),
         }
     }
 
@@ -202,7 +202,18 @@ pub fn broadcast_shapes(op: &str, a: &[usize], b: &[usize]) -> BResult<Vec<usize
 mod tests {
     use super::*;
     use glass_backend_api::ErrorKind;
-    use DType::*;
+    // Short names for the dtype constants (a newtype's constants cannot be
+    // glob-imported as an enum's variants could).
+    #[allow(non_upper_case_globals)]
+    const Bool: DType = DType::Bool;
+    #[allow(non_upper_case_globals)]
+    const Int64: DType = DType::Int64;
+    #[allow(non_upper_case_globals)]
+    const Float32: DType = DType::Float32;
+    #[allow(non_upper_case_globals)]
+    const Float64: DType = DType::Float64;
+    #[allow(non_upper_case_globals)]
+    const Complex128: DType = DType::Complex128;
 
     fn arr(d: DType, s: &[usize]) -> Side {
         Side::Array(d, s.to_vec())

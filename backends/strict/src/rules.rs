@@ -18,13 +18,9 @@ pub enum Check {
     Asarray,
     /// `(x)`: any array, any device.
     ToHost,
-    /// A creation op with a dtype argument at `dtype` that must lie in
-    /// `domain`, and a device argument at `device`.
-    Create {
-        dtype: usize,
-        device: usize,
-        domain: Domain,
-    },
+    /// A creation op whose `dtype` argument must lie in `domain`, with a
+    /// `device` argument (both found by name in the op table).
+    Create { domain: Domain },
     /// `full(shape, fill_value, dtype, device)`: the fill value must fit the dtype.
     Full,
     /// `arange(start, stop, step, dtype, device)`.
@@ -39,6 +35,8 @@ pub enum Check {
     Astype,
     /// `to_device(x, device)`.
     ToDevice,
+    /// `sync()`: no arguments; the core has nothing queued.
+    Sync,
     /// `(x)`: one array in the domain.
     Unary(Domain),
     /// `(x1, x2)`: arrays or scalars in the domain, promoted within the standard.
@@ -91,16 +89,7 @@ pub fn check(op: Op) -> Option<Check> {
     Some(match op {
         O::Asarray => Asarray,
         O::ToHost => ToHost,
-        O::Zeros | O::Ones | O::Empty => Create {
-            dtype: 1,
-            device: 2,
-            domain: Any,
-        },
-        O::Eye => Create {
-            dtype: 3,
-            device: 4,
-            domain: Any,
-        },
+        O::Zeros | O::Ones | O::Empty | O::Eye => Create { domain: Any },
         O::Full => Full,
         O::Arange => Arange,
         O::Linspace => Linspace,
@@ -109,6 +98,7 @@ pub fn check(op: Op) -> Option<Check> {
         O::FullLike => Like { fill: true },
         O::Astype => Astype,
         O::ToDevice => ToDevice,
+        O::Sync => Sync,
 
         // elementwise, unary
         O::Abs | O::Negative | O::Positive | O::Square | O::Sign | O::Round => Unary(Numeric),

@@ -48,18 +48,20 @@ fn none() -> T<'static> {
     T::V(RValue::None)
 }
 fn index(items: &[IndexItem]) -> T<'static> {
-    T::V(RValue::Index(items.to_vec().into()))
+    T::V(RValue::index(items.iter().copied()))
 }
 
-fn raw(args: &[T<'_>]) -> Vec<RValue> {
-    args.iter()
+fn raw(args: &[T<'_>]) -> Vec<glass_backend_api::RValue_NE> {
+    let values: Vec<RValue> = args
+        .iter()
         .map(|t| match t {
             T::A(x) => RValue::Array(RawArray {
                 ptr: *x as *const StrictArray as *const c_void,
             }),
             T::V(v) => v.clone(),
         })
-        .collect()
+        .collect();
+    glass_backend_api::value::to_wire(&values)
 }
 
 fn backend() -> StrictBackend {

@@ -40,24 +40,21 @@ pub fn validate(check: Check, args: &A<'_>, cfg: &Config) -> BResult<Plan> {
     match check {
         Asarray => args.buffer(0).and_then(|_| created(args, 2)),
         ToHost | Manipulate => args.array(0).map(|_| here),
-        Create {
-            dtype,
-            device,
-            domain,
-        } => {
-            check_domain(op, "dtype", args.dtype(dtype)?, domain)?;
-            created(args, device)
+        Create { domain } => {
+            check_domain(op, "dtype", args.dtype_of("dtype")?, domain)?;
+            created(args, args.param("device")?.0)
         }
         Full => full(args),
         Arange => arange(args),
         Linspace => linspace(args),
         FftFreq => {
-            let d = args.opt_dtype(2)?.unwrap_or(DType::Float64);
+            let d = args.dtype_of("dtype")?;
             check_domain(op, "dtype", d, Domain::RealFloating)?;
-            created(args, 3)
+            created(args, args.param("device")?.0)
         }
         Like { fill } => like(args, fill).map(|_| here),
         Astype => astype(args).map(|_| here),
+        Sync => Ok(here),
         ToDevice => {
             args.array(0)?;
             Ok(Plan::on(devices::check_id(op, args.int(1)?)?))
@@ -76,7 +73,7 @@ pub fn validate(check: Check, args: &A<'_>, cfg: &Config) -> BResult<Plan> {
         Repeat => repeat(args, cfg).map(|_| here),
         Getitem => {
             let x = args.array(0)?;
-            validate_index(op, x.shape(), args.index(1)?).map(|_| here)
+            validate_index(op, x.shape(), &args.index(1)?).map(|_| here)
         }
         Setitem => setitem(args).map(|_| here),
         Take { along_axis } => take(args, along_axis).map(|_| here),
@@ -361,7 +358,7 @@ fn repeat(args: &A<'_>, cfg: &Config) -> BResult<()> {
 fn setitem(args: &A<'_>) -> BResult<()> {
     let op = args.op();
     let x = args.array(0)?;
-    validate_index(op, x.shape(), args.index(1)?)?;
+    validate_index(op, x.shape(), &args.index(1)?)?;
     match Side::of(&args.operand(2)?) {
         Side::Scalar(k) => check_scalar(op, k, x.dtype()),
         Side::Array(d, _) => match DType::promote_standard(x.dtype(), d) {

@@ -1,7 +1,8 @@
 //! An example third-party glass backend: float64 vectors in plain Rust.
 //!
 //! It implements a few standard ops (`asarray`, `to_host`, `zeros`, `add`,
-//! `multiply`, `sqrt`, `sum` over all elements) and nothing else; the glass
+//! `multiply`, `sqrt`, `sum` over all elements) and `sync` (a no-op: it
+//! computes synchronously) and nothing else; the glass
 //! host answers `Unsupported` for every other op, and uses its fallbacks
 //! (built on these ops) where it has one.
 
@@ -9,7 +10,7 @@ use glass_backend_api::export::{self, Args, Backend, Operand, Value};
 use glass_backend_api::{ArrayMeta, BResult, BackendError, BackendInfo, DType, HostBuffer};
 
 const OPS: &[&str] = &[
-    "asarray", "to_host", "zeros", "add", "multiply", "sqrt", "sum",
+    "asarray", "to_host", "zeros", "add", "multiply", "sqrt", "sum", "sync",
 ];
 
 pub struct Example;
@@ -134,6 +135,8 @@ impl Backend for Example {
                     shape: vec![],
                 })
             }
+            // Every op above is done when it returns: nothing to wait for.
+            "sync" => Ok(vec![]),
             other => Err(BackendError::unsupported(other.to_string())),
         }
     }

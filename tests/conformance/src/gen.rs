@@ -66,6 +66,7 @@ pub fn data(rng: &mut Rng, dtype: DType, n: usize, dom: Dom) -> Data {
                 .map(|_| C64::new(dom.draw(rng), dom.draw(rng)))
                 .collect(),
         ),
+        other => unreachable!("the suite draws only the dtypes of DType::ALL, not {other}"),
     }
 }
 

@@ -198,6 +198,7 @@ impl Data {
             DType::Float32 => Data::F32(c.iter().map(|z| z.re as f32).collect()),
             DType::Float64 => Data::F64(c.iter().map(|z| z.re).collect()),
             DType::Complex128 => Data::C128(c),
+            other => unreachable!("the suite casts only to the dtypes of DType::ALL, not {other}"),
         }
     }
 

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use glass_backend_api::reexports::abi_stable::std_types::{RResult, RSlice};
+use glass_backend_api::reexports::abi_stable::std_types::RResult;
 use glass_backend_api::{
     ArrayMeta, BackendError, BackendInfo, BackendInstance, ErrorKind, RValue, RawArray,
 };
@@ -30,7 +30,7 @@ pub struct Arr<'s> {
 impl Drop for Arr<'_> {
     fn drop(&mut self) {
         // SAFETY: `raw` came from this instance's `call` and is released once.
-        unsafe { (self.sess.inst.release)(self.sess.inst.ctx, self.raw) }
+        unsafe { self.sess.inst.release(self.raw) }
     }
 }
 
@@ -60,7 +60,7 @@ impl<'i> Session<'i> {
     /// Asks the backend for its info and resolves op ids.
     pub fn new(inst: &'i BackendInstance) -> Result<Session<'i>, String> {
         // SAFETY: a live instance from a backend's `create`.
-        let info = match unsafe { (inst.info)(inst.ctx) } {
+        let info = match unsafe { inst.info() } {
             RResult::ROk(i) => i,
             RResult::RErr(e) => return Err(format!("info() failed: {e}")),
         };
@@ -85,15 +85,25 @@ impl<'i> Session<'i> {
     pub fn call_id(&self, id: u32, args: &[RValue]) -> Result<Vec<Out<'_>>, BackendError> {
         // SAFETY: arrays in `args` are live handles of this instance, borrowed
         // for the call; arrays in the result are owned and wrapped in `Arr`.
-        let r = unsafe { (self.inst.call)(self.inst.ctx, id, RSlice::from_slice(args)) };
+        let wire = glass_backend_api::value::to_wire(args);
+        let r = unsafe { self.inst.call(id, &wire) };
         match r {
-            RResult::ROk(v) => Ok(v
-                .into_iter()
-                .map(|x| match x {
-                    RValue::Array(raw) => Out::Array(Arr { sess: self, raw }),
-                    other => Out::Other(other),
-                })
-                .collect()),
+            RResult::ROk(v) => {
+                let mut out = Vec::with_capacity(v.len());
+                let mut unknown = None;
+                for x in v {
+                    match glass_backend_api::value::from_wire(x) {
+                        Ok(RValue::Array(raw)) => out.push(Out::Array(Arr { sess: self, raw })),
+                        Ok(other) => out.push(Out::Other(other)),
+                        Err(e) => unknown = Some(e),
+                    }
+                }
+                // The arrays already wrapped are released when `out` drops.
+                match unknown {
+                    Some(e) => Err(e),
+                    None => Ok(out),
+                }
+            }
             RResult::RErr(e) => Err(e),
         }
     }
@@ -162,7 +172,7 @@ impl<'i> Session<'i> {
     /// Dtype, shape and device of an array.
     pub fn meta(&self, a: &Arr<'_>) -> Result<ArrayMeta, String> {
         // SAFETY: a live handle of this instance.
-        match unsafe { (self.inst.meta)(self.inst.ctx, a.raw) } {
+        match unsafe { self.inst.meta(a.raw) } {
             RResult::ROk(m) => Ok(m),
             RResult::RErr(e) => Err(format!("meta failed: {e}")),
         }

@@ -158,5 +158,5 @@ fn broken_add_is_reported_and_correct_ops_pass() {
         Some(Outcome::Skip(_))
     ));
     // SAFETY: every array of the run has been released.
-    unsafe { (inst.destroy)(inst.ctx) };
+    unsafe { inst.destroy() };
 }

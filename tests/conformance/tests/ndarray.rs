@@ -19,5 +19,5 @@ fn ndarray() {
         assert!(report.passed() > 300, "{}", report.table());
     }
     // SAFETY: every array of the run has been released.
-    unsafe { (inst.destroy)(inst.ctx) };
+    unsafe { inst.destroy() };
 }

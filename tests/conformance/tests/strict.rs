@@ -19,7 +19,7 @@ fn strict() {
         assert!(report.passed() > 300, "{}", report.table());
     }
     // SAFETY: every array of the run has been released.
-    unsafe { (inst.destroy)(inst.ctx) };
+    unsafe { inst.destroy() };
 }
 
 /// With data-dependent shapes enabled, the ops that need them must pass too.
@@ -41,5 +41,5 @@ fn strict_with_data_dependent_shapes() {
         );
     }
     // SAFETY: every array of the run has been released.
-    unsafe { (inst.destroy)(inst.ctx) };
+    unsafe { inst.destroy() };
 }

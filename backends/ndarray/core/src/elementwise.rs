@@ -399,11 +399,10 @@ fn scalar_dtype<A>(s: &Operand<'_, A>) -> Option<DType> {
 /// The dtype a scalar operand gives with an array (or array result) of
 /// dtype `arr` (see the module doc).
 fn with_scalar(arr: DType, s: DType) -> DType {
-    use DType::*;
     match (arr, s) {
-        (Bool | Int64, Float64) => Float64,
-        (Bool, Int64) => Int64,
-        (_, Complex128) => Complex128,
+        (DType::Bool | DType::Int64, DType::Float64) => DType::Float64,
+        (DType::Bool, DType::Int64) => DType::Int64,
+        (_, DType::Complex128) => DType::Complex128,
         _ => arr,
     }
 }
@@ -440,7 +439,6 @@ pub(crate) fn materialize<'b, A: AsRef<NdArray>>(
 
 /// The dtype a binary op computes in, given the operands' common dtype.
 fn compute_dtype(op: Op, d: DType) -> BResult<DType> {
-    use DType::*;
     use Op::*;
     let real_only = matches!(
         op,
@@ -457,17 +455,19 @@ fn compute_dtype(op: Op, d: DType) -> BResult<DType> {
             | Greater
             | GreaterEqual
     );
-    if real_only && d == Complex128 || op == Subtract && d == Bool {
+    if real_only && d == DType::Complex128 || op == Subtract && d == DType::Bool {
         return Err(dtype_err(op, d));
     }
-    if matches!(op, LogicalAnd | LogicalOr | LogicalXor) && d != Bool {
+    if matches!(op, LogicalAnd | LogicalOr | LogicalXor) && d != DType::Bool {
         return Err(BackendError::dtype(format!(
             "{op}: needs bool operands, got {d}"
         )));
     }
     Ok(match (op, d) {
-        (Divide | Atan2 | Hypot | Copysign | Logaddexp, Bool | Int64) => Float64,
-        (FloorDivide | Remainder | Pow, Bool) => Int64,
+        (Divide | Atan2 | Hypot | Copysign | Logaddexp, DType::Bool | DType::Int64) => {
+            DType::Float64
+        }
+        (FloorDivide | Remainder | Pow, DType::Bool) => DType::Int64,
         _ => d,
     })
 }

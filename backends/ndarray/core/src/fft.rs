@@ -37,17 +37,17 @@ pub fn call<A: AsRef<NdArray> + 'static>(
     let name = args.op();
     match op {
         Op::FftFftfreq | Op::FftRfftfreq => {
-            let n = args.int(0)?;
-            let d = args.float_or(1, 1.0)?;
-            let dtype = args.opt_dtype(2)?.unwrap_or(DType::Float64);
-            check_device(name, args.int_or(3, 0)?)?;
+            let n = args.int_of("n")?;
+            let d = args.float_of("d")?;
+            let dtype = args.dtype_of("dtype")?;
+            check_device(name, args.int_of("device")?)?;
             one(freqs(name, n, d, dtype, op == Op::FftRfftfreq)?)
         }
         _ => {
-            let x = args.array(0)?.as_ref();
-            let n = args.opt_int(1)?;
-            let axis = args.int_or(2, -1)?;
-            let norm = Norm::parse(name, args.str_or(3, "backward")?)?;
+            let x = args.array_of("x")?.as_ref();
+            let n = args.opt_int_of("n")?;
+            let axis = args.int_of("axis")?;
+            let norm = Norm::parse(name, args.str_of("norm")?)?;
             one(match op {
                 Op::FftFft => fft(name, x, n, axis, norm, false)?,
                 Op::FftIfft => fft(name, x, n, axis, norm, true)?,

@@ -148,21 +148,16 @@ pub fn call<A: AsRef<NdArray> + 'static>(
     match op {
         Op::HealpixAlm2map | Op::HealpixAlm2mapSpin => {
             let spin_op = op == Op::HealpixAlm2mapSpin;
-            let alm = c128s(name, "alm", args.array(0)?.as_ref())?;
-            let nside = args.int(1)?;
-            let (spin, lmax, mmax) = if spin_op {
-                (
-                    usize_arg(name, "spin", args.int(2)?)?,
-                    args.int(3)?,
-                    args.int(4)?,
-                )
+            // By name: the spin op has `spin` before `lmax`.
+            let alm = c128s(name, "alm", args.array_of("alm")?.as_ref())?;
+            let nside = args.int_of("nside")?;
+            let spin = if spin_op {
+                usize_arg(name, "spin", args.int_of("spin")?)?
             } else {
-                (0, args.int(2)?, args.int(3)?)
+                0
             };
-            let (lmax, mmax) = (
-                usize_arg(name, "lmax", lmax)?,
-                usize_arg(name, "mmax", mmax)?,
-            );
+            let lmax = usize_arg(name, "lmax", args.int_of("lmax")?)?;
+            let mmax = usize_arg(name, "mmax", args.int_of("mmax")?)?;
             let plan = ShtPlan::cached(nside, lmax, mmax).map_err(|e| herr(name, e))?;
             let (lead, alms) = rows(name, "alm", alm, plan.nalm(), spin_op)?;
             let refs: Vec<&[Complex64]> = alms.chunks(plan.nalm().max(1)).collect();
@@ -181,17 +176,18 @@ pub fn call<A: AsRef<NdArray> + 'static>(
         }
         Op::HealpixMap2alm | Op::HealpixMap2almSpin => {
             let spin_op = op == Op::HealpixMap2almSpin;
+            // By name: the spin op has `spin` after the maps, which shifts
+            // the rest.
             let map = f64s(name, "map", args.array(0)?.as_ref())?;
-            let o = usize::from(spin_op);
             let spin = if spin_op {
-                usize_arg(name, "spin", args.int(1)?)?
+                usize_arg(name, "spin", args.int_of("spin")?)?
             } else {
                 0
             };
-            let lmax = usize_arg(name, "lmax", args.int(1 + o)?)?;
-            let mmax = usize_arg(name, "mmax", args.int(2 + o)?)?;
-            let iter = usize_arg(name, "iter", args.int(3 + o)?)?;
-            let w = opt_weights(name, args, 4 + o)?;
+            let lmax = usize_arg(name, "lmax", args.int_of("lmax")?)?;
+            let mmax = usize_arg(name, "mmax", args.int_of("mmax")?)?;
+            let iter = usize_arg(name, "iter", args.int_of("iter")?)?;
+            let w = opt_weights(name, args, args.param("ring_weights")?.0)?;
             let npix = map.shape().last().copied().unwrap_or(0);
             let nside = pixel::npix2nside(npix).map_err(|e| herr(name, e))?;
             let plan = ShtPlan::cached(nside, lmax, mmax).map_err(|e| herr(name, e))?;

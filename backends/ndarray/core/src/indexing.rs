@@ -27,7 +27,7 @@ pub fn call<A: AsRef<NdArray> + 'static>(
     let name = args.op();
     let x = args.array(0)?.as_ref();
     match op {
-        Op::Getitem => one(getitem(name, x, args.index(1)?)?),
+        Op::Getitem => one(getitem(name, x, &args.index(1)?)?),
         Op::Setitem => {
             let scalar;
             let value: &NdArray = match args.operand(2)? {
@@ -49,7 +49,7 @@ pub fn call<A: AsRef<NdArray> + 'static>(
                     &scalar
                 }
             };
-            one(setitem(name, x, args.index(1)?, value)?)
+            one(setitem(name, x, &args.index(1)?, value)?)
         }
         Op::Take => one(take(name, x, args.array(1)?.as_ref(), args.opt_int(2)?)?),
         Op::TakeAlongAxis => one(take_along_axis(
@@ -174,6 +174,11 @@ fn plan(op: &str, index: &[IndexItem], shape: &[usize]) -> BResult<Vec<Step>> {
                 steps.extend(std::iter::repeat_n(Step::Slice(Slice::new(0, None, 1)), k));
                 ax += k;
             }
+            _ => {
+                return Err(BackendError::value(format!(
+                    "{op}: an index item of a kind the ndarray core does not know"
+                )))
+            }
         }
     }
     Ok(steps)
@@ -209,10 +214,10 @@ pub fn getitem(op: &str, x: &NdArray, index: &[IndexItem]) -> BResult<NdArray> {
 /// or up the order bool < integer < real floating < complex floating.
 fn same_kind(from: DType, to: DType) -> bool {
     let rank = |d: DType| match d.kind() {
-        Kind::Bool => 0,
-        Kind::Integer => 1,
-        Kind::RealFloating => 2,
-        Kind::ComplexFloating => 3,
+        Some(Kind::Bool) => 0,
+        Some(Kind::Integer) => 1,
+        Some(Kind::RealFloating) => 2,
+        Some(Kind::ComplexFloating) | None => 3,
     };
     rank(from) <= rank(to)
 }
@@ -411,7 +416,7 @@ mod tests {
         i64s(shape, (0..n as i64).collect())
     }
     fn idx(items: &[IndexItem]) -> Arg<'static> {
-        Arg::Value(RValue::Index(items.to_vec().into()))
+        Arg::Value(RValue::index(items.iter().copied()))
     }
     fn sl(a: Option<i64>, b: Option<i64>, s: i64) -> IndexItem {
         IndexItem::slice(a, b, s)

@@ -103,7 +103,8 @@ pub fn supported_ops() -> Vec<Op> {
         .iter()
         .copied()
         .filter(|&op| {
-            creation::supports(op)
+            op == Op::Sync
+                || creation::supports(op)
                 || elementwise::supports(op)
                 || reduction::supports(op)
                 || search::supports(op)
@@ -122,7 +123,10 @@ pub fn call<A: AsRef<NdArray> + 'static>(
     op: Op,
     args: &Args<'_, A>,
 ) -> BResult<Vec<Value<NdArray>>> {
-    if creation::supports(op) {
+    if op == Op::Sync {
+        // The core computes every op before returning: nothing is queued.
+        Ok(vec![])
+    } else if creation::supports(op) {
         creation::call(op, args)
     } else if elementwise::supports(op) {
         elementwise::call(op, args)
@@ -225,6 +229,7 @@ pub fn call_direct(op: Op, args: &[Arg<'_>]) -> BResult<Vec<Value<NdArray>>> {
             Arg::Value(v) => v.clone(),
         })
         .collect();
+    let raw = glass_backend_api::value::to_wire(&raw);
     // SAFETY: every array handle points to an `NdArray` borrowed for this call.
     let args = unsafe { Args::<NdArray>::new(&raw, op.name()) };
     call(op, &args)

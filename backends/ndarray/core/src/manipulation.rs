@@ -37,6 +37,9 @@ macro_rules! dispatch_dtype {
                 type $T = num_complex::Complex64;
                 $body
             }
+            other => Err(glass_backend_api::BackendError::dtype(format!(
+                "dtype {other} is not implemented by the ndarray core"
+            ))),
         }
     };
 }

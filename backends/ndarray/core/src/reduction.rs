@@ -51,31 +51,36 @@ pub fn call<A: AsRef<NdArray> + 'static>(
     args: &Args<'_, A>,
 ) -> BResult<Vec<Value<NdArray>>> {
     use Op::*;
-    let x = args.array(0)?.as_ref();
+    // Arguments by name, with the op table's defaults.
+    let x = args.array_of("x")?.as_ref();
     let name = op.name();
     let r = match op {
         Sum | Prod => {
-            let axes = normalize_axes(name, args.opt_ints(1)?.as_deref(), x.ndim())?;
-            sum_prod(op, x, &axes, args.bool_or(2, false)?, args.opt_dtype(3)?)?
+            let axes = normalize_axes(name, args.opt_ints_of("axis")?.as_deref(), x.ndim())?;
+            let keepdims = args.bool_of("keepdims")?;
+            sum_prod(op, x, &axes, keepdims, args.opt_dtype_of("dtype")?)?
         }
         Std | Var => {
-            let axes = normalize_axes(name, args.opt_ints(1)?.as_deref(), x.ndim())?;
-            let corr = args.float_or(2, 0.0)?;
-            var_std(op, x, &axes, corr, args.bool_or(3, false)?)?
+            let axes = normalize_axes(name, args.opt_ints_of("axis")?.as_deref(), x.ndim())?;
+            let corr = args.float_of("correction")?;
+            var_std(op, x, &axes, corr, args.bool_of("keepdims")?)?
         }
         Argmax | Argmin => {
-            let axes = match args.opt_int(1)? {
+            let axes = match args.opt_int_of("axis")? {
                 Some(a) => normalize_axes(name, Some(&[a]), x.ndim())?,
                 None => (0..x.ndim()).collect(),
             };
-            arg_extreme(op, x, &axes, args.bool_or(2, false)?)?
+            arg_extreme(op, x, &axes, args.bool_of("keepdims")?)?
         }
-        CumulativeSum | CumulativeProd => {
-            cumulative(op, x, args.opt_int(1)?, args.bool_or(2, false)?)?
-        }
+        CumulativeSum | CumulativeProd => cumulative(
+            op,
+            x,
+            args.opt_int_of("axis")?,
+            args.bool_of("include_initial")?,
+        )?,
         _ => {
-            let axes = normalize_axes(name, args.opt_ints(1)?.as_deref(), x.ndim())?;
-            let keepdims = args.bool_or(2, false)?;
+            let axes = normalize_axes(name, args.opt_ints_of("axis")?.as_deref(), x.ndim())?;
+            let keepdims = args.bool_of("keepdims")?;
             match op {
                 Mean => mean(x, &axes, keepdims)?,
                 Min | Max => extreme(op, x, &axes, keepdims)?,

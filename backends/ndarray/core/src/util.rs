@@ -478,6 +478,10 @@ pub fn convert(x: &NdArray, dtype: DType) -> Cow<'_, NdArray> {
         DType::Float32 => NdArray::Float32(typed::<f32>(x).into_owned()),
         DType::Float64 => NdArray::Float64(typed::<f64>(x).into_owned()),
         DType::Complex128 => NdArray::Complex128(typed::<Complex64>(x).into_owned()),
+        // Every dtype in the core is known: arrays' own, or validated where
+        // it was received (`Args::dtype`). A bug here is caught by the
+        // exporter and comes back as an `Internal` error.
+        other => unreachable!("convert: dtype {other} reached the core unvalidated"),
     })
 }
 
@@ -535,6 +539,11 @@ pub fn filled_dtype<T: Elem>(
         DType::Float32 => NdArray::Float32(filled(op, shape, f32::from_elem(value))?),
         DType::Float64 => NdArray::Float64(filled(op, shape, f64::from_elem(value))?),
         DType::Complex128 => NdArray::Complex128(filled(op, shape, Complex64::from_elem(value))?),
+        other => {
+            return Err(BackendError::dtype(format!(
+                "{op}: dtype {other} is not implemented by the ndarray core"
+            )))
+        }
     })
 }
 

@@ -58,6 +58,18 @@ pub(crate) fn checks() -> Vec<Check> {
                 .into()),
             }
         }),
+        Check::new(Op::Sync.name(), "waits_and_returns_nothing", |ctx| {
+            ctx.require(&["sync"])?;
+            match ctx.s.call("sync", &[]) {
+                Ok(out) if out.is_empty() => Ok(()),
+                Ok(out) => Err(format!(
+                    "sync returned {} values where nothing was expected",
+                    out.len()
+                )
+                .into()),
+                Err(e) => Err(format!("sync failed: {e}").into()),
+            }
+        }),
         Check::new(CONTRACT_OP, "bad_arguments", |ctx| {
             ctx.require(&["add"])?;
             // Arguments of the wrong kind are errors, never crashes.

@@ -4,7 +4,7 @@
 
 use std::f64::consts::PI;
 
-use glass_backend_api::DType::{Bool, Complex128 as C, Float64 as F64};
+use glass_backend_api::dtype::names::{Bool, Complex128 as C, Float64 as F64};
 use glass_backend_api::RValue;
 use num_complex::Complex64 as C64;
 use rand::RngExt;

@@ -3,7 +3,7 @@
 //! scalar and spin; pixel functions on random points; errors for wrong
 //! dtypes and lengths.
 
-use glass_backend_api::DType::{Complex128 as C, Float64 as F64, Int64};
+use glass_backend_api::dtype::names::{Complex128 as C, Float64 as F64, Int64};
 use glass_backend_api::{ErrorKind, RValue};
 use glass_healpix::alm::{alm_index, alm_size};
 use glass_healpix::{pixel, sht::ShtPlan};

@@ -2,9 +2,10 @@
 //! (negative steps, omitted ends), newaxis and ellipsis; `take`,
 //! `take_along_axis`, boolean masks.
 
-use glass_backend_api::DType::{
-    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+use glass_backend_api::dtype::names::{
+    Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
 };
+use glass_backend_api::DType;
 use glass_backend_api::{ErrorKind, IndexItem, RValue};
 use rand::RngExt;
 
@@ -118,6 +119,7 @@ fn plan(shape: &[usize], index: &[IndexItem]) -> Option<(Vec<usize>, Vec<Step>)>
                 steps.push(Step::New);
             }
             IndexItem::Ellipsis => {}
+            other => unreachable!("the suite builds only the index items it knows, not {other:?}"),
         }
     }
     Some((out, steps))
@@ -200,7 +202,7 @@ fn getitem() -> Vec<Check> {
                         plan(&shape, &index).ok_or("suite bug: index out of range")?;
                     let exp = x.gather(out.clone(), &positions(&shape, &out, &steps));
                     let c = || format!("case {case}, x {}, index {index:?}", desc(&x));
-                    let arg = RValue::Index(index.clone().into());
+                    let arg = RValue::index(index.iter().copied());
                     let got = within(
                         eval_with(ctx, "getitem", &[&x], |h| vec![h[0].clone(), arg.clone()]),
                         c,
@@ -214,7 +216,7 @@ fn getitem() -> Vec<Check> {
     v.push(Check::new("getitem", "out_of_range_error", |ctx| {
         let x = gen::array(&mut ctx.rng, F64, &[2, 3], Dom::Uniform(-1.0, 1.0));
         for i in [3i64, -4] {
-            let arg = RValue::Index(vec![IndexItem::FULL, IndexItem::Int(i)].into());
+            let arg = RValue::index([IndexItem::FULL, IndexItem::Int(i)]);
             expect_err_with(ctx, "getitem", &[&x], ErrorKind::Shape, |h| {
                 vec![h[0].clone(), arg.clone()]
             })
@@ -255,7 +257,7 @@ fn setitem() -> Vec<Check> {
                         idx[p] = x.len() + k;
                     }
                     let exp = HostArray::new(shape.clone(), both.gather(&idx));
-                    let arg = RValue::Index(index.clone().into());
+                    let arg = RValue::index(index.iter().copied());
                     let c = || {
                         format!(
                             "case {case}, x {}, index {index:?}, value {}",

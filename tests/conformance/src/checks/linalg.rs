@@ -3,9 +3,10 @@
 //! `A V = V diag(w)`), eigenvalues against a Jacobi reference, determinants
 //! against LU.
 
-use glass_backend_api::DType::{
-    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+use glass_backend_api::dtype::names::{
+    Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
 };
+use glass_backend_api::DType;
 use glass_backend_api::RValue;
 use num_complex::Complex64 as C64;
 use rand::RngExt;

@@ -1,9 +1,10 @@
 //! Manipulation ops. Each reference is a gather: for every output position,
 //! the input position it comes from.
 
-use glass_backend_api::DType::{
-    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+use glass_backend_api::dtype::names::{
+    Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
 };
+use glass_backend_api::DType;
 use glass_backend_api::{ErrorKind, RValue};
 use rand::RngExt;
 

@@ -2,8 +2,9 @@
 //! [`glass_backend_api::random`], including offsets (drawing `[0, n)` in one
 //! call equals `[0, k)` and `[k, n)` with offset `k`).
 
+use glass_backend_api::dtype::names::{Float32 as F32, Float64 as F64, Int64 as I};
 use glass_backend_api::random as reference;
-use glass_backend_api::DType::{self, Float32 as F32, Float64 as F64, Int64 as I};
+use glass_backend_api::DType;
 use glass_backend_api::RValue;
 use rand::RngExt;
 

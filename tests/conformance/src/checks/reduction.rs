@@ -1,9 +1,10 @@
 //! Statistical and utility reductions: random axes (negative ones too),
 //! `keepdims`, empty reductions, NaN propagation.
 
-use glass_backend_api::DType::{
-    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+use glass_backend_api::dtype::names::{
+    Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
 };
+use glass_backend_api::DType;
 use glass_backend_api::{ErrorKind, RValue};
 use num_complex::Complex64 as C64;
 use rand::RngExt;

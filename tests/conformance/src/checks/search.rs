@@ -3,9 +3,10 @@
 
 use std::cmp::Ordering;
 
-use glass_backend_api::DType::{
-    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+use glass_backend_api::dtype::names::{
+    Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
 };
+use glass_backend_api::DType;
 use glass_backend_api::RValue;
 use rand::RngExt;
 

@@ -2,9 +2,10 @@
 //! every dtype the standard allows, IEEE special values (NaN, infinities,
 //! signed zeros), and `DType` errors outside the op's domain.
 
-use glass_backend_api::DType::{
-    self, Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
+use glass_backend_api::dtype::names::{
+    Bool, Complex128 as C, Float32 as F32, Float64 as F64, Int64 as I,
 };
+use glass_backend_api::DType;
 use num_complex::Complex64 as C64;
 
 use super::{desc, dtype_error_check, eval_with, pass, within};
