@@ -181,7 +181,7 @@ fn check_nodes(what: &'static str, z: &[f64], min: usize, dz: f64) -> Result<()>
         );
     }
     if z.iter().any(|v| !v.is_finite()) {
-        return invalid(what, "z", format!("redshifts must be finite"));
+        return invalid(what, "z", "redshifts must be finite");
     }
     if let Some(i) = z.windows(2).position(|w| w[1] <= w[0]) {
         return invalid(
