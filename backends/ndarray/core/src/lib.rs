@@ -117,7 +117,9 @@ pub fn supported_ops() -> Vec<Op> {
         .collect()
 }
 
-/// Calls `op` on arguments whose arrays are (or wrap) [`NdArray`]s.
+/// Calls `op` on arguments whose arrays are (or wrap) [`NdArray`]s. The
+/// `healpix.*` ops are not here: they plan through the backend instance's
+/// [`healpix::ShtPlanner`], see [`healpix::call`].
 pub fn call<A: AsRef<NdArray> + 'static>(
     op: Op,
     args: &Args<'_, A>,
@@ -141,7 +143,9 @@ pub fn call<A: AsRef<NdArray> + 'static>(
     } else if random::supports(op) {
         random::call(op, args)
     } else if healpix::supports(op) {
-        healpix::call(op, args)
+        Err(BackendError::unsupported(format!(
+            "{op}: the healpix ops take the backend's plan cache (healpix::call)"
+        )))
     } else {
         Err(BackendError::unsupported(format!(
             "{op} is not implemented by the ndarray core"
