@@ -398,8 +398,8 @@ fn spin_degree(
         }
     }
     let mut sign = vec![0.0f64; mc];
-    for m in 0..=l.min(mmax) {
-        sign[m] = if (l + m + s) % 2 == 0 { 1.0 } else { -1.0 };
+    for (m, v) in sign.iter_mut().enumerate().take(l.min(mmax) + 1) {
+        *v = if (l + m + s) % 2 == 0 { 1.0 } else { -1.0 };
     }
     let h = -((2 * l + 1) as f64 / (4.0 * PI)).sqrt() / 2.0;
     let valid: Vec<f64> = sign.iter().map(|v| v.abs() * h).collect();
