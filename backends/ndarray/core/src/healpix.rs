@@ -277,8 +277,12 @@ pub fn call<A: AsRef<NdArray> + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{call_direct, single, Arg};
+    use crate::{call_direct_healpix, single, Arg};
     use glass_backend_api::RValue;
+
+    fn call_direct(op: Op, args: &[Arg<'_>]) -> BResult<Vec<Value<NdArray>>> {
+        call_direct_healpix(op, args, &ShtPlanner::new())
+    }
 
     #[test]
     fn transforms_round_trip_through_the_op_interface() {
@@ -326,5 +330,14 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.kind, glass_backend_api::ErrorKind::Shape);
+    }
+
+    #[test]
+    fn the_stateless_dispatch_refuses_healpix_ops() {
+        let alm = NdArray::Complex128(ArrayD::zeros(IxDyn(&[6])));
+        let int = |v: i64| Arg::Value(RValue::Int(v));
+        let e = crate::call_direct(Op::HealpixAlm2map, &[(&alm).into(), int(1), int(2), int(2)])
+            .unwrap_err();
+        assert_eq!(e.kind, glass_backend_api::ErrorKind::Unsupported);
     }
 }

@@ -234,6 +234,27 @@ pub fn call_direct(op: Op, args: &[Arg<'_>]) -> BResult<Vec<Value<NdArray>>> {
     call(op, &args)
 }
 
+/// [`call_direct`] for the `healpix.*` ops, planning through `plans`.
+pub fn call_direct_healpix(
+    op: Op,
+    args: &[Arg<'_>],
+    plans: &healpix::ShtPlanner,
+) -> BResult<Vec<Value<NdArray>>> {
+    use glass_backend_api::{RValue, RawArray};
+    let raw: Vec<RValue> = args
+        .iter()
+        .map(|a| match a {
+            Arg::Array(x) => RValue::Array(RawArray {
+                ptr: *x as *const NdArray as *const std::ffi::c_void,
+            }),
+            Arg::Value(v) => v.clone(),
+        })
+        .collect();
+    // SAFETY: every array handle points to an `NdArray` borrowed for this call.
+    let args = unsafe { Args::<NdArray>::new(&raw, op.name()) };
+    healpix::call(op, &args, plans)
+}
+
 /// The single array of a result, for tests and embedders.
 pub fn single(out: BResult<Vec<Value<NdArray>>>) -> BResult<NdArray> {
     match out?.into_iter().next() {
