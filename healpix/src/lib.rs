@@ -10,7 +10,8 @@
 //! - [`alm`]: coefficient layouts (healpy and GLASS order), `almxfl`, `alm2cl`.
 //! - [`sht`]: the spherical harmonic transforms (`alm2map`, `map2alm` with
 //!   Jacobi iterations and ring weights, spin transforms), planned once per
-//!   `(nside, lmax, mmax)` and run on rayon's global pool.
+//!   `(nside, lmax, mmax)` (a [`sht::ShtPlanner`] keeps plans for its owner)
+//!   and run on rayon's global pool.
 //! - [`weights`]: healpy's ring weights, shipped (nothing is downloaded).
 //!
 //! This crate owns the numerics only: it knows nothing of backends, and may

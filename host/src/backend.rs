@@ -79,10 +79,14 @@ struct Inner {
     source: Source,
     /// Distinguishes instances, so arrays of two instances are never mixed.
     serial: u64,
+    /// The standard-op SHT fallback's plan tables, kept on this instance.
+    sht_fallback: crate::healpix::fallback::Planner,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
+        // the fallback's tables are this instance's arrays: released first
+        self.sht_fallback.clear();
         // SAFETY: every array holds an `Arc<Inner>`, so none is alive here.
         unsafe { self.instance.destroy() }
     }
@@ -321,6 +325,7 @@ impl Backend {
                 by_name,
                 source,
                 serial: SERIAL.fetch_add(1, Ordering::Relaxed),
+                sht_fallback: Default::default(),
             }),
         })
     }
@@ -490,6 +495,11 @@ impl Backend {
             },
             RResult::RErr(e) => Err(self.op_error("meta", e)),
         }
+    }
+
+    /// The plan tables of the standard-op SHT fallback on this instance.
+    pub(crate) fn sht_fallback_planner(&self) -> &crate::healpix::fallback::Planner {
+        &self.inner.sht_fallback
     }
 
     pub(crate) fn retain(&self, h: RawArray) {

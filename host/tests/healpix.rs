@@ -424,3 +424,41 @@ fn pixel_functions_in_standard_ops_on_strict_match_native() {
         Err(Error::Unsupported { .. })
     ));
 }
+
+/// map2alm with healpy's ring weights in standard ops (strict) against the
+/// native kernels.
+#[test]
+fn ring_weighted_map2alm_in_standard_ops_on_strict() {
+    let st = load("strict");
+    let (nside, lmax) = (8i64, 20usize);
+    let plan = ShtPlan::new(nside, lmax, lmax).unwrap();
+    let w = glass_healpix::weights::ring_weights(nside).unwrap();
+    let input: Vec<f64> = (0..plan.npix()).map(|p| (0.03 * p as f64).sin()).collect();
+    let want = plan.map2alm(&input, 2, Some(&w)).unwrap();
+    let m = st.asarray1(&input).unwrap();
+    let rw = healpix::ring_weights(&st, nside).unwrap();
+    let got = healpix::map2alm(&m, Some(lmax), None, 2, Some(&rw)).unwrap();
+    let err = max_rel_c(&got.to_vec::<Complex64>().unwrap(), &want);
+    assert!(err < 1e-12, "ring-weighted map2alm on strict: {err:e}");
+}
+
+/// Wall time of the first and the following strict alm2map calls at nside
+/// 128, lmax 256 (the first uploads the fallback's tables). A measurement,
+/// not a test: `cargo test --release -p glass --test healpix -- --ignored
+/// --nocapture fallback_call_times`.
+#[test]
+#[ignore]
+fn fallback_call_times() {
+    let st = load("strict");
+    let (nside, lmax) = (128i64, 256usize);
+    let alm = st.asarray1(&test_alm(lmax, lmax, 0.2)).unwrap();
+    for call in 0..4 {
+        let t = std::time::Instant::now();
+        let map = healpix::alm2map(&alm, nside, Some(lmax), None).unwrap();
+        assert_eq!(map.shape(), [12 * 128 * 128]);
+        eprintln!(
+            "strict alm2map call {call}: {:.3} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+}

@@ -10,11 +10,14 @@
 
 use glass_backend_api::export::{self, Args, Backend, Value};
 use glass_backend_api::{ArrayMeta, BResult, BackendError, BackendInfo, Op};
+use glass_backend_ndarray_core::healpix::{self, ShtPlanner};
 use glass_backend_ndarray_core::NdArray;
 
 /// The ndarray backend: one device, `cpu`.
 pub struct NdarrayBackend {
     ops: Vec<Op>,
+    /// This instance's SHT plans (the last few `(nside, lmax, mmax)`).
+    sht: ShtPlanner,
 }
 
 impl Backend for NdarrayBackend {
@@ -28,6 +31,7 @@ impl Backend for NdarrayBackend {
         }
         Ok(NdarrayBackend {
             ops: glass_backend_ndarray_core::supported_ops(),
+            sht: ShtPlanner::new(),
         })
     }
 
@@ -43,7 +47,11 @@ impl Backend for NdarrayBackend {
 
     fn call(&self, op: usize, args: &Args<'_, NdArray>) -> BResult<Vec<Value<NdArray>>> {
         let op = self.ops[op];
-        glass_backend_ndarray_core::call(op, args)
+        if healpix::supports(op) {
+            healpix::call(op, args, &self.sht)
+        } else {
+            glass_backend_ndarray_core::call(op, args)
+        }
     }
 
     fn meta(&self, x: &NdArray) -> ArrayMeta {

@@ -17,19 +17,21 @@
 //!
 //! A [`ShtPlan`] holds what depends only on `(nside, lmax, mmax)`: ring
 //! geometry, FFT plans per ring length and the `m`-dependent constants.
-//! [`ShtPlan::cached`] keeps recently used plans.
+//! A [`ShtPlanner`] keeps recently used plans for its owner (as rustfft's
+//! `FftPlanner`; there is no global cache).
 
 // The lane loops index several arrays in lockstep on purpose (they
 // vectorise that way).
 #![allow(clippy::needless_range_loop)]
 
 mod kernels;
+mod planner;
 mod rings;
 mod scaled;
 
 use std::collections::HashMap;
 use std::f64::consts::PI;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use num_complex::Complex64;
 use rayon::prelude::*;
@@ -40,6 +42,7 @@ use crate::error::{value_error, Result};
 use crate::geometry::{Geometry, Ring};
 pub use kernels::{lambda_mm_prefactor, scalar_recurrence, spin_recurrence};
 use kernels::{Half, Lanes, Rec, NV};
+pub use planner::{ShtPlanner, DEFAULT_CAPACITY};
 use scaled::Wide;
 
 /// Ring pairs per block (a block's Legendre output is buffered).
@@ -128,12 +131,6 @@ impl<T> SyncPtr<T> {
     }
 }
 
-/// Plans by `(nside, lmax, mmax)`, least recently used first.
-type PlanCache = Vec<((usize, usize, usize), Arc<ShtPlan>)>;
-static CACHE: Mutex<PlanCache> = Mutex::new(Vec::new());
-/// Plans kept by [`ShtPlan::cached`].
-const CACHE_SIZE: usize = 4;
-
 /// libsharp's bound on the `m` that matter on a ring (see the module doc).
 fn mlim(lmax: usize, spin: usize, sin_theta: f64, cos_theta: f64) -> usize {
     let ofs = (0.01 * lmax as f64).max(100.0);
@@ -207,27 +204,6 @@ impl ShtPlan {
             tables: kernels::Tables::new(lmax),
             scratch_len,
         })
-    }
-
-    /// A shared plan from a small cache of recently used plans.
-    pub fn cached(nside: i64, lmax: usize, mmax: usize) -> Result<Arc<ShtPlan>> {
-        let key = (nside.max(0) as usize, lmax, mmax);
-        {
-            let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(i) = c.iter().position(|(k, _)| *k == key) {
-                let entry = c.remove(i);
-                let plan = entry.1.clone();
-                c.push(entry);
-                return Ok(plan);
-            }
-        }
-        let plan = Arc::new(ShtPlan::new(nside, lmax, mmax)?);
-        let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        if c.len() >= CACHE_SIZE {
-            c.remove(0);
-        }
-        c.push((key, plan.clone()));
-        Ok(plan)
     }
 
     /// nside of the maps.

@@ -6,7 +6,8 @@
 //! gets the same function written in standard ops ([`fallback`] for the
 //! scalar and spin transforms, [`pixels`] for `ang2pix`, `pix2ang` and
 //! `randang` in RING order), on its own arrays. Only plan data (ring geometry, recurrence coefficients) is
-//! computed on the host and uploaded; user data never leaves the backend.
+//! computed on the host and uploaded, once per backend instance and plan key
+//! (the fallback's planner); user data never leaves the backend.
 //!
 //! Leading axes of `alm` and maps are a batch (one Legendre pass for all).
 
@@ -192,7 +193,7 @@ pub fn alm2map_spin(
             ],
         );
     }
-    fallback::Sht::new(b, nside, lmax, mmax)?.alm2map_spin(alm, spin)
+    fallback::Sht::spin(b, nside, lmax, mmax, spin)?.alm2map_spin(alm)
 }
 
 /// healpy `map2alm_spin([Q, U], spin, lmax, mmax)`: maps of shape
@@ -228,7 +229,7 @@ pub fn map2alm_spin(
             ],
         );
     }
-    fallback::Sht::new(b, nside, lmax, mmax)?.map2alm_spin(maps, spin, iter)
+    fallback::Sht::spin(b, nside, lmax, mmax, spin)?.map2alm_spin(maps, iter)
 }
 
 /// healpy `pixwin(nside, lmax, pol)`: the temperature pixel window

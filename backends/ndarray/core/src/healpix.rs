@@ -1,6 +1,9 @@
 //! The `healpix` extension: the fast native kernels of `glass-healpix`
 //! (spherical harmonic transforms planned once per `(nside, lmax, mmax)`
-//! and run on rayon's pool; RING/NESTED pixel functions) on ndarray arrays.
+//! by the caller's [`ShtPlanner`] and run on rayon's pool; RING/NESTED
+//! pixel functions) on ndarray arrays. The planner belongs to the backend
+//! instance (rustfft's rule: plans are owned by their user, there is no
+//! global cache), so [`call`] takes it.
 //!
 //! Leading axes are a batch: every map or alm of the batch goes through the
 //! same Legendre pass.
@@ -8,7 +11,9 @@
 use std::borrow::Cow;
 
 use glass_backend_api::{Args, BResult, BackendError, Op, Value};
-use glass_healpix::{pixel, sht::ShtPlan, HealpixError};
+use glass_healpix::{pixel, HealpixError};
+
+pub use glass_healpix::sht::ShtPlanner;
 use ndarray::{ArrayD, IxDyn};
 use num_complex::Complex64;
 
@@ -140,9 +145,12 @@ fn opt_weights<A: AsRef<NdArray> + 'static>(
     }
 }
 
+/// Calls the `healpix.*` op `op`; the transforms take their plans from
+/// `plans`.
 pub fn call<A: AsRef<NdArray> + 'static>(
     op: Op,
     args: &Args<'_, A>,
+    plans: &ShtPlanner,
 ) -> BResult<Vec<Value<NdArray>>> {
     let name = args.op();
     match op {
@@ -158,7 +166,7 @@ pub fn call<A: AsRef<NdArray> + 'static>(
             };
             let lmax = usize_arg(name, "lmax", args.int_of("lmax")?)?;
             let mmax = usize_arg(name, "mmax", args.int_of("mmax")?)?;
-            let plan = ShtPlan::cached(nside, lmax, mmax).map_err(|e| herr(name, e))?;
+            let plan = plans.plan(nside, lmax, mmax).map_err(|e| herr(name, e))?;
             let (lead, alms) = rows(name, "alm", alm, plan.nalm(), spin_op)?;
             let refs: Vec<&[Complex64]> = alms.chunks(plan.nalm().max(1)).collect();
             let maps = if spin_op {
@@ -190,7 +198,7 @@ pub fn call<A: AsRef<NdArray> + 'static>(
             let w = opt_weights(name, args, args.param("ring_weights")?.0)?;
             let npix = map.shape().last().copied().unwrap_or(0);
             let nside = pixel::npix2nside(npix).map_err(|e| herr(name, e))?;
-            let plan = ShtPlan::cached(nside, lmax, mmax).map_err(|e| herr(name, e))?;
+            let plan = plans.plan(nside, lmax, mmax).map_err(|e| herr(name, e))?;
             let (lead, maps) = rows(name, "map", map, npix, spin_op)?;
             let refs: Vec<&[f64]> = maps.chunks(npix.max(1)).collect();
             let alms: Vec<Vec<Complex64>> = if spin_op {
@@ -265,8 +273,12 @@ pub fn call<A: AsRef<NdArray> + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{call_direct, single, Arg};
+    use crate::{call_direct_healpix, single, Arg};
     use glass_backend_api::RValue;
+
+    fn call_direct(op: Op, args: &[Arg<'_>]) -> BResult<Vec<Value<NdArray>>> {
+        call_direct_healpix(op, args, &ShtPlanner::new())
+    }
 
     #[test]
     fn transforms_round_trip_through_the_op_interface() {
@@ -314,5 +326,14 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.kind, glass_backend_api::ErrorKind::Shape);
+    }
+
+    #[test]
+    fn the_stateless_dispatch_refuses_healpix_ops() {
+        let alm = NdArray::Complex128(ArrayD::zeros(IxDyn(&[6])));
+        let int = |v: i64| Arg::Value(RValue::Int(v));
+        let e = crate::call_direct(Op::HealpixAlm2map, &[(&alm).into(), int(1), int(2), int(2)])
+            .unwrap_err();
+        assert_eq!(e.kind, glass_backend_api::ErrorKind::Unsupported);
     }
 }

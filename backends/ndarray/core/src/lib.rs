@@ -118,7 +118,9 @@ pub fn supported_ops() -> Vec<Op> {
         .collect()
 }
 
-/// Calls `op` on arguments whose arrays are (or wrap) [`NdArray`]s.
+/// Calls `op` on arguments whose arrays are (or wrap) [`NdArray`]s. The
+/// `healpix.*` ops are not here: they plan through the backend instance's
+/// [`healpix::ShtPlanner`], see [`healpix::call`].
 pub fn call<A: AsRef<NdArray> + 'static>(
     op: Op,
     args: &Args<'_, A>,
@@ -145,7 +147,9 @@ pub fn call<A: AsRef<NdArray> + 'static>(
     } else if random::supports(op) {
         random::call(op, args)
     } else if healpix::supports(op) {
-        healpix::call(op, args)
+        Err(BackendError::unsupported(format!(
+            "{op}: the healpix ops take the backend's plan cache (healpix::call)"
+        )))
     } else {
         Err(BackendError::unsupported(format!(
             "{op} is not implemented by the ndarray core"
@@ -216,9 +220,8 @@ impl<'a> From<&'a NdArray> for Arg<'a> {
     }
 }
 
-/// Calls `op` in-process on plain arrays and values, without the plugin
-/// boundary (for unit tests and for embedding the core directly).
-pub fn call_direct(op: Op, args: &[Arg<'_>]) -> BResult<Vec<Value<NdArray>>> {
+/// The wire form of [`Arg`]s: array handles borrowed for one call.
+fn wire_args(args: &[Arg<'_>]) -> Vec<glass_backend_api::value::RValue_NE> {
     use glass_backend_api::{RValue, RawArray};
     let raw: Vec<RValue> = args
         .iter()
@@ -229,10 +232,28 @@ pub fn call_direct(op: Op, args: &[Arg<'_>]) -> BResult<Vec<Value<NdArray>>> {
             Arg::Value(v) => v.clone(),
         })
         .collect();
-    let raw = glass_backend_api::value::to_wire(&raw);
+    glass_backend_api::value::to_wire(&raw)
+}
+
+/// Calls `op` in-process on plain arrays and values, without the plugin
+/// boundary (for unit tests and for embedding the core directly).
+pub fn call_direct(op: Op, args: &[Arg<'_>]) -> BResult<Vec<Value<NdArray>>> {
+    let raw = wire_args(args);
     // SAFETY: every array handle points to an `NdArray` borrowed for this call.
     let args = unsafe { Args::<NdArray>::new(&raw, op.name()) };
     call(op, &args)
+}
+
+/// [`call_direct`] for the `healpix.*` ops, planning through `plans`.
+pub fn call_direct_healpix(
+    op: Op,
+    args: &[Arg<'_>],
+    plans: &healpix::ShtPlanner,
+) -> BResult<Vec<Value<NdArray>>> {
+    let raw = wire_args(args);
+    // SAFETY: every array handle points to an `NdArray` borrowed for this call.
+    let args = unsafe { Args::<NdArray>::new(&raw, op.name()) };
+    healpix::call(op, &args, plans)
 }
 
 /// The single array of a result, for tests and embedders.
