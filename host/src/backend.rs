@@ -232,12 +232,12 @@ impl Backend {
     ///
     /// [`Error::CreateFailed`] if the embedded backend fails to start (it does not).
     pub fn embedded_ndarray() -> Result<Backend> {
-        let instance = glass_backend_ndarray::glass_backend_instance("").map_err(|error| {
-            Error::CreateFailed {
+        let instance =
+            glass_backend_api::export::instance::<glass_backend_ndarray_core::NdarrayBackend>("")
+                .map_err(|error| Error::CreateFailed {
                 path: "(embedded ndarray)".into(),
                 error,
-            }
-        })?;
+            })?;
         Backend::from_instance(instance, Source::Embedded)
     }
 

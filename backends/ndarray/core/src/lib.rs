@@ -15,10 +15,12 @@
 //! promotion is allowed); the strict backend refuses what the standard does
 //! not define before it gets here.
 
+pub use backend::NdarrayBackend;
 use glass_backend_api::{Args, ArrayMeta, BResult, BackendError, DType, HostBuffer, Op, Value};
 use ndarray::ArrayD;
 use num_complex::Complex64;
 
+pub mod backend;
 pub mod creation;
 pub mod elementwise;
 pub mod fft;
