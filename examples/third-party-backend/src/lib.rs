@@ -4,7 +4,9 @@
 //! `multiply`, `sqrt`, `sum` over all elements) and `sync` (a no-op: it
 //! computes synchronously) and nothing else; the glass
 //! host answers `Unsupported` for every other op, and uses its fallbacks
-//! (built on these ops) where it has one.
+//! (built on these ops) where it has one. Other dtypes are `Unsupported`
+//! too (not `DType` errors): that is how a partial backend tells the
+//! conformance suite to skip a check rather than fail it.
 
 use glass_backend_api::export::{self, Args, Backend, Operand, Value};
 use glass_backend_api::{ArrayMeta, BResult, BackendError, BackendInfo, DType, HostBuffer};
@@ -36,7 +38,7 @@ fn elementwise(args: &Args<'_, Vector>, f: fn(f64, f64) -> f64) -> BResult<Vec<V
         match args.operand(i)? {
             Operand::Array(a) => Ok((&a.data, Some(&a.shape), 0.0)),
             Operand::Float(v) => Ok((&[], None, v)),
-            _ => Err(BackendError::dtype(format!(
+            _ => Err(BackendError::unsupported(format!(
                 "{}: this backend only has float64",
                 args.op()
             ))),
@@ -89,7 +91,7 @@ impl Backend for Example {
         match OPS[op] {
             "asarray" => {
                 let HostBuffer::Float64(v) = args.buffer(0)? else {
-                    return Err(BackendError::dtype(
+                    return Err(BackendError::unsupported(
                         "asarray: this backend only has float64",
                     ));
                 };
@@ -109,7 +111,7 @@ impl Backend for Example {
             ))]),
             "zeros" => {
                 if args.dtype(1)? != DType::Float64 {
-                    return Err(BackendError::dtype("zeros: this backend only has float64"));
+                    return Err(BackendError::unsupported("zeros: this backend only has float64"));
                 }
                 let shape = shape_of(args, 0)?;
                 one(Vector {
