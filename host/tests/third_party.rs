@@ -46,3 +46,16 @@ fn third_party_example_loads_by_path_and_runs() {
     assert_eq!(z.dtype(), DType::Float64);
     assert_eq!(z.to_vec::<f64>().unwrap(), vec![0.0, 0.0]);
 }
+
+/// The example, built outside the workspace against the current
+/// glass-backend-api, passes the conformance suite: every op it lists is
+/// right, and what it leaves out (other dtypes, broadcasting) it answers
+/// `Unsupported`, which the suite skips.
+#[test]
+fn third_party_example_passes_the_conformance_suite() {
+    let path = build_example();
+    let b = Backend::by_spec(path.to_str().unwrap()).unwrap();
+    let report = glass_conformance::run(b.instance(), &glass_conformance::Options::default());
+    assert!(report.ok(), "{}", report.table());
+    assert!(report.passed() > 0, "{}", report.table());
+}
