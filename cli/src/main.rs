@@ -98,12 +98,21 @@ fn open_backend(spec: Option<&str>) -> CliResult<Backend> {
     })
 }
 
+/// More threads than this is a mistake (rayon would try to start them all
+/// and appear to hang), not a machine.
+const MAX_THREADS: usize = 4096;
+
 /// Sizes rayon's global pool before anything uses it, and passes the count
 /// to plugins (each plugin library has its own rayon pool, which reads
 /// `RAYON_NUM_THREADS` when it starts).
 fn set_threads(n: usize) -> CliResult<()> {
     if n == 0 {
         return Err(CliError::Usage("--threads must be at least 1".into()));
+    }
+    if n > MAX_THREADS {
+        return Err(CliError::Usage(format!(
+            "--threads {n} is more than {MAX_THREADS}; use at most the machine's cores"
+        )));
     }
     // SAFETY: called first thing in `main`, before any other thread exists.
     std::env::set_var("RAYON_NUM_THREADS", n.to_string());

@@ -55,6 +55,10 @@ fn backend_and_threads_are_global_options() {
     let (code, _, err) = run(glass().args(["--threads", "0", "backends"]));
     assert_eq!(code, 2);
     assert!(err.contains("--threads must be at least 1"), "{err}");
+    // a billion threads is refused at once instead of hanging
+    let (code, _, err) = run(glass().args(["--threads", "1000000000", "backends"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("more than 4096"), "{err}");
 }
 
 #[test]
