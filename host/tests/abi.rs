@@ -15,7 +15,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use abi_stable::nonexhaustive_enum::NonExhaustive;
 use abi_stable::std_types::{RString, RVec};
@@ -29,24 +28,9 @@ use glass_backend_api::{
     RComplex, RValue, RValue_NE, RawArray, API_VERSION, OP_LIST_VERSION,
 };
 
-/// Builds the fixture plugin against glass-backend-api 0.1.0, in the target
-/// directory the third-party example uses (abi_stable is compiled once for
-/// both).
+/// The fixture plugin, built against glass-backend-api 0.1.0.
 fn build_old_plugin() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let manifest = root.join("tests/fixtures/abi-0.1.0/Cargo.toml");
-    let target = root.join("target/third-party-backend");
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--manifest-path"])
-        .arg(&manifest)
-        .arg("--target-dir")
-        .arg(&target)
-        .status()
-        .expect("run cargo");
-    assert!(status.success(), "building the 0.1.0 fixture plugin failed");
-    target
-        .join("debug")
-        .join(glass::backend::library_file_name("old"))
+    common::build_outside_workspace("tests/fixtures/abi-0.1.0/Cargo.toml", "old")
 }
 
 #[test]

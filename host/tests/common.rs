@@ -36,6 +36,27 @@ pub fn quirky_path() -> PathBuf {
     ))
 }
 
+/// Builds the plugin crate at `manifest` (relative to the workspace root)
+/// the way a third party would, outside the workspace, and returns the path
+/// of its library `libglass_backend_<name>.so`. All such plugins share
+/// `target/third-party-backend` (abi_stable is compiled once for all, and
+/// the build never waits on the outer build's lock).
+pub fn build_outside_workspace(manifest: &str, name: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = root.join("target/third-party-backend");
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(root.join(manifest))
+        .arg("--target-dir")
+        .arg(&target)
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "building {manifest} failed");
+    target
+        .join("debug")
+        .join(glass::backend::library_file_name(name))
+}
+
 /// Loads a plugin from its library, never the embedded copy.
 pub fn load(name: &str) -> Backend {
     let path = if name == "quirky" {

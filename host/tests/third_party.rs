@@ -4,26 +4,11 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use glass::{Backend, DType, Error, Op};
 
 fn build_example() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let manifest = root.join("examples/third-party-backend/Cargo.toml");
-    // Its own target directory, so this never waits on the outer build's lock.
-    let target = root.join("target/third-party-backend");
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--manifest-path"])
-        .arg(&manifest)
-        .arg("--target-dir")
-        .arg(&target)
-        .status()
-        .expect("run cargo");
-    assert!(status.success(), "building the example backend failed");
-    target
-        .join("debug")
-        .join(glass::backend::library_file_name("example"))
+    common::build_outside_workspace("examples/third-party-backend/Cargo.toml", "example")
 }
 
 #[test]
