@@ -32,6 +32,12 @@ use crate::error::{Error, Result};
 use crate::grf::{self, Lognormal, Normal, SolveOptions, Transformation};
 use crate::shells::RadialWindow;
 
+mod generate;
+#[allow(deprecated)]
+pub use generate::{
+    generate, generate_gaussian, generate_lognormal, lognormal_gls, Generate, GenerateOptions,
+};
+
 fn invalid<T>(func: &'static str, arg: &'static str, reason: impl Into<String>) -> Result<T> {
     Err(Error::value(func, arg, reason))
 }

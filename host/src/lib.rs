@@ -47,15 +47,19 @@ pub mod cosmology;
 pub mod error;
 pub mod fields;
 pub mod for_glass_users;
+pub mod galaxies;
 pub mod grf;
 pub mod harmonics;
 pub mod healpix;
+pub mod lensing;
 /// `.npy` files to and from backend arrays, for the `glass` command; not
 /// part of GLASS's API.
 #[doc(hidden)]
 pub mod npy;
 pub mod observations;
+pub mod points;
 pub mod rng;
+pub mod shapes;
 pub mod shells;
 pub mod transformcl;
 pub mod user;
@@ -64,13 +68,35 @@ pub mod xp;
 // GLASS's public names, as `glass/__init__.py` exports them.
 pub use fields::{
     check_posdef_spectra, cls2cov, compute_gaussian_spectra, cov_from_spectra, discretized_cls,
-    effective_cls, enumerate_spectra, gaussian_fields, getcl, glass_to_healpix_spectra,
+    effective_cls, enumerate_spectra, gaussian_fields, generate, getcl, glass_to_healpix_spectra,
     healpix_to_glass_spectra, iternorm, lognormal_fields, lognormal_shift_hilbert2011,
     nfields_from_nspectra, regularized_spectra, solve_gaussian_spectra, spectra_indices,
+    GenerateOptions,
+};
+#[allow(deprecated)]
+pub use fields::{generate_gaussian, generate_lognormal, lognormal_gls};
+pub use galaxies::{
+    galaxy_shear, gaussian_phz, redshifts, redshifts_from_bins, redshifts_from_nz,
+    GalaxyShearOptions,
 };
 pub use harmonics::multalm;
+#[allow(deprecated)]
+pub use lensing::shear_from_convergence;
+pub use lensing::{
+    deflect, from_convergence, multi_plane_matrix, multi_plane_weights, FromConvergenceOptions,
+    LensingMaps, MultiPlaneConvergence,
+};
 pub use observations::{
     equal_dens_zbins, fixed_zbins, gaussian_nz, smail_nz, tomo_nz_gausserr, vmap_galactic_ecliptic,
+};
+pub use points::{
+    displace, displacement, effective_bias, linear_bias, loglinear_bias, position_weights,
+    positions_from_delta, uniform_positions, BiasModel, PointBatch, PositionsOptions,
+    ARCMIN2_SPHERE,
+};
+pub use shapes::{
+    ellipticity_gaussian, ellipticity_intnorm, ellipticity_ryden04, resample_shapes,
+    triaxial_axis_ratio, ResampleOptions,
 };
 pub use shells::{
     combine, cubic_windows, distance_grid, linear_windows, partition, redshift_grid, restrict,
@@ -82,3 +108,4 @@ pub use array::{Array, ArrayResult, IntoOperand};
 pub use backend::{discover, Arg, Backend, Info, Out, Source};
 pub use error::{Error, ErrorKind, Result};
 pub use glass_backend_api::{DType, IndexItem, Op};
+pub use rng::Rng;

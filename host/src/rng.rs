@@ -44,6 +44,7 @@ use crate::Array;
 pub struct Rng {
     seed: u64,
     stream: u32,
+    offset: u64,
 }
 
 fn shape_i64(shape: &[usize]) -> RValue {
@@ -63,7 +64,27 @@ pub use glass_backend_api::random::StreamKey as Key;
 impl Rng {
     /// A generator whose first draw uses stream 0.
     pub fn new(seed: u64) -> Rng {
-        Rng { seed, stream: 0 }
+        Rng {
+            seed,
+            stream: 0,
+            offset: 0,
+        }
+    }
+
+    /// This generator with every draw starting at element `offset` of its
+    /// stream (0 by default): element `j` of a draw is element
+    /// `offset + j` of the stream. Work cut into batches gives the batch
+    /// that starts at item `first` the generator `rng.at(first)`, and
+    /// draws the same numbers at any batch size (rejection sampling too:
+    /// a redraw of item `j` is element `j` of a later stream).
+    pub fn at(mut self, offset: u64) -> Rng {
+        self.offset = offset;
+        self
+    }
+
+    /// The element offset of every draw (see [`Rng::at`]).
+    pub fn offset(&self) -> u64 {
+        self.offset
     }
 
     /// The generator for one purpose, a pure function of this generator's
@@ -79,7 +100,11 @@ impl Rng {
 
     /// A generator whose next draw uses `stream`.
     pub fn with_stream(seed: u64, stream: u32) -> Rng {
-        Rng { seed, stream }
+        Rng {
+            seed,
+            stream,
+            offset: 0,
+        }
     }
 
     pub fn seed(&self) -> u64 {
@@ -89,6 +114,25 @@ impl Rng {
     /// The stream the next draw will use.
     pub fn stream(&self) -> u32 {
         self.stream
+    }
+
+    /// The stream of the next draw of `n` elements (and checks that the
+    /// offset leaves room for them).
+    fn next_stream_for(&mut self, n: usize) -> Result<u32> {
+        if self
+            .offset
+            .checked_add(n as u64)
+            .is_none_or(|end| end > i64::MAX as u64)
+        {
+            return Err(Error::Random {
+                func: "Rng",
+                reason: format!(
+                    "a draw of {n} elements at offset {} passes 2^63 - 1",
+                    self.offset
+                ),
+            });
+        }
+        self.next_stream()
     }
 
     fn next_stream(&mut self) -> Result<u32> {
@@ -105,7 +149,7 @@ impl Rng {
         [
             RValue::Int(self.seed as i64),
             RValue::Int(stream as i64),
-            RValue::Int(0),
+            RValue::Int(self.offset as i64),
         ]
         .into_iter()
         .map(Arg::Value)
@@ -136,13 +180,13 @@ impl Rng {
     /// [`Error::Random`] when the generator has used all `2^32` streams; backend errors of the
     /// draw.
     pub fn uniform(&mut self, xp: &Backend, shape: &[usize], low: f64, high: f64) -> Result<Array> {
-        let stream = self.next_stream()?;
+        let stream = self.next_stream_for(shape.iter().product())?;
         if xp.supports(Op::RandomUniform) {
             let args = self.continuous_args(stream, shape, low, high);
             return xp.call_array(Op::RandomUniform, &args);
         }
         let mut out = vec![0.0; shape.iter().product()];
-        reference::fill_uniform(self.seed, stream, 0, &mut out);
+        reference::fill_uniform(self.seed, stream, self.offset, &mut out);
         for u in &mut out {
             *u = reference::scale_uniform(*u, low, high);
         }
@@ -155,13 +199,13 @@ impl Rng {
     ///
     /// As [`Rng::uniform`].
     pub fn normal(&mut self, xp: &Backend, shape: &[usize], loc: f64, scale: f64) -> Result<Array> {
-        let stream = self.next_stream()?;
+        let stream = self.next_stream_for(shape.iter().product())?;
         if xp.supports(Op::RandomNormal) {
             let args = self.continuous_args(stream, shape, loc, scale);
             return xp.call_array(Op::RandomNormal, &args);
         }
         let mut out = vec![0.0; shape.iter().product()];
-        reference::fill_normal(self.seed, stream, 0, &mut out);
+        reference::fill_normal(self.seed, stream, self.offset, &mut out);
         for z in &mut out {
             *z = loc + scale * *z;
         }
@@ -184,7 +228,7 @@ impl Rng {
     /// As [`Rng::uniform`]; [`Error::Random`] (host fallback) or the backend's value error for
     /// a negative, NaN or too large `lam`.
     pub fn poisson(&mut self, lam: &Array) -> Result<Array> {
-        let stream = self.next_stream()?;
+        let stream = self.next_stream_for(lam.size())?;
         let xp = lam.backend();
         if xp.supports(Op::RandomPoisson) {
             let mut args = self.head(stream);
@@ -193,7 +237,7 @@ impl Rng {
         }
         let lam_host = lam.astype(DType::Float64)?.to_vec::<f64>()?;
         let mut out = vec![0i64; lam_host.len()];
-        reference::fill_poisson(self.seed, stream, 0, &lam_host, &mut out)
+        reference::fill_poisson(self.seed, stream, self.offset, &lam_host, &mut out)
             .map_err(|e| fallback_error("poisson", e))?;
         xp.asarray(&out, lam.shape())
     }
@@ -205,7 +249,7 @@ impl Rng {
     /// As [`Rng::uniform`]; [`Error::Random`] (host fallback) or the backend's value error for
     /// negative counts or `pvals` outside `[0, 1]`.
     pub fn multinomial(&mut self, n: &Array, pvals: &Array) -> Result<Array> {
-        let stream = self.next_stream()?;
+        let stream = self.next_stream_for(n.size())?;
         let xp = n.backend();
         if xp.supports(Op::RandomMultinomial) {
             let mut args = self.head(stream);
@@ -216,7 +260,7 @@ impl Rng {
         let n_host = n.to_vec::<i64>()?;
         let p_host = pvals.to_vec::<f64>()?;
         let mut out = vec![0i64; n_host.len() * p_host.len()];
-        reference::fill_multinomial(self.seed, stream, 0, &n_host, &p_host, &mut out)
+        reference::fill_multinomial(self.seed, stream, self.offset, &n_host, &p_host, &mut out)
             .map_err(|e| fallback_error("multinomial", e))?;
         let mut shape = n.shape().to_vec();
         shape.push(p_host.len());

@@ -331,14 +331,28 @@ pub fn randang(
     let shape = pix.shape().to_vec();
     let u = rng.uniform(b, &shape, 0.0, 1.0)?;
     let v = rng.uniform(b, &shape, 0.0, 1.0)?;
+    randang_uv(nside, pix, &u, &v, nest, lonlat)
+}
+
+/// [`randang`] with its two uniforms given: `u` and `v` in `[0, 1)`, of
+/// the shape of `pix`, on its backend.
+pub(crate) fn randang_uv(
+    nside: i64,
+    pix: &Array,
+    u: &Array,
+    v: &Array,
+    nest: bool,
+    lonlat: bool,
+) -> Result<(Array, Array)> {
+    let b = pix.backend();
     let (theta, phi) = if b.supports(Op::HealpixRandang) {
         let mut out = b.call_arrays(
             Op::HealpixRandang,
             &[
                 Arg::Value(RValue::Int(nside)),
                 Arg::Array(pix),
-                Arg::Array(&u),
-                Arg::Array(&v),
+                Arg::Array(u),
+                Arg::Array(v),
                 Arg::Value(RValue::Bool(nest)),
             ],
         )?;
@@ -356,7 +370,7 @@ pub fn randang(
             "healpix.randang with nest=True (the standard-op fallback is RING only)",
         ));
     } else {
-        pixels::Pixels::new(b, nside)?.randang(pix, &u, &v)?
+        pixels::Pixels::new(b, nside)?.randang(pix, u, v)?
     };
     if lonlat {
         let lon = (&phi * (180.0 / std::f64::consts::PI)).ok()?;
