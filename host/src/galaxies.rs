@@ -19,8 +19,9 @@ use crate::shells::RadialWindow;
 use crate::{Array, Backend, Error, Result};
 
 /// `x ↦ interp(x, xp, fp)` for a backend array `x` in `[xp[0], xp[-1])`
-/// and a strictly increasing host table (linear interpolation in standard
-/// ops: the interval of each `x` by `searchsorted`, then `take`).
+/// and a non-decreasing host table `xp` (linear interpolation in standard
+/// ops: the interval `xp[i - 1] <= x < xp[i]` of each `x` by
+/// `searchsorted`, then `take`; a repeated `xp` value is a jump).
 fn interp_table(x: &Array, xp: &[f64], fp: &[f64]) -> Result<Array> {
     let b = x.backend();
     let n = xp.len();
@@ -65,24 +66,11 @@ fn draw_nz(xp: &Backend, count: usize, z: &[f64], nz: &[f64], rng: &mut Rng) -> 
         return Err(Error::value(F, "nz", "the distribution integrates to zero"));
     }
     cdf.iter_mut().for_each(|c| *c /= total);
-    // the table of the inverse CDF must increase strictly: drop the points
-    // of flat stretches (n(z) = 0), where no draw can land
-    let mut cx = Vec::with_capacity(cdf.len());
-    let mut zx = Vec::with_capacity(cdf.len());
-    for (c, zi) in cdf.iter().zip(z) {
-        if cx.last().is_none_or(|last| c > last) {
-            cx.push(*c);
-            zx.push(*zi);
-        } else if let Some(last) = zx.last_mut() {
-            // a flat stretch: keep its last point, where the CDF rises again
-            *last = *zi;
-        }
-    }
+    // flat stretches of the CDF (n(z) = 0) repeat a value: the interval
+    // of a draw u is [i - 1, i] with cdf[i - 1] <= u < cdf[i] (searchsorted
+    // right), which never has zero width, so nothing lands in a gap
     let u = rng.uniform(xp, &[count], 0.0, 1.0)?;
-    if cx.len() < 2 {
-        return Err(Error::value(F, "nz", "the distribution integrates to zero"));
-    }
-    interp_table(&u, &cx, &zx)
+    interp_table(&u, &cdf, z)
 }
 
 /// Redshifts of `n` galaxies from the window `w` as their distribution

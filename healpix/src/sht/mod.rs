@@ -433,7 +433,11 @@ impl ShtPlan {
     /// task advance them by one multiplication instead of recomputing.
     fn prepare_powers(&self, kind: Kind, m: usize, b0: usize, b1: usize, s: &mut Scratch) {
         let spin = kind.spin();
-        let fresh = s.pow_key != Some((b0, m, spin)) || m <= spin;
+        // Each chunk of M_CHUNK m starts afresh: a scratch that ran the
+        // previous chunk could carry its powers on, but which scratch runs
+        // which chunk is up to rayon's scheduler, and the carried and the
+        // fresh powers differ in the last bits; the result must not.
+        let fresh = s.pow_key != Some((b0, m, spin)) || m <= spin || m % M_CHUNK == 0;
         if fresh {
             s.pows.clear();
             for pr in &self.pairs[b0..b1] {

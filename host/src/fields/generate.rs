@@ -142,6 +142,7 @@ fn start<'a>(
     rng: &Rng,
 ) -> Result<Generate<'a>> {
     let n = fields.get().len();
+    nside2npix(nside)?;
     if gls.len() != n * (n + 1) / 2 {
         return Err(Error::value(
             "generate",
@@ -153,7 +154,6 @@ fn start<'a>(
             ),
         ));
     }
-    nside2npix(nside)?;
     let nl = gls.iter().map(Vec::len).max().unwrap_or(0);
     if nl == 0 {
         return Err(Error::value("generate", "gls", "all gls are empty"));
@@ -162,8 +162,8 @@ fn start<'a>(
     let cov = cls2cov(gls, nl, n, ncorr)?;
     let views: Vec<_> = cov.iter().map(|c| c.view().into_dyn()).collect();
     let weights = iternorm(&views)?;
-    // the auto-spectrum of field i is entry i (i + 1) / 2 + i in GLASS order
-    let variances = (0..n).map(|i| cltovar(&gls[i * (i + 1) / 2 + i])).collect();
+    // the auto-spectrum of field i is entry i (i + 1) / 2 in GLASS order
+    let variances = (0..n).map(|i| cltovar(&gls[i * (i + 1) / 2])).collect();
     let lmax = nl - 1;
     let nalm = (lmax + 1) * (lmax + 2) / 2;
     let mut re = vec![1.0; nalm];
