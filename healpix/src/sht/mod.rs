@@ -132,7 +132,7 @@ impl<T> SyncPtr<T> {
 }
 
 /// libsharp's bound on the `m` that matter on a ring (see the module doc).
-fn mlim(lmax: usize, spin: usize, sin_theta: f64, cos_theta: f64) -> usize {
+pub(crate) fn mlim(lmax: usize, spin: usize, sin_theta: f64, cos_theta: f64) -> usize {
     let ofs = (0.01 * lmax as f64).max(100.0);
     let t1 = lmax as f64 * sin_theta + ofs;
     let s = spin as f64;
