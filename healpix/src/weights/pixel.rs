@@ -516,7 +516,11 @@ impl Operator {
                     b2 = b1;
                     b1 = b0;
                 }
-                let f0 = if ng > 0 { f[0][ri - self.groups[0].r0] } else { 0.0 };
+                let f0 = if ng > 0 {
+                    f[0][ri - self.groups[0].r0]
+                } else {
+                    0.0
+                };
                 *o = f0 + 0.5 * c2 * b1 - b2;
             }
         });
@@ -668,11 +672,21 @@ mod tests {
         let g = Geometry::new(8).unwrap();
         let op = Operator::new(&g, 24);
         let x: Vec<f64> = (0..op.ncoef).map(|i| (i as f64 * 0.37).sin()).collect();
-        let c: Vec<f64> = (0..op.layout.len).map(|i| (i as f64 * 0.71).cos()).collect();
+        let c: Vec<f64> = (0..op.layout.len)
+            .map(|i| (i as f64 * 0.71).cos())
+            .collect();
         let ax = op.synthesis(&x);
         let atc = op.adjoint(&c);
-        let lhs: f64 = ax.iter().zip(&c).zip(&op.mult).map(|((a, c), m)| a * c * m).sum();
+        let lhs: f64 = ax
+            .iter()
+            .zip(&c)
+            .zip(&op.mult)
+            .map(|((a, c), m)| a * c * m)
+            .sum();
         let rhs = dot(&x, &atc);
-        assert!((lhs - rhs).abs() < 1e-10 * lhs.abs().max(1.0), "{lhs} {rhs}");
+        assert!(
+            (lhs - rhs).abs() < 1e-10 * lhs.abs().max(1.0),
+            "{lhs} {rhs}"
+        );
     }
 }
