@@ -70,12 +70,13 @@
 //!
 //! The cost is that of healpix_cxx's method: plain CG, whose iteration
 //! count grows quickly with nside (65 iterations for nside 32 and 940 for
-//! 64 to reach 1e-12; 750 for 128 and several thousand for 256 to reach
+//! 64 to reach 1e-12; 753 for 128 (3 s) and 1807 for 256 (48 s) to reach
 //! 1e-7), each iteration one synthesis and one adjoint restricted to the
 //! symmetric modes (about 4 ms at nside 128, 28 ms at 256, 0.6 s at 512
 //! on 2 cores, where the Legendre table no longer fits the 128 MiB budget
 //! and is recomputed). nside 32-128 take seconds; nside 512 and beyond
-//! are impractical with this solver (hours), see the crate's issue list.
+//! are impractical with this solver (an estimated hour at 512, far more
+//! beyond): a faster solver is still to be found.
 
 use std::f64::consts::PI;
 
