@@ -12,7 +12,9 @@
 //!   Jacobi iterations and ring weights, spin transforms), planned once per
 //!   `(nside, lmax, mmax)` (a [`sht::ShtPlanner`] keeps plans for its owner)
 //!   and run on rayon's global pool.
-//! - [`weights`]: healpy's ring weights, shipped (nothing is downloaded).
+//! - [`weights`]: healpy's ring weights, shipped, and the full pixel weights
+//!   (`use_pixel_weights=True`), computed for any nside (nothing is
+//!   downloaded).
 //!
 //! This crate owns the numerics only: it knows nothing of backends, and may
 //! not depend on `glass`, a backend or the backend API. The

@@ -40,6 +40,7 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use crate::alm::{alm_index, alm_size};
 use crate::error::{value_error, Result};
 use crate::geometry::{Geometry, Ring};
+use crate::weights::PixelWeights;
 pub use kernels::{lambda_mm_prefactor, scalar_recurrence, spin_recurrence};
 use kernels::{Half, Lanes, Rec, NV};
 pub use planner::{ShtPlanner, DEFAULT_CAPACITY};
@@ -66,6 +67,13 @@ struct Pair {
 
 type R2c = Arc<dyn RealToComplex<f64>>;
 type C2r = Arc<dyn ComplexToReal<f64>>;
+
+/// The quadrature weights of an analysis: one per ring pair, times an
+/// optional factor per pixel (RING order).
+struct Quadrature {
+    pair: Vec<f64>,
+    pixel: Option<Vec<f64>>,
+}
 
 /// Everything a transform at `(nside, lmax, mmax)` precomputes.
 pub struct ShtPlan {
@@ -132,7 +140,7 @@ impl<T> SyncPtr<T> {
 }
 
 /// libsharp's bound on the `m` that matter on a ring (see the module doc).
-fn mlim(lmax: usize, spin: usize, sin_theta: f64, cos_theta: f64) -> usize {
+pub(crate) fn mlim(lmax: usize, spin: usize, sin_theta: f64, cos_theta: f64) -> usize {
     let ofs = (0.01 * lmax as f64).max(100.0);
     let t1 = lmax as f64 * sin_theta + ofs;
     let s = spin as f64;
@@ -310,6 +318,26 @@ impl ShtPlan {
         self.iterate(Kind::Scalar, maps, iter, &w)
     }
 
+    /// healpy `map2alm(maps, lmax, mmax, use_pixel_weights=True)`: every
+    /// pixel is weighted by `4π/npix (1 + w_p)` with the full pixel weights
+    /// `w` ([`crate::weights::pixel_weights`]). healpy runs no Jacobi
+    /// iterations with pixel weights (its `iter` is ignored, `niter = 0`),
+    /// and neither does this.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::HealpixError::Value`] when a map does not have `12 nside²`
+    /// pixels or the weights are for another nside.
+    pub fn map2alm_pixel_weights(
+        &self,
+        maps: &[&[f64]],
+        weights: &PixelWeights,
+    ) -> Result<Vec<Vec<Complex64>>> {
+        self.check_maps(maps)?;
+        let w = self.pixel_quadrature(weights)?;
+        self.iterate(Kind::Scalar, maps, 0, &w)
+    }
+
     /// healpy `alm2map_spin([E, B], nside, spin, lmax, mmax)`: the maps
     /// `Q, U` (for spin 2) of the spin-s field with `_{±s}a_lm = -(E ± iB)`.
     pub fn alm2map_spin(
@@ -362,10 +390,11 @@ impl ShtPlan {
         Ok([e, b])
     }
 
-    fn pair_weights(&self, ring_weights: Option<&[f64]>) -> Result<Vec<f64>> {
+    /// Uniform or ring weights: `4π/npix (1 + w_ring)` per ring pair.
+    fn pair_weights(&self, ring_weights: Option<&[f64]>) -> Result<Quadrature> {
         let base = 4.0 * PI / self.npix as f64;
-        match ring_weights {
-            None => Ok(vec![base; self.pairs.len()]),
+        let pair = match ring_weights {
+            None => vec![base; self.pairs.len()],
             Some(w) => {
                 if w.len() != 2 * self.nside {
                     return value_error(format!(
@@ -375,9 +404,24 @@ impl ShtPlan {
                         2 * self.nside
                     ));
                 }
-                Ok(w.iter().map(|w| base * (1.0 + w)).collect())
+                w.iter().map(|w| base * (1.0 + w)).collect()
             }
+        };
+        Ok(Quadrature { pair, pixel: None })
+    }
+
+    /// Full pixel weights: `4π/npix` per pair times `1 + w_p` per pixel.
+    fn pixel_quadrature(&self, weights: &PixelWeights) -> Result<Quadrature> {
+        if weights.nside() != self.nside {
+            return value_error(format!(
+                "pixel weights are for nside {}, the plan for nside {}",
+                weights.nside(),
+                self.nside
+            ));
         }
+        let mut q = self.pair_weights(None)?;
+        q.pixel = Some(weights.to_map().iter().map(|w| 1.0 + w).collect());
+        Ok(q)
     }
 
     fn iterate(
@@ -385,7 +429,7 @@ impl ShtPlan {
         kind: Kind,
         maps: &[&[f64]],
         iter: usize,
-        w: &[f64],
+        w: &Quadrature,
     ) -> Result<Vec<Vec<Complex64>>> {
         let mut alms = vec![vec![Complex64::new(0.0, 0.0); self.nalm()]; maps.len()];
         self.analysis(kind, maps, w, &mut alms);
@@ -711,8 +755,9 @@ impl ShtPlan {
     }
 
     /// Analysis of `maps` added to `alms`; for spin, `maps = [Q0, U0, ..]`
-    /// and `alms = [E0, B0, ..]`. `w` is the pixel weight per ring pair.
-    fn analysis(&self, kind: Kind, maps: &[&[f64]], w: &[f64], alms: &mut [Vec<Complex64>]) {
+    /// and `alms = [E0, B0, ..]`. `w` is the pixel weight per ring pair
+    /// (times a factor per pixel for full pixel weights).
+    fn analysis(&self, kind: Kind, maps: &[&[f64]], w: &Quadrature, alms: &mut [Vec<Complex64>]) {
         let ncomp = maps.len();
         if ncomp == 0 {
             return;
@@ -736,7 +781,10 @@ impl ShtPlan {
                         rings::analyse_ring(
                             ring,
                             mlims[p],
-                            w[p],
+                            w.pair[p],
+                            w.pixel
+                                .as_ref()
+                                .map(|f| &f[ring.start..ring.start + ring.npix]),
                             values,
                             r2c.as_ref(),
                             rs,

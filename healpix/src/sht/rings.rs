@@ -110,11 +110,14 @@ pub fn synthesize_ring(
 }
 
 /// Calls `put(m, q_m)` for `m <= mlim` with the weighted, rotated Fourier
-/// coefficients of the ring's `values`.
+/// coefficients of the ring's `values` (each first multiplied by its
+/// `pixel` factor when there are full pixel weights).
+#[allow(clippy::too_many_arguments)]
 pub fn analyse_ring(
     ring: &Ring,
     mlim: usize,
     weight: f64,
+    pixel: Option<&[f64]>,
     values: &[f64],
     r2c: &dyn RealToComplex<f64>,
     rs: &mut RingScratch,
@@ -122,7 +125,14 @@ pub fn analyse_ring(
 ) {
     let n = ring.npix;
     let real = &mut rs.real[..n];
-    real.copy_from_slice(values);
+    match pixel {
+        Some(f) => {
+            for ((r, v), f) in real.iter_mut().zip(values).zip(f) {
+                *r = v * f;
+            }
+        }
+        None => real.copy_from_slice(values),
+    }
     let half = &mut rs.half[..n / 2 + 1];
     let fft = &mut rs.fft[..r2c.get_scratch_len()];
     let _ = r2c.process_with_scratch(real, half, fft);

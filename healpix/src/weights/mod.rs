@@ -5,24 +5,33 @@
 //! weight of a pixel on (northern) ring `r` or its mirror is
 //! `4π/npix (1 + w[r])`, which makes `map2alm` exact for band-limited maps
 //! to higher `lmax` than the plain pixel area.
+//!
+//! The full pixel weights (`use_pixel_weights=True`) are computed instead,
+//! for any nside: [`pixel_weights`] (see [`pixel`] for the method).
+
+pub mod pixel;
+
+pub use pixel::{
+    compressed_len, pixel_weights, pixel_weights_with, PixelWeightOptions, PixelWeights,
+};
 
 /// The `2 nside` ring weights of healpy for a power-of-two `nside` in
 /// `2..=8192`, or `None` (healpy has no others).
 pub fn ring_weights(nside: i64) -> Option<Vec<f64>> {
     let bytes: &[u8] = match nside {
-        2 => include_bytes!("../data/ring_weights_n00002.f64"),
-        4 => include_bytes!("../data/ring_weights_n00004.f64"),
-        8 => include_bytes!("../data/ring_weights_n00008.f64"),
-        16 => include_bytes!("../data/ring_weights_n00016.f64"),
-        32 => include_bytes!("../data/ring_weights_n00032.f64"),
-        64 => include_bytes!("../data/ring_weights_n00064.f64"),
-        128 => include_bytes!("../data/ring_weights_n00128.f64"),
-        256 => include_bytes!("../data/ring_weights_n00256.f64"),
-        512 => include_bytes!("../data/ring_weights_n00512.f64"),
-        1024 => include_bytes!("../data/ring_weights_n01024.f64"),
-        2048 => include_bytes!("../data/ring_weights_n02048.f64"),
-        4096 => include_bytes!("../data/ring_weights_n04096.f64"),
-        8192 => include_bytes!("../data/ring_weights_n08192.f64"),
+        2 => include_bytes!("../../data/ring_weights_n00002.f64"),
+        4 => include_bytes!("../../data/ring_weights_n00004.f64"),
+        8 => include_bytes!("../../data/ring_weights_n00008.f64"),
+        16 => include_bytes!("../../data/ring_weights_n00016.f64"),
+        32 => include_bytes!("../../data/ring_weights_n00032.f64"),
+        64 => include_bytes!("../../data/ring_weights_n00064.f64"),
+        128 => include_bytes!("../../data/ring_weights_n00128.f64"),
+        256 => include_bytes!("../../data/ring_weights_n00256.f64"),
+        512 => include_bytes!("../../data/ring_weights_n00512.f64"),
+        1024 => include_bytes!("../../data/ring_weights_n01024.f64"),
+        2048 => include_bytes!("../../data/ring_weights_n02048.f64"),
+        4096 => include_bytes!("../../data/ring_weights_n04096.f64"),
+        8192 => include_bytes!("../../data/ring_weights_n08192.f64"),
         _ => return None,
     };
     Some(f64s_le(bytes))
