@@ -43,7 +43,7 @@ use std::sync::OnceLock;
 use crate::params::Param;
 
 /// The version of the op list. Bumped whenever ops are added.
-pub const OP_LIST_VERSION: u32 = 3;
+pub const OP_LIST_VERSION: u32 = 4;
 
 /// What the contract says about one op.
 #[derive(Clone, Copy, Debug)]
@@ -313,8 +313,8 @@ define_ops! {
     // one Legendre pass ----------------------------------------------------
     HealpixAlm2map = "healpix.alm2map", 2, "(alm: complex128 (..., nalm), nside: Int, lmax: Int, mmax: Int) -> float64 (..., 12 nside^2)",
         "Spherical harmonic synthesis, as healpy.alm2map(alm, nside, lmax, mmax, pixwin=False).";
-    HealpixMap2alm = "healpix.map2alm", 2, "(map: float64 (..., npix), lmax: Int, mmax: Int, iter: Int, ring_weights: float64 (2 nside) | None) -> complex128 (..., nalm)",
-        "Spherical harmonic analysis with `iter` Jacobi iterations, as healpy.map2alm; `ring_weights` are healpy's ring weights w (pixel weight 4 pi/npix (1 + w)).";
+    HealpixMap2alm = "healpix.map2alm", 2, "(map: float64 (..., npix), lmax: Int, mmax: Int, iter: Int, ring_weights: float64 (2 nside) | float64 (12 nside^2) | None) -> complex128 (..., nalm)",
+        "Spherical harmonic analysis with `iter` Jacobi iterations, as healpy.map2alm; `ring_weights` are healpy's ring weights w (2 nside values, pixel weight 4 pi/npix (1 + w)) or full pixel weights w_p (12 nside^2 values, pixel weight 4 pi/npix (1 + w_p), healpy's use_pixel_weights).";
     HealpixAlm2mapSpin = "healpix.alm2map_spin", 2, "(alm: complex128 (..., 2, nalm), nside: Int, spin: Int, lmax: Int, mmax: Int) -> float64 (..., 2, 12 nside^2)",
         "Spin-s synthesis of (E, B) alm to (Q, U) maps, as healpy.alm2map_spin.";
     HealpixMap2almSpin = "healpix.map2alm_spin", 2, "(maps: float64 (..., 2, npix), spin: Int, lmax: Int, mmax: Int, iter: Int, ring_weights: float64 (2 nside) | None) -> complex128 (..., 2, nalm)",
@@ -325,6 +325,8 @@ define_ops! {
         "Centres of the pixels, as healpy.pix2ang.";
     HealpixRandang = "healpix.randang", 2, "(nside: Int, pix: int64, u: float64, v: float64, nest: Bool) -> (theta, phi)",
         "The points at fractional face coordinates (u, v) in [0, 1) inside the pixels (uniform u, v give uniform points), as healpix.randang.";
+    PointsPositions = "points.positions", 4, "(nside: Int, counts: int64 (n,), start: Int, u: float64 (size,), v: float64 (size,)) -> (lon, lat)",
+        "Galaxy positions of a batch of RING pixels: pixel start + k holds counts[k] points, point g at (u[g], v[g]) in its pixel as healpix.randang, returned in degrees (lon = phi 180/pi, lat = 90 - theta 180/pi); size = sum(counts). The kernel of glass.points.positions_from_delta, without materialising repeat(pixels, counts).";
 }
 
 #[cfg(test)]

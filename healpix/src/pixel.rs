@@ -604,6 +604,82 @@ pub fn randang(
     Ok(out.into_iter().unzip())
 }
 
+/// Points of a whole batch of RING pixels in degrees, without a list of
+/// pixel indices: pixel `start + k` holds `counts[k]` points, point `g`
+/// (in order) lies at the fractional face coordinates `(u[g], v[g])` of its
+/// pixel as in [`randang`]. Returns `(lon, lat)` with
+/// `lon = φ · 180/π` and `lat = θ · (-180/π) + 90`, the same operations as
+/// glass's standard-op path, so both give the same bits.
+///
+/// # Errors
+///
+/// [`crate::HealpixError::Value`] for negative counts, pixels beyond the
+/// map, or `u`, `v` not of the total count's length.
+pub fn randang_counts_lonlat(
+    nside: i64,
+    counts: &[i64],
+    start: i64,
+    u: &[f64],
+    v: &[f64],
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    let res = Resolution::new(nside, false)?;
+    if let Some(c) = counts.iter().find(|c| **c < 0) {
+        return value_error(format!("randang_counts: negative count {c}"));
+    }
+    let total: i64 = counts.iter().sum();
+    if u.len() as i64 != total || v.len() as i64 != total {
+        return value_error(format!(
+            "randang_counts: {total} points but {} and {} uniform values",
+            u.len(),
+            v.len()
+        ));
+    }
+    if !counts.is_empty() {
+        res.check_pix(start)?;
+        res.check_pix(start + counts.len() as i64 - 1)?;
+    }
+    let mut offsets = Vec::with_capacity(counts.len() + 1);
+    let mut acc = 0usize;
+    offsets.push(0);
+    for &c in counts {
+        acc += c as usize;
+        offsets.push(acc);
+    }
+    let mut lon = vec![0.0; acc];
+    let mut lat = vec![0.0; acc];
+    let deg = 180.0 / std::f64::consts::PI;
+    // fixed chunks of pixels, each writing its own points
+    const CHUNK: usize = 4096;
+    let fill = |k0: usize, lon: &mut [f64], lat: &mut [f64]| {
+        let base = offsets[k0];
+        for k in k0..(k0 + CHUNK).min(counts.len()) {
+            let p = start + k as i64;
+            for g in offsets[k]..offsets[k + 1] {
+                let (z, sth, phi) = res.ring_uv2zphi(p, u[g], v[g]);
+                lon[g - base] = phi * deg;
+                lat[g - base] = sth.atan2(z) * -deg + 90.0;
+            }
+        }
+    };
+    // split the outputs at the chunk boundaries
+    let mut jobs: Vec<(usize, &mut [f64], &mut [f64])> = Vec::new();
+    let (mut rest_lon, mut rest_lat) = (lon.as_mut_slice(), lat.as_mut_slice());
+    for k0 in (0..counts.len()).step_by(CHUNK) {
+        let n = offsets[(k0 + CHUNK).min(counts.len())] - offsets[k0];
+        let (a, b) = std::mem::take(&mut rest_lon).split_at_mut(n);
+        let (c, d) = std::mem::take(&mut rest_lat).split_at_mut(n);
+        jobs.push((k0, a, c));
+        rest_lon = b;
+        rest_lat = d;
+    }
+    if acc >= PAR_MIN {
+        jobs.into_par_iter().for_each(|(k0, a, c)| fill(k0, a, c));
+    } else {
+        jobs.into_iter().for_each(|(k0, a, c)| fill(k0, a, c));
+    }
+    Ok((lon, lat))
+}
+
 /// Number of the ring just north of `z` (0 when `z` is north of ring 1).
 fn ring_above(nside: i64, z: f64) -> i64 {
     let az = z.abs();

@@ -23,11 +23,11 @@
 //! which needs only standard ops of fixed output shape, so it runs on the
 //! strict backend without `GLASS_STRICT_DATA_DEPENDENT_SHAPES`; a backend
 //! with the `points.positions` op (the ndarray backend) does the whole
-//! batch in one native kernel.
+//! batch in one native kernel, with the same floating-point operations.
 
 use std::sync::Arc;
 
-use glass_backend_api::{DType, IndexItem, RValue};
+use glass_backend_api::{DType, IndexItem, Op, RValue};
 use ndarray::ArrayD;
 
 use crate::arraytools::{broadcast_shapes, trapezoid, trapezoid_product};
@@ -394,9 +394,9 @@ impl Positions {
             Some(stop as i64),
             1,
         )])?;
-        let (lon, lat) = if xp.supports_named(POSITIONS_OP) {
-            let mut out = xp.call_named(
-                POSITIONS_OP,
+        let (lon, lat) = if xp.supports(Op::PointsPositions) {
+            let mut out = xp.call(
+                Op::PointsPositions,
                 &[
                     Arg::Value(RValue::Int(self.nside)),
                     Arg::Array(&c),
@@ -471,13 +471,6 @@ fn out_array(o: crate::Out) -> Result<Array> {
         )),
     }
 }
-
-/// The name of the native kernel of [`positions_from_delta`]: `(nside,
-/// counts: int64 (n,), start: Int, u: float64 (size,), v: float64 (size,))
-/// -> (lon, lat)`, the points of pixels `start .. start + n` with `counts`
-/// points each, point `g` uniform in its pixel from `u[g]`, `v[g]` exactly
-/// as `healpix.randang`, in degrees.
-pub const POSITIONS_OP: &str = "points.positions";
 
 impl Iterator for Positions {
     type Item = Result<PointBatch>;

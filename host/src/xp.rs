@@ -130,16 +130,23 @@ impl Backend {
         )
     }
 
-    /// `start, start+step, ...` below `stop`.
+    /// `start, start+step, ...` below `stop`. For an integer `dtype` with
+    /// whole-number bounds and step the bounds cross as ints (Python's
+    /// `xp.arange(0, n, dtype=xp.int64)`; a float bound with an int dtype
+    /// is an implicit cast, which the strict backend refuses).
     pub fn arange(&self, start: f64, stop: f64, step: f64, dtype: DType) -> Result<Array> {
+        let whole = |v: f64| v.fract() == 0.0 && v.abs() < 9.0e15;
+        let ints = dtype == DType::Int64 && whole(start) && whole(stop) && whole(step);
+        let v = |x: f64| {
+            if ints {
+                RValue::Int(x as i64)
+            } else {
+                RValue::Float(x)
+            }
+        };
         self.create(
             Op::Arange,
-            vec![
-                RValue::Float(start),
-                RValue::Float(stop),
-                RValue::Float(step),
-                RValue::DType(dtype),
-            ],
+            vec![v(start), v(stop), v(step), RValue::DType(dtype)],
         )
     }
 

@@ -293,7 +293,9 @@ impl ShtPlan {
     /// healpy `map2alm(map, lmax, mmax, iter, use_weights)`: `ring_weights`
     /// are healpy's ring weights `w` (`weight_ring_n*.fits`, one per north
     /// ring, `2 nside` values), the pixel weight then being
-    /// `4π/npix (1 + w)`.
+    /// `4π/npix (1 + w)`; or `12 nside²` full pixel weights `w_p` (the map
+    /// of [`PixelWeights::to_map`], pixel weight `4π/npix (1 + w_p)`,
+    /// healpy's `use_pixel_weights`, which healpy runs with `iter = 0`).
     pub fn map2alm(
         &self,
         map: &[f64],
@@ -390,18 +392,28 @@ impl ShtPlan {
         Ok([e, b])
     }
 
-    /// Uniform or ring weights: `4π/npix (1 + w_ring)` per ring pair.
+    /// Uniform, ring or pixel weights: `4π/npix (1 + w_ring)` per ring
+    /// pair for `2 nside` ring weights; `4π/npix` per pair times `1 + w_p`
+    /// per pixel for `12 nside²` pixel weights (the map of
+    /// [`PixelWeights::to_map`]).
     fn pair_weights(&self, ring_weights: Option<&[f64]>) -> Result<Quadrature> {
         let base = 4.0 * PI / self.npix as f64;
         let pair = match ring_weights {
             None => vec![base; self.pairs.len()],
+            Some(w) if w.len() == self.npix && w.len() != 2 * self.nside => {
+                return Ok(Quadrature {
+                    pair: vec![base; self.pairs.len()],
+                    pixel: Some(w.iter().map(|w| 1.0 + w).collect()),
+                });
+            }
             Some(w) => {
                 if w.len() != 2 * self.nside {
                     return value_error(format!(
-                        "ring weights: {} values given, nside {} needs 2*nside = {}",
+                        "weights: {} values given, nside {} needs 2*nside = {} (ring weights) or 12*nside^2 = {} (pixel weights)",
                         w.len(),
                         self.nside,
-                        2 * self.nside
+                        2 * self.nside,
+                        self.npix
                     ));
                 }
                 w.iter().map(|w| base * (1.0 + w)).collect()

@@ -37,6 +37,28 @@ pub fn ring_weights(nside: i64) -> Option<Vec<f64>> {
     Some(f64s_le(bytes))
 }
 
+/// The pixel weights shipped with the crate (nside 32, 64, 128, 256),
+/// computed by [`pixel_weights_with`] and written by
+/// `cargo run -p glass-healpix --release --example write_pixel_weights --
+/// healpix/data NSIDE TOL` (tolerance 1e-10 for nside 32 to 128, 1e-8 for
+/// 256, where the solver takes minutes); `None` for other nside.
+///
+/// # Errors
+///
+/// [`crate::HealpixError`] for a shipped file of the wrong length (a build
+/// problem, never user input).
+pub fn shipped_pixel_weights(nside: i64) -> crate::Result<Option<PixelWeights>> {
+    let bytes: &[u8] = match nside {
+        32 => include_bytes!("../../data/pixel_weights_n00032.f64"),
+        64 => include_bytes!("../../data/pixel_weights_n00064.f64"),
+        128 => include_bytes!("../../data/pixel_weights_n00128.f64"),
+        256 => include_bytes!("../../data/pixel_weights_n00256.f64"),
+        _ => return Ok(None),
+    };
+    let lmax = 3 * nside as usize / 2 * 2;
+    PixelWeights::from_compressed(nside, lmax, f64s_le(bytes)).map(Some)
+}
+
 /// Little-endian float64 values of a shipped data file.
 pub(crate) fn f64s_le(bytes: &[u8]) -> Vec<f64> {
     bytes

@@ -137,34 +137,48 @@ impl<'b> Sht<'b> {
         self.batched(alm, self.nalm(), self.t.npix, |a| self.alm2map_1d(a))
     }
 
-    /// healpy `map2alm` for maps of shape `(..., npix)`; `ring_weights`
-    /// (`2 nside` float64 values `w`) give the pixel weight
-    /// `4π/npix (1 + w)`.
+    /// healpy `map2alm` for maps of shape `(..., npix)`; `weights` are
+    /// `2 nside` ring weights `w` (pixel weight `4π/npix (1 + w)` on each
+    /// ring) or `12 nside²` pixel weights `w_p` (pixel weight
+    /// `4π/npix (1 + w_p)`: the analysis of the map times `1 + w_p`).
     ///
     /// # Errors
     ///
-    /// [`Error::Shape`] when the last axis is not the map length; [`Error::Value`] for ring
-    /// weights of the wrong length; backend errors of the ops.
-    pub fn map2alm(&self, map: &Array, iter: usize, ring_weights: Option<&Array>) -> Result<Array> {
-        if let Some(w) = ring_weights {
-            if w.shape() != [self.npairs()] || w.dtype() != DType::Float64 {
+    /// [`Error::Shape`] when the last axis is not the map length; [`Error::Value`] for
+    /// weights of another length; backend errors of the ops.
+    pub fn map2alm(&self, map: &Array, iter: usize, weights: Option<&Array>) -> Result<Array> {
+        let mut ring = None;
+        let mut pixel = None;
+        if let Some(w) = weights {
+            if w.dtype() == DType::Float64 && w.shape() == [self.npairs()] {
+                ring = Some(w);
+            } else if w.dtype() == DType::Float64 && w.shape() == [self.t.npix] {
+                pixel = Some((w + 1.0).ok()?);
+            } else {
                 return Err(Error::value(
                     "map2alm",
-                    "ring_weights",
+                    "weights",
                     format!(
-                        "ring weights: {:?} {} given, need 2*nside = {} float64 values",
+                        "weights: {:?} {} given, need 2*nside = {} (ring) or 12*nside^2 = {} (pixel) float64 values",
                         w.shape(),
                         w.dtype(),
-                        self.npairs()
+                        self.npairs(),
+                        self.t.npix
                     ),
                 ));
             }
         }
+        let analyse = |m: &Array| -> Result<Array> {
+            match &pixel {
+                Some(f) => self.map2alm_1d(&(m * f).ok()?, None),
+                None => self.map2alm_1d(m, ring),
+            }
+        };
         self.batched(map, self.t.npix, self.nalm(), |m| {
-            let mut alm = self.map2alm_1d(m, ring_weights)?;
+            let mut alm = analyse(m)?;
             for _ in 0..iter {
                 let resid = (m - &self.alm2map_1d(&alm)?).ok()?;
-                alm = (&alm + &self.map2alm_1d(&resid, ring_weights)?).ok()?;
+                alm = (&alm + &analyse(&resid)?).ok()?;
             }
             Ok(alm)
         })

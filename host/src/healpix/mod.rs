@@ -102,20 +102,24 @@ pub fn alm2map(alm: &Array, nside: i64, lmax: Option<usize>, mmax: Option<usize>
     fallback::Sht::new(b, nside, lmax, mmax)?.alm2map(alm)
 }
 
-/// healpy `map2alm(map, lmax=None, mmax=None, iter=3, use_weights)`:
-/// `lmax` defaults to `3 nside - 1`; `ring_weights` are healpy's ring
-/// weights (`2 nside` values, pixel weight `4π/npix (1 + w)`).
+/// healpy `map2alm(map, lmax=None, mmax=None, iter=3, use_weights,
+/// use_pixel_weights)`: `lmax` defaults to `3 nside - 1`; `weights` are
+/// healpy's ring weights ([`ring_weights`], `2 nside` values, pixel weight
+/// `4π/npix (1 + w)`) or full pixel weights ([`pixel_weights`], `12 nside²`
+/// values, pixel weight `4π/npix (1 + w_p)`; healpy then ignores `iter`
+/// and runs none: pass `iter = 0` to match it).
 ///
 /// # Errors
 ///
 /// [`Error::DType`] unless `map` is float64; [`Error::Healpix`] for a map length that is not
-/// `12 nside^2`; backend errors of the transform.
+/// `12 nside^2`; [`Error::Value`] for weights of another length; backend errors of the
+/// transform.
 pub fn map2alm(
     map: &Array,
     lmax: Option<usize>,
     mmax: Option<usize>,
     iter: usize,
-    ring_weights: Option<&Array>,
+    weights: Option<&Array>,
 ) -> Result<Array> {
     check_dtype(map, DType::Float64, "map2alm", "map")?;
     let nside = npix2nside(last_len(map, "map")?)?;
@@ -123,7 +127,7 @@ pub fn map2alm(
     let mmax = mmax.unwrap_or(lmax).min(lmax);
     let b = map.backend();
     if b.supports(Op::HealpixMap2alm) {
-        let w = match ring_weights {
+        let w = match weights {
             Some(w) => Arg::Array(w),
             None => Arg::Value(RValue::None),
         };
@@ -132,11 +136,11 @@ pub fn map2alm(
             &[Arg::Array(map), int(lmax), int(mmax), int(iter), w],
         );
     }
-    fallback::Sht::new(b, nside, lmax, mmax)?.map2alm(map, iter, ring_weights)
+    fallback::Sht::new(b, nside, lmax, mmax)?.map2alm(map, iter, weights)
 }
 
 /// healpy's ring weights for `nside` (a power of two in 2..=8192), shipped
-/// with glass, as an array for [`map2alm`]'s `ring_weights`
+/// with glass, as an array for [`map2alm`]'s `weights`
 /// (healpy's `use_weights=True`).
 ///
 /// # Errors
@@ -153,6 +157,26 @@ pub fn ring_weights(xp: &crate::Backend, nside: i64) -> Result<Array> {
         )
     })?;
     xp.asarray1(&w)
+}
+
+/// The full pixel weights `w_p` of `nside` (healpy's
+/// `use_pixel_weights=True`) as a map for [`map2alm`]'s `weights`, if
+/// glass has them: shipped for nside 32, 64, 128 and 256 (computed by
+/// glass-healpix's own solver, see `glass_healpix::weights::pixel`), and
+/// computed on the spot for other `nside <= 64` (under a second). `None`
+/// for larger nside, where the solver takes minutes to hours.
+///
+/// # Errors
+///
+/// [`Error::Healpix`] for an invalid `nside` or a solver that fails.
+pub fn pixel_weights(xp: &crate::Backend, nside: i64) -> Result<Option<Array>> {
+    nside2npix(nside)?;
+    let w = match glass_healpix::weights::shipped_pixel_weights(nside)? {
+        Some(w) => w,
+        None if nside <= 64 => glass_healpix::weights::pixel_weights(nside)?,
+        None => return Ok(None),
+    };
+    Ok(Some(xp.asarray1(&w.to_map())?))
 }
 
 /// healpy `alm2map_spin([E, B], nside, spin, lmax, mmax)`: `alm` has shape

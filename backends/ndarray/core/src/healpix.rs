@@ -29,6 +29,7 @@ pub fn supports(op: Op) -> bool {
             | Op::HealpixAng2pix
             | Op::HealpixPix2ang
             | Op::HealpixRandang
+            | Op::PointsPositions
     )
 }
 
@@ -263,6 +264,27 @@ pub fn call<A: AsRef<NdArray> + 'static>(
             let vv: Vec<f64> = v.iter().copied().collect();
             let (t, f) = pixel::randang(nside, &p, &uu, &vv, nest).map_err(|e| herr(name, e))?;
             angles(pix.shape(), t, f)
+        }
+        Op::PointsPositions => {
+            let nside = args.int(0)?;
+            let counts = i64s(name, "counts", args.array(1)?.as_ref())?;
+            let start = args.int(2)?;
+            let u = f64s(name, "u", args.array(3)?.as_ref())?;
+            let v = f64s(name, "v", args.array(4)?.as_ref())?;
+            if counts.ndim() != 1 || u.ndim() != 1 || v.ndim() != 1 {
+                return Err(BackendError::shape(format!(
+                    "{name}: counts {:?}, u {:?} and v {:?} must be 1-d",
+                    counts.shape(),
+                    u.shape(),
+                    v.shape()
+                )));
+            }
+            let c: Vec<i64> = counts.iter().copied().collect();
+            let uu: Vec<f64> = u.iter().copied().collect();
+            let vv: Vec<f64> = v.iter().copied().collect();
+            let (lon, lat) = pixel::randang_counts_lonlat(nside, &c, start, &uu, &vv)
+                .map_err(|e| herr(name, e))?;
+            angles(u.shape(), lon, lat)
         }
         _ => Err(BackendError::unsupported(format!(
             "{op} is not a healpix op"
