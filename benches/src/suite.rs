@@ -38,6 +38,7 @@ pub fn regression() -> Suite {
     algorithm(&mut s);
     harmonics(&mut s);
     fields(&mut s);
+    simulation(&mut s);
     s
 }
 
@@ -467,4 +468,220 @@ pub fn fields(s: &mut Suite) {
             })
         },
     );
+}
+
+/// Spectra of `n` lognormal shells to `lmax`, neighbours correlated at 0.5.
+fn lognormal_gls(n: usize, lmax: usize) -> Vec<Vec<f64>> {
+    let auto = |i: usize| -> Vec<f64> {
+        (0..=lmax)
+            .map(|l| {
+                if l == 0 {
+                    0.0
+                } else {
+                    0.02 / (1.0 + i as f64) / (1.0 + l as f64).powf(1.3)
+                }
+            })
+            .collect()
+    };
+    let mut gls = Vec::new();
+    for i in 0..n {
+        for j in (0..=i).rev() {
+            let r = match i - j {
+                0 => 1.0,
+                1 => 0.5,
+                _ => 0.0,
+            };
+            let (a, b) = (auto(i), auto(j));
+            gls.push(a.iter().zip(&b).map(|(x, y)| r * (x * y).sqrt()).collect());
+        }
+    }
+    gls
+}
+
+/// The sampling half of GLASS (fields, lensing, points, galaxies,
+/// shapes) on each backend, at the sizes of GLASS's regression tests of
+/// these modules where they have one (nside 64 maps, 10^5 galaxies) and
+/// otherwise those of one shell of its examples.
+pub fn simulation(s: &mut Suite) {
+    use glass::fields::{generate, GenerateOptions};
+    use glass::galaxies::{galaxy_shear, redshifts, GalaxyShearOptions};
+    use glass::grf::{Lognormal, Transformation};
+    use glass::lensing::{from_convergence, FromConvergenceOptions, MultiPlaneConvergence};
+    use glass::points::{positions_from_delta, PositionsOptions, ARCMIN2_SPHERE};
+    use glass::rng::Rng;
+    use glass::shapes::{ellipticity_intnorm, triaxial_axis_ratio};
+
+    const NSIDE: i64 = 64;
+    const NGAL: usize = 100_000;
+    let npix = 12 * (NSIDE * NSIDE) as usize;
+    let map = move |b: &glass::Backend, amp: f64| -> glass::Array {
+        let v: Vec<f64> = (0..npix).map(|i| amp * ((i as f64) * 0.37).sin()).collect();
+        b.asarray1(&v).expect("map on the backend")
+    };
+    for b in backends() {
+        let size = format!("nside{NSIDE}_shells3");
+        let on = b.clone();
+        s.add_on(Stable, "fields.generate", &on, &size, move || {
+            let gls = lognormal_gls(3, 2 * NSIDE as usize);
+            let fields: Vec<Box<dyn Transformation>> = (0..3)
+                .map(|_| Box::new(Lognormal::new(1.0)) as Box<dyn Transformation>)
+                .collect();
+            let b = b.clone();
+            Box::new(move || {
+                let it = generate(
+                    &b,
+                    &fields,
+                    &gls,
+                    NSIDE,
+                    GenerateOptions { ncorr: Some(1) },
+                    &Rng::new(1),
+                )
+                .expect("generate");
+                for m in it {
+                    check(m);
+                }
+            })
+        });
+    }
+    for b in backends() {
+        let on = b.clone();
+        s.add_on(
+            Stable,
+            "lensing.multi_plane_convergence",
+            &on,
+            &format!("nside{NSIDE}_planes10"),
+            move || {
+                let deltas: Vec<glass::Array> =
+                    (0..10).map(|i| map(&b, 0.1 + 0.01 * i as f64)).collect();
+                let cosmo = glass::cosmology::LambdaCdm::flat(70.0, 0.3).expect("cosmology");
+                Box::new(move || {
+                    let mut conv = MultiPlaneConvergence::new(&cosmo);
+                    for (i, d) in deltas.iter().enumerate() {
+                        check(conv.add_plane(d, 0.1 * (i + 1) as f64, 1.0));
+                    }
+                })
+            },
+        );
+    }
+    for b in backends() {
+        let on = b.clone();
+        s.add_on(
+            Stable,
+            "lensing.from_convergence",
+            &on,
+            &format!("nside{NSIDE}_shear"),
+            move || {
+                let kappa = map(&b, 0.01);
+                Box::new(move || {
+                    check(from_convergence(
+                        &kappa,
+                        Some(2 * NSIDE as usize),
+                        FromConvergenceOptions {
+                            shear: true,
+                            ..Default::default()
+                        },
+                    ))
+                })
+            },
+        );
+    }
+    for b in backends() {
+        let on = b.clone();
+        s.add_on(
+            Stable,
+            "points.positions_from_delta",
+            &on,
+            &format!("nside{NSIDE}_ngal1e5"),
+            move || {
+                let delta = map(&b, 0.5);
+                let ngal = ndarray::ArrayD::from_elem(IxDyn(&[]), NGAL as f64 / ARCMIN2_SPHERE);
+                Box::new(move || {
+                    let it = positions_from_delta(
+                        &ngal,
+                        &delta,
+                        None,
+                        None,
+                        PositionsOptions::default(),
+                        &Rng::new(2),
+                    )
+                    .expect("positions");
+                    for batch in it {
+                        check(batch);
+                    }
+                })
+            },
+        );
+    }
+    for b in backends() {
+        let on = b.clone();
+        s.add_on(Stable, "galaxies.redshifts", &on, "ngal1e5", move || {
+            let w = RadialWindow {
+                za: grid(0.0, 0.01, 101),
+                wa: vec![1.0; 101],
+                zeff: 0.5,
+            };
+            let b = b.clone();
+            Box::new(move || check(redshifts(&b, NGAL, &w, &mut Rng::new(3))))
+        });
+    }
+    for b in backends() {
+        let on = b.clone();
+        s.add_on(
+            Stable,
+            "galaxies.galaxy_shear",
+            &on,
+            &format!("nside{NSIDE}_ngal1e5"),
+            move || {
+                let (kappa, g1, g2) = (map(&b, 0.01), map(&b, 0.02), map(&b, -0.02));
+                let lon = b
+                    .asarray1(&grid(0.0, 360.0 / NGAL as f64, NGAL))
+                    .expect("lon");
+                let lat = b
+                    .asarray1(
+                        &(0..NGAL)
+                            .map(|i| 89.0 * ((i as f64) * 0.01).sin())
+                            .collect::<Vec<_>>(),
+                    )
+                    .expect("lat");
+                let eps = ellipticity_intnorm(&b, NGAL, 0.26, &mut Rng::new(4)).expect("eps");
+                Box::new(move || {
+                    check(galaxy_shear(
+                        &lon,
+                        &lat,
+                        &eps,
+                        &kappa,
+                        &g1,
+                        &g2,
+                        GalaxyShearOptions::default(),
+                    ))
+                })
+            },
+        );
+    }
+    for b in backends() {
+        let on = b.clone();
+        s.add_on(
+            Stable,
+            "shapes.ellipticity_intnorm",
+            &on,
+            "ngal1e5",
+            move || {
+                let b = b.clone();
+                Box::new(move || check(ellipticity_intnorm(&b, NGAL, 0.26, &mut Rng::new(5))))
+            },
+        );
+    }
+    for b in backends() {
+        let on = b.clone();
+        s.add_on(
+            Stable,
+            "shapes.triaxial_axis_ratio",
+            &on,
+            "ngal1e5",
+            move || {
+                let (zeta, xi) = (b.scalar(0.8).expect("zeta"), b.scalar(0.4).expect("xi"));
+                Box::new(move || check(triaxial_axis_ratio(&zeta, &xi, &[NGAL], &mut Rng::new(6))))
+            },
+        );
+    }
 }

@@ -87,3 +87,77 @@
 //! assert_eq!(z.shape(), &[4]);
 //! # Ok(()) }
 //! ```
+//!
+//! ## The simulation loop (GLASS's cosmic-shear example)
+//!
+//! ```python
+//! matter = glass.generate(fields, gls, nside, ncorr=3, rng=rng)
+//! convergence = glass.MultiPlaneConvergence(cosmo)
+//! for i, delta_i in enumerate(matter):
+//!     convergence.add_window(delta_i, shells[i])
+//!     kappa_i = convergence.kappa
+//!     gamma_i, = glass.from_convergence(kappa_i, lmax, shear=True)
+//!     for lon, lat, count in glass.positions_from_delta(ngal[i], delta_i, bias, rng=rng):
+//!         z = glass.redshifts(count, shells[i], rng=rng)
+//!         eps = glass.ellipticity_intnorm(count, 0.26, rng=rng)
+//!         she = glass.galaxy_shear(lon, lat, eps, kappa_i, gamma_i.real, gamma_i.imag)
+//! ```
+//!
+//! in Rust, each draw keyed by what it is for (the batch that starts at
+//! galaxy `first` takes `rng.at(first)`, so the catalogue does not depend
+//! on the batch size):
+//!
+//! ```
+//! use glass::cosmology::LambdaCdm;
+//! use glass::fields::GenerateOptions;
+//! use glass::galaxies::GalaxyShearOptions;
+//! use glass::grf::{Lognormal, Transformation};
+//! use glass::lensing::FromConvergenceOptions;
+//! use glass::points::PositionsOptions;
+//! use glass::rng::{Key, Rng};
+//! use glass::shells::{GridStep, WindowOptions};
+//! use ndarray::{ArrayD, IxDyn};
+//! # fn main() -> glass::Result<()> {
+//! let (nside, lmax) = (16, 32);
+//! let xp = glass::Backend::from_env()?;
+//! let cosmo = LambdaCdm::flat(70.0, 0.3)?;
+//! let zb = glass::redshift_grid(0.0, 1.0, GridStep::Num(2))?;
+//! let shells = glass::tophat_windows(&zb, WindowOptions::default())?;
+//! let gl: Vec<f64> = (0..=lmax).map(|l| 0.01 / (1.0 + l as f64).powi(2)).collect();
+//! let gls = vec![gl.clone(), gl.clone(), gl.iter().map(|c| 0.5 * c).collect()];
+//! let fields: Vec<Box<dyn Transformation>> =
+//!     vec![Box::new(Lognormal::new(1.0)), Box::new(Lognormal::new(1.0))];
+//! let rng = Rng::new(42).substream(&[Key::Realisation(0)]);
+//! let ngal = ArrayD::from_elem(IxDyn(&[]), 1e-4); // per arcmin²
+//! let bias = ArrayD::from_elem(IxDyn(&[]), 1.2);
+//!
+//! let matter = glass::generate(&xp, &fields, &gls, nside, GenerateOptions { ncorr: Some(3) }, &rng)?;
+//! let mut convergence = glass::MultiPlaneConvergence::new(&cosmo);
+//! for (i, delta_i) in matter.enumerate() {
+//!     let delta_i = delta_i?;
+//!     convergence.add_window(&delta_i, &shells[i])?;
+//!     let kappa_i = convergence.kappa().expect("a plane was added").clone();
+//!     let opts = FromConvergenceOptions { shear: true, ..Default::default() };
+//!     let gamma_i = glass::from_convergence(&kappa_i, Some(lmax), opts)?.shear.expect("asked for");
+//!     let (g1, g2) = (gamma_i.real()?, gamma_i.imag()?);
+//!     let shell = rng.substream(&[Key::Shell(i as u64)]);
+//!     let mut first = 0;
+//!     for batch in glass::positions_from_delta(&ngal, &delta_i, Some(&bias), None, PositionsOptions::default(), &shell)? {
+//!         let b = batch?;
+//!         let z = glass::redshifts(&xp, b.count, &shells[i], &mut shell.substream(&[Key::Stage("z")]).at(first))?;
+//!         let eps = glass::ellipticity_intnorm(&xp, b.count, 0.26, &mut shell.substream(&[Key::Stage("eps")]).at(first))?;
+//!         let she = glass::galaxy_shear(&b.lon, &b.lat, &eps, &kappa_i, &g1, &g2, GalaxyShearOptions::default())?;
+//!         assert_eq!((z.shape(), she.shape()), (&[b.count][..], &[b.count][..]));
+//!         first += b.count as u64;
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Two GLASS functions behave differently here, on purpose (each says so
+//! in its docs): [`deflect`](crate::lensing::deflect) moves images away
+//! from mass (GLASS's moves them towards it), and
+//! [`galaxy_shear`](crate::galaxies::galaxy_shear) uses the strong-lensing
+//! formula where `|g| > 1`. `glass.healpix.randang` ignores the user's
+//! `rng` (every batch reuses the offsets of seed 42); here positions come
+//! from the keyed streams.

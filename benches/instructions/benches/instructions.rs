@@ -68,6 +68,22 @@ fn prepare(id: &str) -> Body {
 #[bench::solve_gaussian_spectra256("stable/fields.solve_gaussian_spectra/host/shells10_lmax256")]
 #[bench::solve_gaussian_spectra1024("stable/fields.solve_gaussian_spectra/host/shells10_lmax1024")]
 #[bench::effective_cls("stable/fields.effective_cls/host/fields10_w10x5_lmax1000")]
+#[bench::generate_ndarray("stable/fields.generate/ndarray/nside64_shells3")]
+#[bench::generate_strict("stable/fields.generate/strict/nside64_shells3")]
+#[bench::multi_plane_ndarray("stable/lensing.multi_plane_convergence/ndarray/nside64_planes10")]
+#[bench::multi_plane_strict("stable/lensing.multi_plane_convergence/strict/nside64_planes10")]
+#[bench::from_convergence_ndarray("stable/lensing.from_convergence/ndarray/nside64_shear")]
+#[bench::from_convergence_strict("stable/lensing.from_convergence/strict/nside64_shear")]
+#[bench::positions_ndarray("stable/points.positions_from_delta/ndarray/nside64_ngal1e5")]
+#[bench::positions_strict("stable/points.positions_from_delta/strict/nside64_ngal1e5")]
+#[bench::redshifts_ndarray("stable/galaxies.redshifts/ndarray/ngal1e5")]
+#[bench::redshifts_strict("stable/galaxies.redshifts/strict/ngal1e5")]
+#[bench::galaxy_shear_ndarray("stable/galaxies.galaxy_shear/ndarray/nside64_ngal1e5")]
+#[bench::galaxy_shear_strict("stable/galaxies.galaxy_shear/strict/nside64_ngal1e5")]
+#[bench::intnorm_ndarray("stable/shapes.ellipticity_intnorm/ndarray/ngal1e5")]
+#[bench::intnorm_strict("stable/shapes.ellipticity_intnorm/strict/ngal1e5")]
+#[bench::triaxial_ndarray("stable/shapes.triaxial_axis_ratio/ndarray/ngal1e5")]
+#[bench::triaxial_strict("stable/shapes.triaxial_axis_ratio/strict/ngal1e5")]
 fn stable(mut body: Body) {
     body();
     black_box(());

@@ -653,8 +653,10 @@ dispatch! {
 }
 
 /// One degree of the spin synthesis into the sums at `PAR` (0 or 8).
+/// With `ZB` (a field without B-mode) the four B sums are skipped: they
+/// stay zero, and the E sums are the same operations as without `ZB`.
 #[inline(always)]
-fn spin_acc<const FMA: bool, const PAR: usize>(
+fn spin_acc<const FMA: bool, const PAR: usize, const ZB: bool>(
     acc: &mut [Lanes; 16],
     pv: &Lanes,
     mv: &Lanes,
@@ -666,12 +668,14 @@ fn spin_acc<const FMA: bool, const PAR: usize>(
         let wm = pv[i] - mv[i];
         acc[PAR][i] = madd::<FMA>(wp, ev.re, acc[PAR][i]);
         acc[PAR + 1][i] = madd::<FMA>(wp, ev.im, acc[PAR + 1][i]);
-        acc[PAR + 2][i] = madd::<FMA>(wp, bv.re, acc[PAR + 2][i]);
-        acc[PAR + 3][i] = madd::<FMA>(wp, bv.im, acc[PAR + 3][i]);
         acc[PAR + 4][i] = madd::<FMA>(wm, ev.re, acc[PAR + 4][i]);
         acc[PAR + 5][i] = madd::<FMA>(wm, ev.im, acc[PAR + 5][i]);
-        acc[PAR + 6][i] = madd::<FMA>(wm, bv.re, acc[PAR + 6][i]);
-        acc[PAR + 7][i] = madd::<FMA>(wm, bv.im, acc[PAR + 7][i]);
+        if !ZB {
+            acc[PAR + 2][i] = madd::<FMA>(wp, bv.re, acc[PAR + 2][i]);
+            acc[PAR + 3][i] = madd::<FMA>(wp, bv.im, acc[PAR + 3][i]);
+            acc[PAR + 6][i] = madd::<FMA>(wm, bv.re, acc[PAR + 6][i]);
+            acc[PAR + 7][i] = madd::<FMA>(wm, bv.im, acc[PAR + 7][i]);
+        }
     }
 }
 
@@ -696,62 +700,86 @@ fn synth_spin_impl<const FMA: bool>(
         let coef = &coef[..lmax - l0];
         // the sums stay in memory: sixteen lane vectors do not fit registers
         let acc = &mut acc_out[f];
-        let (mut p, mut mm) = (p, mm);
-        let mut l = l0;
-        let mut scaled = !(p.all_unscaled() && mm.all_unscaled());
-        while l <= lmax {
-            let (pv, mv) = if scaled {
-                (p.masked(), mm.masked())
-            } else {
-                (p.cur, mm.cur)
-            };
-            let (ev, bv) = (e[l - l0], b[l - l0]);
-            if (l + m + spin) & 1 == 0 {
-                spin_acc::<FMA, 0>(acc, &pv, &mv, ev, bv);
-            } else {
-                spin_acc::<FMA, 8>(acc, &pv, &mv, ev, bv);
-            }
-            if l < lmax {
-                let [al, ab, ga] = coef[l - l0];
-                p.step::<FMA>(x, ga, al, ab);
-                mm.step::<FMA>(x, -ga, al, ab);
-                if scaled {
-                    p.rescale();
-                    mm.rescale();
-                    scaled = !(p.all_unscaled() && mm.all_unscaled());
-                }
-            }
-            l += 1;
-            if !scaled {
-                break;
-            }
+        // a field without B-mode (all of lensing) skips half the sums
+        if b.iter().all(|v| v.re == 0.0 && v.im == 0.0) {
+            spin_field::<FMA, true>(m, spin, lmax, coef, x, p, mm, e, b, acc);
+        } else {
+            spin_field::<FMA, false>(m, spin, lmax, coef, x, p, mm, e, b, acc);
         }
-        // plain phase, parities known at compile time
-        if l <= lmax && (l + m + spin) & 1 == 1 {
-            spin_acc::<FMA, 8>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
-            if l < lmax {
-                let [al, ab, ga] = coef[l - l0];
-                p.step::<FMA>(x, ga, al, ab);
-                mm.step::<FMA>(x, -ga, al, ab);
-            }
-            l += 1;
+    }
+}
+
+/// The degrees `l0..=lmax` of one field of [`synth_spin_impl`].
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn spin_field<const FMA: bool, const ZB: bool>(
+    m: usize,
+    spin: usize,
+    lmax: usize,
+    coef: &[[f64; 3]],
+    x: &Lanes,
+    p: Rec,
+    mm: Rec,
+    e: &[Complex64],
+    b: &[Complex64],
+    acc: &mut [Lanes; 16],
+) {
+    let l0 = m.max(spin);
+    let (mut p, mut mm) = (p, mm);
+    let mut l = l0;
+    let mut scaled = !(p.all_unscaled() && mm.all_unscaled());
+    while l <= lmax {
+        let (pv, mv) = if scaled {
+            (p.masked(), mm.masked())
+        } else {
+            (p.cur, mm.cur)
+        };
+        let (ev, bv) = (e[l - l0], b[l - l0]);
+        if (l + m + spin) & 1 == 0 {
+            spin_acc::<FMA, 0, ZB>(acc, &pv, &mv, ev, bv);
+        } else {
+            spin_acc::<FMA, 8, ZB>(acc, &pv, &mv, ev, bv);
         }
-        while l < lmax {
-            spin_acc::<FMA, 0>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+        if l < lmax {
             let [al, ab, ga] = coef[l - l0];
             p.step::<FMA>(x, ga, al, ab);
             mm.step::<FMA>(x, -ga, al, ab);
-            spin_acc::<FMA, 8>(acc, &p.cur, &mm.cur, e[l + 1 - l0], b[l + 1 - l0]);
-            if l + 2 <= lmax {
-                let [al, ab, ga] = coef[l + 1 - l0];
-                p.step::<FMA>(x, ga, al, ab);
-                mm.step::<FMA>(x, -ga, al, ab);
+            if scaled {
+                p.rescale();
+                mm.rescale();
+                scaled = !(p.all_unscaled() && mm.all_unscaled());
             }
-            l += 2;
         }
-        if l == lmax {
-            spin_acc::<FMA, 0>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+        l += 1;
+        if !scaled {
+            break;
         }
+    }
+    // plain phase, parities known at compile time
+    if l <= lmax && (l + m + spin) & 1 == 1 {
+        spin_acc::<FMA, 8, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+        if l < lmax {
+            let [al, ab, ga] = coef[l - l0];
+            p.step::<FMA>(x, ga, al, ab);
+            mm.step::<FMA>(x, -ga, al, ab);
+        }
+        l += 1;
+    }
+    while l < lmax {
+        spin_acc::<FMA, 0, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+        let [al, ab, ga] = coef[l - l0];
+        p.step::<FMA>(x, ga, al, ab);
+        mm.step::<FMA>(x, -ga, al, ab);
+        spin_acc::<FMA, 8, ZB>(acc, &p.cur, &mm.cur, e[l + 1 - l0], b[l + 1 - l0]);
+        if l + 2 <= lmax {
+            let [al, ab, ga] = coef[l + 1 - l0];
+            p.step::<FMA>(x, ga, al, ab);
+            mm.step::<FMA>(x, -ga, al, ab);
+        }
+        l += 2;
+    }
+    if l == lmax {
+        spin_acc::<FMA, 0, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
     }
 }
 
