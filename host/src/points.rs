@@ -80,6 +80,12 @@ pub fn loglinear_bias(delta: &Array, b: f64) -> Result<Array> {
     (&delta.log1p()? * b).ok()?.expm1()
 }
 
+/// A user's bias function `f(delta, b)`.
+pub type BiasFn = Arc<dyn Fn(&Array, f64) -> Result<Array> + Send + Sync>;
+
+/// The expected counts of population `k` (its multi-index).
+type ExpectedCounts = Box<dyn FnMut(&[usize]) -> Result<Array> + Send>;
+
 /// A bias model `δ_g = f(δ, b)` of [`positions_from_delta`].
 #[derive(Clone, Default)]
 pub enum BiasModel {
@@ -89,7 +95,7 @@ pub enum BiasModel {
     /// [`loglinear_bias`].
     Loglinear,
     /// A user function `f(delta, b)`.
-    Custom(Arc<dyn Fn(&Array, f64) -> Result<Array> + Send + Sync>),
+    Custom(BiasFn),
 }
 
 impl std::fmt::Debug for BiasModel {
@@ -199,7 +205,7 @@ pub struct Positions {
     batch: usize,
     rng: Rng,
     /// Expected counts per population, computed lazily.
-    make: Box<dyn FnMut(&[usize]) -> Result<Array> + Send>,
+    make: ExpectedCounts,
     population: usize,
     npopulations: usize,
     current: Option<Current>,

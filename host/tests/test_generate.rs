@@ -216,7 +216,7 @@ fn streams_are_keyed_by_shell() {
     let a = generate(
         &xp,
         &one,
-        &[c.clone()],
+        std::slice::from_ref(&c),
         16,
         GenerateOptions::default(),
         &rng,
