@@ -44,8 +44,12 @@ fn main() {
         let t = Instant::now();
         let _ = plan.alm2map_spin(2, &a, &a).unwrap();
         let t3 = t.elapsed().as_secs_f64();
+        let zero = vec![Complex64::new(0.0, 0.0); a.len()];
+        let t = Instant::now();
+        let _ = plan.alm2map_spin(2, &a, &zero).unwrap();
+        let t4 = t.elapsed().as_secs_f64();
         eprintln!(
-            "alm2map {t1:.3}s map2alm {t2:.3}s alm2map_spin {t3:.3}s (resident {:.0} MiB)",
+            "alm2map {t1:.3}s map2alm {t2:.3}s alm2map_spin {t3:.3}s, with B = 0 {t4:.3}s (resident {:.0} MiB)",
             rss_mib()
         );
     }

@@ -320,6 +320,12 @@ fn multinomial_unchecked(
 
 /// Fills `out[j]` with [`poisson`]`(lam[j])` at element index `offset + j`.
 /// Fails, naming the element, on the first invalid `lam`.
+///
+/// The first inversion attempt of every element uses `unif(w0)` of block
+/// `(i, 0)`, which is [`uniform`](super::uniform)`(seed, stream, i)`: those
+/// are drawn in bulk ([`fill_uniform`](super::fill_uniform), vectorised),
+/// and only the rare elements that need a restart, and the large `lam`
+/// ones, go through [`poisson`] itself. The result is the same bits.
 pub fn fill_poisson(
     seed: u64,
     stream: u32,
@@ -334,11 +340,44 @@ pub fn fill_poisson(
             out.len()
         )));
     }
-    for (j, (o, &l)) in out.iter_mut().zip(lam).enumerate() {
-        *o = poisson(seed, stream, offset.wrapping_add(j as u64), l)
-            .map_err(|e| RandomError(format!("element {j}: {e}")))?;
+    const BUF: usize = 1024;
+    let mut u0 = [0.0f64; BUF];
+    for (c, (oc, lc)) in out.chunks_mut(BUF).zip(lam.chunks(BUF)).enumerate() {
+        let base = offset.wrapping_add((c * BUF) as u64);
+        super::fill_uniform(seed, stream, base, &mut u0[..lc.len()]);
+        for (j, (o, &l)) in oc.iter_mut().zip(lc).enumerate() {
+            check_lam(l).map_err(|e| RandomError(format!("element {}: {e}", c * BUF + j)))?;
+            let first = if l == 0.0 {
+                Some(0)
+            } else if l < POISSON_INVERSION_MAX {
+                poisson_inversion_attempt(u0[j], l)
+            } else {
+                None
+            };
+            *o = match first {
+                Some(k) => k,
+                None => poisson(seed, stream, base.wrapping_add(j as u64), l)?,
+            };
+        }
     }
     Ok(())
+}
+
+/// One attempt of the inversion of [`poisson_inversion`] with uniform `u`:
+/// `None` when it passes `POISSON_INVERSION_KMAX` (the next attempt decides).
+#[inline]
+fn poisson_inversion_attempt(mut u: f64, lam: f64) -> Option<i64> {
+    let mut k = 0;
+    let mut p = exp(-lam);
+    while u > p {
+        u -= p;
+        k += 1;
+        if k > POISSON_INVERSION_KMAX {
+            return None;
+        }
+        p = p * lam / k as f64;
+    }
+    Some(k)
 }
 
 /// Fills the rows of `out` (`len(n)` rows of `len(pvals)` counts, C order)

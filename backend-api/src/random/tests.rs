@@ -361,3 +361,28 @@ fn golden_values() {
     multinomial(seed, 3, 17, 1000, &[0.1, 0.2, 0.3, 0.4], &mut row).unwrap();
     assert_eq!(row, [109, 182, 297, 412]);
 }
+
+#[test]
+fn bulk_poisson_is_the_per_element_poisson() {
+    // small, medium and large means, zeros, across buffer boundaries
+    let lams: Vec<f64> = (0..5000)
+        .map(|j| match j % 7 {
+            0 => 0.0,
+            1 => 0.01 * j as f64 % 3.0,
+            2 => 9.999,
+            3 => 10.0,
+            4 => 1e3 + j as f64,
+            5 => 1e12,
+            _ => 0.5,
+        })
+        .collect();
+    let mut bulk = vec![0i64; lams.len()];
+    fill_poisson(17, 3, 1000, &lams, &mut bulk).unwrap();
+    for (j, (&k, &l)) in bulk.iter().zip(&lams).enumerate() {
+        assert_eq!(
+            k,
+            poisson(17, 3, 1000 + j as u64, l).unwrap(),
+            "element {j}, lam {l}"
+        );
+    }
+}
