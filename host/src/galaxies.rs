@@ -252,22 +252,31 @@ pub fn galaxy_shear(
     let theta = (&(&(lat * -1.0).ok()? + 90.0).ok()? * rad).ok()?;
     let phi = (lon * rad).ok()?;
     let ipix = ang2pix(nside, &theta, &phi, false)?;
-    let k = kappa.take(&ipix, None)?;
-    let g1 = gamma1.take(&ipix, None)?.astype(DType::Complex128)?;
-    let g2 = gamma2.take(&ipix, None)?.astype(DType::Complex128)?;
     let i = Complex64::new(0.0, 1.0);
-    let mut g = (&g1 + &(&g2 * i).ok()?).ok()?;
+    // the shear (or reduced shear) of every pixel first: the maps are
+    // smaller than the catalogue, and each galaxy then takes one value
+    let gamma = (&gamma1.astype(DType::Complex128)?
+        + &(&gamma2.astype(DType::Complex128)? * i).ok()?)
+        .ok()?;
     if !options.reduced_shear {
-        return (&g + eps).ok();
+        return (&gamma.take(&ipix, None)? + eps).ok();
     }
-    let one_minus_k = (&(&k * -1.0).ok()? + 1.0).ok()?.astype(DType::Complex128)?;
-    g = (&g / &one_minus_k).ok()?;
+    let one_minus_k = (&(kappa * -1.0).ok()? + 1.0)
+        .ok()?
+        .astype(DType::Complex128)?;
+    let gmap = (&gamma / &one_minus_k).ok()?;
+    let g = gmap.take(&ipix, None)?;
     let gc = g.conj()?;
     let weak = (&(eps + &g).ok()? / &(&(&gc * eps).ok()? + 1.0).ok()?).ok()?;
+    // the strong-lensing branch only if a pixel has |g| > 1
+    let outside = gmap.abs()?.greater(1.0)?;
+    if outside.count_nonzero(None, false)?.item::<i64>()? == 0 {
+        return Ok(weak);
+    }
     let ec = eps.conj()?;
     let strong = (&(&(&g * &ec).ok()? + 1.0).ok()? / &(&ec + &gc).ok()?).ok()?;
-    let inside = g.abs()?.less_equal(1.0)?;
-    eps.backend().where_(&inside, &weak, &strong)
+    let beyond = outside.take(&ipix, None)?;
+    eps.backend().where_(&beyond, &strong, &weak)
 }
 
 /// Photometric redshifts with Gaussian errors `σ(z) = (1 + z) σ_0`,
