@@ -146,6 +146,66 @@ impl Transformation for Lognormal {
     }
 }
 
+/// A user's transformation `t(x, var)` (GLASS lets `generate` take any
+/// callable): it transforms maps, but pairs with nothing, so
+/// [`solve`]/[`compute`] for it are a clear error (give `generate` the
+/// Gaussian spectra yourself).
+///
+/// ```
+/// use glass::grf::{Custom, Transformation};
+/// let t = Custom::new("exp", |x: &glass::Array, _var: f64| x.exp());
+/// assert_eq!(t.name(), "exp");
+/// ```
+pub struct Custom<F> {
+    name: String,
+    f: F,
+}
+
+impl<F> Custom<F>
+where
+    F: Fn(&Array, f64) -> Result<Array> + Send + Sync + 'static,
+{
+    /// The transformation `f(x, var)`, called `name` in messages.
+    pub fn new(name: impl Into<String>, f: F) -> Self {
+        Custom {
+            name: name.into(),
+            f,
+        }
+    }
+}
+
+impl<F> Debug for Custom<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Custom")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F> Transformation for Custom<F>
+where
+    F: Fn(&Array, f64) -> Result<Array> + Send + Sync + 'static,
+{
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn apply(&self, x: &Array, var: f64) -> Result<Array> {
+        (self.f)(x, var)
+    }
+    fn corr(&self, _other: &dyn Transformation, _x: &[f64]) -> Option<Vec<f64>> {
+        None
+    }
+    fn icorr(&self, _other: &dyn Transformation, _x: &[f64]) -> Option<Vec<f64>> {
+        None
+    }
+    fn dcorr(&self, _other: &dyn Transformation, _x: &[f64]) -> Option<Vec<f64>> {
+        None
+    }
+}
+
 /// The squared normal transformation `t(X) = λ [(X - a)² - 1]` of Tessore
 /// et al. (2025), with shape `a = sqrt(1 - σ²)` and shift `λ`.
 ///

@@ -288,3 +288,36 @@ fn bad_spectra_are_named() {
     .unwrap_err();
     assert!(matches!(e, glass::Error::Healpix(_)), "{e}");
 }
+
+/// A plain closure as a field (GLASS's `t(x, var)`): the map is the
+/// closure of the Gaussian map.
+#[test]
+fn closures_are_fields() {
+    let xp = xp();
+    let c = cl(1e-3, 1.2);
+    let normal: Vec<Box<dyn Transformation>> = vec![Box::new(Normal)];
+    let squared: Vec<Box<dyn Transformation>> = vec![Box::new(glass::grf::Custom::new(
+        "square plus var",
+        |x: &Array, var: f64| (&(x * x).ok()? + var).ok(),
+    ))];
+    let rng = Rng::new(4);
+    let gls = std::slice::from_ref(&c);
+    let g = generate(&xp, &normal, gls, 16, GenerateOptions::default(), &rng)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .to_vec::<f64>()
+        .unwrap();
+    let s = generate(&xp, &squared, gls, 16, GenerateOptions::default(), &rng)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .to_vec::<f64>()
+        .unwrap();
+    let var = glass::transformcl::cltovar(&c);
+    for (a, b) in g.iter().zip(&s) {
+        assert!((a * a + var - b).abs() < 1e-15);
+    }
+}
