@@ -253,29 +253,44 @@ pub fn galaxy_shear(
     let phi = (lon * rad).ok()?;
     let ipix = ang2pix(nside, &theta, &phi, false)?;
     let i = Complex64::new(0.0, 1.0);
-    // the shear (or reduced shear) of every pixel first: the maps are
-    // smaller than the catalogue, and each galaxy then takes one value
-    let gamma = (&gamma1.astype(DType::Complex128)?
-        + &(&gamma2.astype(DType::Complex128)? * i).ok()?)
-        .ok()?;
+    let complex = |re: &Array, im: &Array| -> Result<Array> {
+        (&re.astype(DType::Complex128)? + &(&im.astype(DType::Complex128)? * i).ok()?).ok()
+    };
+    let reduce = |g: &Array, k: &Array| -> Result<Array> {
+        let one_minus_k = (&(k * -1.0).ok()? + 1.0).ok()?.astype(DType::Complex128)?;
+        (g / &one_minus_k).ok()
+    };
+    // the (reduced) shear of each galaxy: computed on the maps and taken
+    // per galaxy when there are more galaxies than pixels, else taken per
+    // galaxy first (the same operations either way, so the same bits)
+    let g = if eps.size() > npix {
+        let gamma = complex(gamma1, gamma2)?;
+        let gmap = if options.reduced_shear {
+            reduce(&gamma, kappa)?
+        } else {
+            gamma
+        };
+        gmap.take(&ipix, None)?
+    } else {
+        let gamma = complex(&gamma1.take(&ipix, None)?, &gamma2.take(&ipix, None)?)?;
+        if options.reduced_shear {
+            reduce(&gamma, &kappa.take(&ipix, None)?)?
+        } else {
+            gamma
+        }
+    };
     if !options.reduced_shear {
-        return (&gamma.take(&ipix, None)? + eps).ok();
+        return (&g + eps).ok();
     }
-    let one_minus_k = (&(kappa * -1.0).ok()? + 1.0)
-        .ok()?
-        .astype(DType::Complex128)?;
-    let gmap = (&gamma / &one_minus_k).ok()?;
-    let g = gmap.take(&ipix, None)?;
     let gc = g.conj()?;
     let weak = (&(eps + &g).ok()? / &(&(&gc * eps).ok()? + 1.0).ok()?).ok()?;
-    // the strong-lensing branch only if a pixel has |g| > 1
-    let outside = gmap.abs()?.greater(1.0)?;
-    if outside.count_nonzero(None, false)?.item::<i64>()? == 0 {
+    // the strong-lensing branch only if a galaxy has |g| > 1
+    let beyond = g.abs()?.greater(1.0)?;
+    if beyond.count_nonzero(None, false)?.item::<i64>()? == 0 {
         return Ok(weak);
     }
     let ec = eps.conj()?;
     let strong = (&(&(&g * &ec).ok()? + 1.0).ok()? / &(&ec + &gc).ok()?).ok()?;
-    let beyond = outside.take(&ipix, None)?;
     eps.backend().where_(&beyond, &strong, &weak)
 }
 
