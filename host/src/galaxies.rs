@@ -25,16 +25,26 @@ use crate::{Array, Backend, Error, Result};
 fn interp_table(x: &Array, xp: &[f64], fp: &[f64]) -> Result<Array> {
     let b = x.backend();
     let n = xp.len();
+    // on interval [i - 1, i]: f = c[i] + s[i] x, with the slope s and
+    // intercept c of the segment (index 0 unused)
+    let mut slope = vec![0.0; n];
+    let mut intercept = vec![0.0; n];
+    for i in 1..n {
+        let dx = xp[i] - xp[i - 1];
+        if dx > 0.0 {
+            slope[i] = (fp[i] - fp[i - 1]) / dx;
+            intercept[i] = fp[i - 1] - xp[i - 1] * slope[i];
+        } else {
+            intercept[i] = fp[i];
+        }
+    }
     let xt = b.asarray1(xp)?;
     // interval [i - 1, i] with xp[i - 1] <= x < xp[i]
     let i = xt.searchsorted(x, true)?;
     let hi = i.maximum(1i64)?.minimum((n - 1) as i64)?;
-    let lo = (&hi - 1i64).ok()?;
-    let ft = b.asarray1(fp)?;
-    let (x0, x1) = (xt.take(&lo, None)?, xt.take(&hi, None)?);
-    let (f0, f1) = (ft.take(&lo, None)?, ft.take(&hi, None)?);
-    let slope = (&(&f1 - &f0).ok()? / &(&x1 - &x0).ok()?).ok()?;
-    (&f0 + &(&(x - &x0).ok()? * &slope).ok()?).ok()
+    let s = b.asarray1(&slope)?.take(&hi, None)?;
+    let c = b.asarray1(&intercept)?.take(&hi, None)?;
+    (&c + &(x * &s).ok()?).ok()
 }
 
 /// Draws `count` values from the distribution `nz` tabulated at `z`, by

@@ -290,6 +290,16 @@ fn positions(op: &str, indices: &NdArray, n: usize, ax: usize) -> BResult<Vec<us
 /// (the result has `x.shape[:axis] + indices.shape + x.shape[axis+1:]`);
 /// with `axis` None, x is flattened first.
 pub fn take(op: &str, x: &NdArray, indices: &NdArray, axis: Option<i64>) -> BResult<NdArray> {
+    // the hot case (a catalogue looking up its pixels): a contiguous 1-d
+    // table, or any contiguous table with axis None, and contiguous
+    // indices: a direct parallel gather
+    if let NdArray::Int64(ind) = indices {
+        if axis.is_none() || x.ndim() == 1 {
+            if let Some(out) = with_array!(x, a => take_flat(op, a, ind)?.map(wrap)) {
+                return Ok(out);
+            }
+        }
+    }
     let flat;
     let (x, ax) = match axis {
         None => {
@@ -307,6 +317,57 @@ pub fn take(op: &str, x: &NdArray, indices: &NdArray, axis: Option<i64>) -> BRes
         let g = gather_axis(op, a.view(), ax, &idx)?;
         Ok(wrap(reshape_to(op, g.view(), &shape)?))
     })
+}
+
+/// `x.flat[indices]` for contiguous `x` and `indices` (`None` otherwise):
+/// negative indices count from the end, out-of-range ones are an error.
+fn take_flat<T: Copy + Send + Sync>(
+    op: &str,
+    x: &ArrayD<T>,
+    ind: &ArrayD<i64>,
+) -> BResult<Option<ArrayD<T>>> {
+    use rayon::prelude::*;
+    let (Some(xs), Some(is)) = (x.as_slice(), ind.as_slice()) else {
+        return Ok(None);
+    };
+    let n = xs.len() as i64;
+    let at = |i: i64| -> Option<T> {
+        let j = if i < 0 { i + n } else { i };
+        (0..n).contains(&j).then(|| xs[j as usize])
+    };
+    // fixed chunks, each gathered in one pass (bounds checked on the way)
+    const CHUNK: usize = 1 << 16;
+    let Some(&fill) = xs.first() else {
+        return Ok(None);
+    };
+    let mut out = vec![fill; is.len()];
+    let ok = out
+        .par_chunks_mut(CHUNK)
+        .zip(is.par_chunks(CHUNK))
+        .map(|(o, c)| {
+            let mut ok = true;
+            for (o, &i) in o.iter_mut().zip(c) {
+                match at(i) {
+                    Some(v) => *o = v,
+                    None => ok = false,
+                }
+            }
+            ok
+        })
+        .reduce(|| true, |a, b| a && b);
+    if !ok {
+        let bad = is
+            .iter()
+            .find(|&&i| at(i).is_none())
+            .copied()
+            .unwrap_or_default();
+        return Err(BackendError::shape(format!(
+            "{op}: index {bad} is out of bounds for axis 0 with size {n}"
+        )));
+    }
+    ArrayD::from_shape_vec(IxDyn(ind.shape()), out)
+        .map(Some)
+        .map_err(|e| BackendError::internal(format!("{op}: {e}")))
 }
 
 /// `take_along_axis(x, indices, axis)`: `out[.., j, ..] = x[.., indices[.., j, ..], ..]`
