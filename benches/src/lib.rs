@@ -201,6 +201,22 @@ impl Suite {
         });
     }
 
+    /// [`Suite::add_on`] once for each backend of [`backends`]: `make`
+    /// prepares the case on the backend it is given.
+    pub fn add_on_each(
+        &mut self,
+        stability: Stability,
+        name: &str,
+        size: &str,
+        make: impl Fn(&Backend) -> Body + Clone + 'static,
+    ) {
+        for b in backends() {
+            let make = make.clone();
+            let on = b.clone();
+            self.add_on(stability, name, &on, size, move || make(&b));
+        }
+    }
+
     /// The registered cases.
     pub fn cases(&self) -> &[Case] {
         &self.cases

@@ -293,15 +293,16 @@ fn test_alm(lmax: usize) -> Vec<Complex64> {
 pub fn harmonics(s: &mut Suite) {
     // GLASS multiplies 500 000 alm; lmax 999 has 500 500.
     for (stability, lmax) in [(Unstable, 64usize), (Stable, 999)] {
-        for b in backends() {
-            let size = format!("lmax{lmax}");
-            let on = b.clone();
-            s.add_on(stability, "harmonics.multalm", &on, &size, move || {
+        s.add_on_each(
+            stability,
+            "harmonics.multalm",
+            &format!("lmax{lmax}"),
+            move |b| {
                 let alm = b.asarray1(&test_alm(lmax)).expect("alm on the backend");
                 let bl: Vec<f64> = (0..=lmax).map(|l| 1.0 / (1.0 + l as f64)).collect();
                 Box::new(move || check(glass::harmonics::multalm(&alm, &bl)))
-            });
-        }
+            },
+        );
     }
 }
 
@@ -518,170 +519,97 @@ pub fn simulation(s: &mut Suite) {
         let v: Vec<f64> = (0..npix).map(|i| amp * ((i as f64) * 0.37).sin()).collect();
         b.asarray1(&v).expect("map on the backend")
     };
-    for b in backends() {
-        let size = format!("nside{NSIDE}_shells3");
-        let on = b.clone();
-        s.add_on(Stable, "fields.generate", &on, &size, move || {
+    s.add_on_each(
+        Stable,
+        "fields.generate",
+        &format!("nside{NSIDE}_shells3"),
+        |b| {
             let gls = lognormal_gls(3, 2 * NSIDE as usize);
             let fields: Vec<Box<dyn Transformation>> = (0..3)
                 .map(|_| Box::new(Lognormal::new(1.0)) as Box<dyn Transformation>)
                 .collect();
             let b = b.clone();
             Box::new(move || {
-                let it = generate(
-                    &b,
-                    &fields,
-                    &gls,
-                    NSIDE,
-                    GenerateOptions { ncorr: Some(1) },
-                    &Rng::new(1),
-                )
-                .expect("generate");
+                let opts = GenerateOptions { ncorr: Some(1) };
+                let it = generate(&b, &fields, &gls, NSIDE, opts, &Rng::new(1)).expect("generate");
                 for m in it {
                     check(m);
                 }
             })
-        });
-    }
-    for b in backends() {
-        let on = b.clone();
-        s.add_on(
-            Stable,
-            "lensing.multi_plane_convergence",
-            &on,
-            &format!("nside{NSIDE}_planes10"),
-            move || {
-                let deltas: Vec<glass::Array> =
-                    (0..10).map(|i| map(&b, 0.1 + 0.01 * i as f64)).collect();
-                let cosmo = glass::cosmology::LambdaCdm::flat(70.0, 0.3).expect("cosmology");
-                Box::new(move || {
-                    let mut conv = MultiPlaneConvergence::new(&cosmo);
-                    for (i, d) in deltas.iter().enumerate() {
-                        check(conv.add_plane(d, 0.1 * (i + 1) as f64, 1.0));
-                    }
-                })
-            },
-        );
-    }
-    for b in backends() {
-        let on = b.clone();
-        s.add_on(
-            Stable,
-            "lensing.from_convergence",
-            &on,
-            &format!("nside{NSIDE}_shear"),
-            move || {
-                let kappa = map(&b, 0.01);
-                Box::new(move || {
-                    check(from_convergence(
-                        &kappa,
-                        Some(2 * NSIDE as usize),
-                        FromConvergenceOptions {
-                            shear: true,
-                            ..Default::default()
-                        },
-                    ))
-                })
-            },
-        );
-    }
-    for b in backends() {
-        let on = b.clone();
-        s.add_on(
-            Stable,
-            "points.positions_from_delta",
-            &on,
-            &format!("nside{NSIDE}_ngal1e5"),
-            move || {
-                let delta = map(&b, 0.5);
-                let ngal = ndarray::ArrayD::from_elem(IxDyn(&[]), NGAL as f64 / ARCMIN2_SPHERE);
-                Box::new(move || {
-                    let it = positions_from_delta(
-                        &ngal,
-                        &delta,
-                        None,
-                        None,
-                        PositionsOptions::default(),
-                        &Rng::new(2),
-                    )
+        },
+    );
+    let planes = format!("nside{NSIDE}_planes10");
+    s.add_on_each(
+        Stable,
+        "lensing.multi_plane_convergence",
+        &planes,
+        move |b| {
+            let deltas: Vec<glass::Array> =
+                (0..10).map(|i| map(b, 0.1 + 0.01 * i as f64)).collect();
+            let cosmo = glass::cosmology::LambdaCdm::flat(70.0, 0.3).expect("cosmology");
+            Box::new(move || {
+                let mut conv = MultiPlaneConvergence::new(&cosmo);
+                for (i, d) in deltas.iter().enumerate() {
+                    check(conv.add_plane(d, 0.1 * (i + 1) as f64, 1.0));
+                }
+            })
+        },
+    );
+    let shear = format!("nside{NSIDE}_shear");
+    s.add_on_each(Stable, "lensing.from_convergence", &shear, move |b| {
+        let kappa = map(b, 0.01);
+        let opts = FromConvergenceOptions {
+            shear: true,
+            ..Default::default()
+        };
+        Box::new(move || check(from_convergence(&kappa, Some(2 * NSIDE as usize), opts)))
+    });
+    let catalogue = format!("nside{NSIDE}_ngal1e5");
+    s.add_on_each(
+        Stable,
+        "points.positions_from_delta",
+        &catalogue,
+        move |b| {
+            let delta = map(b, 0.5);
+            let ngal = ndarray::ArrayD::from_elem(IxDyn(&[]), NGAL as f64 / ARCMIN2_SPHERE);
+            Box::new(move || {
+                let opts = PositionsOptions::default();
+                let it = positions_from_delta(&ngal, &delta, None, None, opts, &Rng::new(2))
                     .expect("positions");
-                    for batch in it {
-                        check(batch);
-                    }
-                })
-            },
-        );
-    }
-    for b in backends() {
-        let on = b.clone();
-        s.add_on(Stable, "galaxies.redshifts", &on, "ngal1e5", move || {
-            let w = RadialWindow {
-                za: grid(0.0, 0.01, 101),
-                wa: vec![1.0; 101],
-                zeff: 0.5,
-            };
-            let b = b.clone();
-            Box::new(move || check(redshifts(&b, NGAL, &w, &mut Rng::new(3))))
-        });
-    }
-    for b in backends() {
-        let on = b.clone();
-        s.add_on(
-            Stable,
-            "galaxies.galaxy_shear",
-            &on,
-            &format!("nside{NSIDE}_ngal1e5"),
-            move || {
-                let (kappa, g1, g2) = (map(&b, 0.01), map(&b, 0.02), map(&b, -0.02));
-                let lon = b
-                    .asarray1(&grid(0.0, 360.0 / NGAL as f64, NGAL))
-                    .expect("lon");
-                let lat = b
-                    .asarray1(
-                        &(0..NGAL)
-                            .map(|i| 89.0 * ((i as f64) * 0.01).sin())
-                            .collect::<Vec<_>>(),
-                    )
-                    .expect("lat");
-                let eps = ellipticity_intnorm(&b, NGAL, 0.26, &mut Rng::new(4)).expect("eps");
-                Box::new(move || {
-                    check(galaxy_shear(
-                        &lon,
-                        &lat,
-                        &eps,
-                        &kappa,
-                        &g1,
-                        &g2,
-                        GalaxyShearOptions::default(),
-                    ))
-                })
-            },
-        );
-    }
-    for b in backends() {
-        let on = b.clone();
-        s.add_on(
-            Stable,
-            "shapes.ellipticity_intnorm",
-            &on,
-            "ngal1e5",
-            move || {
-                let b = b.clone();
-                Box::new(move || check(ellipticity_intnorm(&b, NGAL, 0.26, &mut Rng::new(5))))
-            },
-        );
-    }
-    for b in backends() {
-        let on = b.clone();
-        s.add_on(
-            Stable,
-            "shapes.triaxial_axis_ratio",
-            &on,
-            "ngal1e5",
-            move || {
-                let (zeta, xi) = (b.scalar(0.8).expect("zeta"), b.scalar(0.4).expect("xi"));
-                Box::new(move || check(triaxial_axis_ratio(&zeta, &xi, &[NGAL], &mut Rng::new(6))))
-            },
-        );
-    }
+                for batch in it {
+                    check(batch);
+                }
+            })
+        },
+    );
+    s.add_on_each(Stable, "galaxies.redshifts", "ngal1e5", |b| {
+        let w = RadialWindow {
+            za: grid(0.0, 0.01, 101),
+            wa: vec![1.0; 101],
+            zeff: 0.5,
+        };
+        let b = b.clone();
+        Box::new(move || check(redshifts(&b, NGAL, &w, &mut Rng::new(3))))
+    });
+    s.add_on_each(Stable, "galaxies.galaxy_shear", &catalogue, move |b| {
+        let (kappa, g1, g2) = (map(b, 0.01), map(b, 0.02), map(b, -0.02));
+        let lon = b
+            .asarray1(&grid(0.0, 360.0 / NGAL as f64, NGAL))
+            .expect("lon");
+        let lat: Vec<f64> = (0..NGAL)
+            .map(|i| 89.0 * ((i as f64) * 0.01).sin())
+            .collect();
+        let lat = b.asarray1(&lat).expect("lat");
+        let eps = ellipticity_intnorm(b, NGAL, 0.26, &mut Rng::new(4)).expect("eps");
+        let opts = GalaxyShearOptions::default();
+        Box::new(move || check(galaxy_shear(&lon, &lat, &eps, &kappa, &g1, &g2, opts)))
+    });
+    s.add_on_each(Stable, "shapes.ellipticity_intnorm", "ngal1e5", |b| {
+        let b = b.clone();
+        Box::new(move || check(ellipticity_intnorm(&b, NGAL, 0.26, &mut Rng::new(5))))
+    });
+    s.add_on_each(Stable, "shapes.triaxial_axis_ratio", "ngal1e5", |b| {
+        let (zeta, xi) = (b.scalar(0.8).expect("zeta"), b.scalar(0.4).expect("xi"));
+        Box::new(move || check(triaxial_axis_ratio(&zeta, &xi, &[NGAL], &mut Rng::new(6))))
+    });
 }
