@@ -363,3 +363,11 @@ impl std::ops::Neg for ArrayResult {
         }
     }
 }
+
+/// `re + i im` of two float arrays, as complex128 (GLASS's
+/// `re + 1j * im`).
+pub(crate) fn complex(re: &Array, im: &Array) -> Result<Array> {
+    let re = re.astype(DType::Complex128)?;
+    let im = im.astype(DType::Complex128)?;
+    (&re + &(&im * Complex64::new(0.0, 1.0)).ok()?).ok()
+}

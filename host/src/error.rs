@@ -331,3 +331,21 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// [`Error::DType`] unless `x` has dtype `want`.
+pub(crate) fn check_dtype(
+    x: &crate::Array,
+    want: glass_backend_api::DType,
+    func: &'static str,
+    arg: &'static str,
+) -> Result<()> {
+    if x.dtype() != want {
+        return Err(Error::DType {
+            func,
+            arg,
+            got: x.dtype(),
+            expected: want,
+        });
+    }
+    Ok(())
+}

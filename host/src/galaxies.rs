@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 
 use glass_backend_api::DType;
 use ndarray::ArrayD;
-use num_complex::Complex64;
 
+use crate::array::complex;
 use crate::arraytools::cumulative_trapezoid;
+use crate::error::check_dtype;
 use crate::healpix::{ang2pix, npix2nside};
 use crate::rng::Rng;
 use crate::shells::RadialWindow;
@@ -156,14 +157,7 @@ pub fn redshifts_from_bins(
     nz: &BTreeMap<i64, Vec<f64>>,
     rng: &mut Rng,
 ) -> Result<Array> {
-    if bins.dtype() != DType::Int64 {
-        return Err(Error::DType {
-            func: "redshifts_from_bins",
-            arg: "bins",
-            got: bins.dtype(),
-            expected: DType::Int64,
-        });
-    }
+    check_dtype(bins, DType::Int64, "redshifts_from_bins", "bins")?;
     let xp = bins.backend();
     let labels = bins.to_vec::<i64>()?;
     let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
@@ -238,14 +232,7 @@ pub fn galaxy_shear(
     options: GalaxyShearOptions,
 ) -> Result<Array> {
     const F: &str = "galaxy_shear";
-    if eps.dtype() != DType::Complex128 {
-        return Err(Error::DType {
-            func: F,
-            arg: "eps",
-            got: eps.dtype(),
-            expected: DType::Complex128,
-        });
-    }
+    check_dtype(eps, DType::Complex128, F, "eps")?;
     let npix = kappa.shape().last().copied().unwrap_or(0);
     let nside = npix2nside(npix)?;
     for (arg, m) in [("gamma1", gamma1), ("gamma2", gamma2)] {
@@ -262,10 +249,6 @@ pub fn galaxy_shear(
     let theta = (&(&(lat * -1.0).ok()? + 90.0).ok()? * rad).ok()?;
     let phi = (lon * rad).ok()?;
     let ipix = ang2pix(nside, &theta, &phi, false)?;
-    let i = Complex64::new(0.0, 1.0);
-    let complex = |re: &Array, im: &Array| -> Result<Array> {
-        (&re.astype(DType::Complex128)? + &(&im.astype(DType::Complex128)? * i).ok()?).ok()
-    };
     let reduce = |g: &Array, k: &Array| -> Result<Array> {
         let one_minus_k = (&(k * -1.0).ok()? + 1.0).ok()?.astype(DType::Complex128)?;
         (g / &one_minus_k).ok()
@@ -322,14 +305,7 @@ pub fn gaussian_phz(
     rng: &mut Rng,
 ) -> Result<Array> {
     const F: &str = "gaussian_phz";
-    if z.dtype() != DType::Float64 {
-        return Err(Error::DType {
-            func: F,
-            arg: "z",
-            got: z.dtype(),
-            expected: DType::Float64,
-        });
-    }
+    check_dtype(z, DType::Float64, F, "z")?;
     let lower = lower.unwrap_or(0.0);
     let upper = upper.unwrap_or(f64::INFINITY);
     if !(lower < upper) {

@@ -33,10 +33,11 @@
 
 use glass_backend_api::{DType, IndexItem};
 use ndarray::{Array2, ArrayD, Axis};
-use num_complex::Complex64;
 
+use crate::array::complex;
 use crate::arraytools::{interp, trapezoid, InterpOptions};
 use crate::cosmology::Cosmology;
+use crate::error::check_dtype;
 use crate::healpix::{
     alm2map, alm2map_spin, almxfl, map2alm, npix2nside, pixel_weights, pixwin, ring_weights,
 };
@@ -192,14 +193,12 @@ impl<'c> MultiPlaneConvergence<'c> {
     /// `delta` differs in shape from the previous planes (e.g. another
     /// nside); backend errors.
     pub fn add_plane(&mut self, delta: &Array, zsrc: f64, wlens: f64) -> Result<()> {
-        if delta.dtype() != DType::Float64 {
-            return Err(Error::DType {
-                func: "MultiPlaneConvergence.add_plane",
-                arg: "delta",
-                got: delta.dtype(),
-                expected: DType::Float64,
-            });
-        }
+        check_dtype(
+            delta,
+            DType::Float64,
+            "MultiPlaneConvergence.add_plane",
+            "delta",
+        )?;
         if let Some(k) = &self.kappa3 {
             if k.shape() != delta.shape() {
                 return Err(Error::shape(
@@ -359,9 +358,7 @@ pub struct LensingMaps {
 fn complex_of_pair(qu: &Array) -> Result<Array> {
     let q = qu.get(&[IndexItem::Ellipsis, IndexItem::Int(0), IndexItem::FULL])?;
     let u = qu.get(&[IndexItem::Ellipsis, IndexItem::Int(1), IndexItem::FULL])?;
-    let q = q.astype(DType::Complex128)?;
-    let u = u.astype(DType::Complex128)?;
-    (&q + &(&u * Complex64::new(0.0, 1.0)).ok()?).ok()
+    complex(&q, &u)
 }
 
 /// `[E, 0]` for a spin transform of a field without B-mode.
@@ -447,12 +444,7 @@ pub fn from_convergence(
         })
         .collect();
     if options.discretized {
-        let (pw0, pw2) = pixwin(nside, Some(lmax), true)?;
-        let pw2 =
-            pw2.ok_or_else(|| Error::internal("from_convergence", "no spin-2 pixel window"))?;
-        for (l, f) in fl.iter_mut().enumerate() {
-            *f *= pw2[l] / pw0[l];
-        }
+        discretize_shear(&mut fl, nside, lmax, "from_convergence")?;
     }
     alm = almxfl(&alm, &fl, None)?;
     let qu = alm2map_spin(&with_zero_b(&alm)?, nside, 2, Some(lmax), None)?;
@@ -485,15 +477,21 @@ pub fn shear_from_convergence(
         })
         .collect();
     if discretized {
-        let (pw0, pw2) = pixwin(nside, Some(lmax), true)?;
-        let pw2 =
-            pw2.ok_or_else(|| Error::internal("shear_from_convergence", "no spin-2 pixel window"))?;
-        for (l, f) in fl.iter_mut().enumerate() {
-            *f *= pw2[l] / pw0[l];
-        }
+        discretize_shear(&mut fl, nside, lmax, "shear_from_convergence")?;
     }
     let alm = almxfl(&alm, &fl, None)?;
     alm2map_spin(&with_zero_b(&alm)?, nside, 2, Some(lmax), None)
+}
+
+/// Multiplies the shear factors `fl` by the ratio `W_2(l) / W_0(l)` of
+/// the spin-2 and spin-0 pixel windows (GLASS's `discretized`).
+fn discretize_shear(fl: &mut [f64], nside: i64, lmax: usize, func: &'static str) -> Result<()> {
+    let (pw0, pw2) = pixwin(nside, Some(lmax), true)?;
+    let pw2 = pw2.ok_or_else(|| Error::internal(func, "no spin-2 pixel window"))?;
+    for (l, f) in fl.iter_mut().enumerate() {
+        *f *= pw2[l] / pw0[l];
+    }
+    Ok(())
 }
 
 /// `map2alm` as GLASS calls it in lensing (healpy's
@@ -502,14 +500,7 @@ pub fn shear_from_convergence(
 /// [`pixel_weights`](crate::healpix::pixel_weights)), else with healpy's
 /// ring weights (see [`from_convergence`] for the accuracy).
 fn map2alm_pixel_weights(kappa: &Array, lmax: usize) -> Result<Array> {
-    if kappa.dtype() != DType::Float64 {
-        return Err(Error::DType {
-            func: "from_convergence",
-            arg: "kappa",
-            got: kappa.dtype(),
-            expected: DType::Float64,
-        });
-    }
+    check_dtype(kappa, DType::Float64, "from_convergence", "kappa")?;
     let npix = kappa.shape().last().copied().unwrap_or(0);
     let nside = npix2nside(npix)?;
     let xp = kappa.backend();
@@ -546,14 +537,7 @@ fn map2alm_pixel_weights(kappa: &Array, lmax: usize) -> Result<Array> {
 ///
 /// As [`displace`](crate::points::displace).
 pub fn deflect(lon: &Array, lat: &Array, alpha: &Array) -> Result<(Array, Array)> {
-    if alpha.dtype() != DType::Complex128 {
-        return Err(Error::DType {
-            func: "deflect",
-            arg: "alpha",
-            got: alpha.dtype(),
-            expected: DType::Complex128,
-        });
-    }
+    check_dtype(alpha, DType::Complex128, "deflect", "alpha")?;
     // bearing form (north + i east) of the displacement +∇ψ
     let bearing = (&alpha.conj()? * -1.0).ok()?;
     crate::points::displace(lon, lat, &bearing)

@@ -31,6 +31,7 @@ use glass_backend_api::{DType, IndexItem, Op, RValue};
 use ndarray::ArrayD;
 
 use crate::arraytools::{broadcast_shapes, trapezoid, trapezoid_product};
+use crate::error::check_dtype;
 use crate::healpix::{npix2nside, randang_uv};
 use crate::rng::{Key, Rng};
 use crate::shells::RadialWindow;
@@ -196,6 +197,18 @@ fn host_at(a: &ArrayD<f64>, k: &[usize]) -> f64 {
     a[ndarray::IxDyn(&idx)]
 }
 
+/// [`Error::Value`] for a negative or non-finite galaxy density.
+fn check_densities(func: &'static str, ngal: &ArrayD<f64>) -> Result<()> {
+    match ngal.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+        Some(v) => Err(Error::value(
+            func,
+            "ngal",
+            format!("galaxy densities must be finite and non-negative, got {v}"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The iterator of [`positions_from_delta`].
 pub struct Positions {
     xp: Backend,
@@ -264,24 +277,10 @@ pub fn positions_from_delta(
     rng: &Rng,
 ) -> Result<Positions> {
     const F: &str = "positions_from_delta";
-    if let Some(v) = ngal.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-        return Err(Error::value(
-            F,
-            "ngal",
-            format!("galaxy densities must be finite and non-negative, got {v}"),
-        ));
-    }
-    for (arg, x) in [("delta", Some(delta)), ("vis", vis)] {
-        if let Some(x) = x {
-            if x.dtype() != DType::Float64 {
-                return Err(Error::DType {
-                    func: F,
-                    arg,
-                    got: x.dtype(),
-                    expected: DType::Float64,
-                });
-            }
-        }
+    check_densities(F, ngal)?;
+    check_dtype(delta, DType::Float64, F, "delta")?;
+    if let Some(v) = vis {
+        check_dtype(v, DType::Float64, F, "vis")?;
     }
     let Some((&npix, delta_lead)) = delta.shape().split_last() else {
         return Err(Error::shape(F, "delta", delta.shape(), "(..., npix)"));
@@ -512,13 +511,7 @@ impl Iterator for Positions {
 /// [`Error::Value`] for a negative or non-finite `ngal`; errors of the
 /// draws.
 pub fn uniform_positions(xp: &Backend, ngal: &ArrayD<f64>, rng: &Rng) -> Result<Vec<PointBatch>> {
-    if let Some(v) = ngal.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-        return Err(Error::value(
-            "uniform_positions",
-            "ngal",
-            format!("galaxy densities must be finite and non-negative, got {v}"),
-        ));
-    }
+    check_densities("uniform_positions", ngal)?;
     let lam: Vec<f64> = ngal.iter().map(|n| ARCMIN2_SPHERE * n).collect();
     let lam = xp.asarray(&lam, &[lam.len()])?;
     let counts = rng
@@ -661,7 +654,5 @@ pub fn displacement(
     let r = east.hypot(&north)?.atan2(&cosr)?;
     let x = east.atan2(&north)?;
     // r e^{ix} = r cos x + i r sin x
-    let re = (&r * &x.cos()?).ok()?.astype(DType::Complex128)?;
-    let im = (&r * &x.sin()?).ok()?.astype(DType::Complex128)?;
-    (&re + &(&im * num_complex::Complex64::new(0.0, 1.0)).ok()?).ok()
+    crate::array::complex(&(&r * &x.cos()?).ok()?, &(&r * &x.sin()?).ok()?)
 }

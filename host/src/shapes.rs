@@ -9,19 +9,13 @@
 //! [`crate::galaxies`] for batches).
 
 use glass_backend_api::DType;
-use num_complex::Complex64;
 
+use crate::array::complex;
+use crate::error::check_dtype;
 use crate::rng::Rng;
 use crate::{Array, Backend, Error, Result};
 
 const TWO_PI: f64 = 2.0 * std::f64::consts::PI;
-
-/// `re + i im` of two float64 arrays.
-fn complex(re: &Array, im: &Array) -> Result<Array> {
-    let re = re.astype(DType::Complex128)?;
-    let im = im.astype(DType::Complex128)?;
-    (&re + &(&im * Complex64::new(0.0, 1.0)).ok()?).ok()
-}
 
 /// A standard complex normal draw `g + i g'` of `n` values.
 fn complex_normal(xp: &Backend, n: usize, rng: &mut Rng) -> Result<Array> {
@@ -258,14 +252,7 @@ pub struct ResampleOptions {
 /// complex128; errors of the draws.
 pub fn resample_shapes(epsilon: &Array, options: ResampleOptions, rng: &mut Rng) -> Result<Array> {
     const F: &str = "resample_shapes";
-    if epsilon.dtype() != DType::Complex128 {
-        return Err(Error::DType {
-            func: F,
-            arg: "epsilon",
-            got: epsilon.dtype(),
-            expected: DType::Complex128,
-        });
-    }
+    check_dtype(epsilon, DType::Complex128, F, "epsilon")?;
     let xp = epsilon.backend();
     let mut r = epsilon.abs()?;
     let mean_of = |x: &Array| -> Result<f64> { x.mean(None, false)?.item::<f64>() };

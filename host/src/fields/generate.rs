@@ -21,10 +21,8 @@
 
 use std::collections::VecDeque;
 
-use glass_backend_api::DType;
 use glass_healpix::alm::alm_index;
 use ndarray::ArrayD;
-use num_complex::Complex64;
 
 use super::{cls2cov, iternorm, nfields_from_nspectra, solve_gaussian_spectra, GaussianSpectra};
 use crate::grf::{Lognormal, Normal, Transformation};
@@ -198,9 +196,7 @@ impl Generate<'_> {
             .substream(&[Key::Shell(i as u64), Key::Stage("alm")]);
         let re = rng.standard_normal(&self.xp, &[nalm])?;
         let im = rng.standard_normal(&self.xp, &[nalm])?;
-        let re = (&re * &self.scale_re).ok()?.astype(DType::Complex128)?;
-        let im = (&im * &self.scale_im).ok()?.astype(DType::Complex128)?;
-        (&re + &(&im * Complex64::new(0.0, 1.0)).ok()?).ok()
+        crate::array::complex(&(&re * &self.scale_re).ok()?, &(&im * &self.scale_im).ok()?)
     }
 
     fn field(&mut self, i: usize) -> Result<Array> {

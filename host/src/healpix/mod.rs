@@ -17,6 +17,7 @@ pub mod pixels;
 use glass_backend_api::{DType, Op, RValue};
 use glass_healpix::alm::{alm_index, alm_size, getlmax};
 
+use crate::error::check_dtype;
 use crate::{Arg, Array, Error, Result};
 
 pub use glass_healpix::pixel::{
@@ -61,18 +62,6 @@ fn last_len(x: &Array, what: &'static str) -> Result<usize> {
         .last()
         .copied()
         .ok_or_else(|| Error::shape("healpix", what, x.shape(), "at least one axis"))
-}
-
-fn check_dtype(x: &Array, want: DType, func: &'static str, arg: &'static str) -> Result<()> {
-    if x.dtype() != want {
-        return Err(Error::DType {
-            func,
-            arg,
-            got: x.dtype(),
-            expected: want,
-        });
-    }
-    Ok(())
 }
 
 /// healpy `alm2map(alm, nside, lmax=None, mmax=None)` (no pixel window):
@@ -449,13 +438,10 @@ pub fn synalm(
     }
     let g_re = rng.standard_normal(xp, &[n])?;
     let g_im = rng.standard_normal(xp, &[n])?;
-    let re = (&g_re * &xp.asarray1(&sig_re)?)
-        .ok()?
-        .astype(DType::Complex128)?;
-    let im = (&g_im * &xp.asarray1(&sig_im)?)
-        .ok()?
-        .astype(DType::Complex128)?;
-    (&re + &(&im * num_complex::Complex64::new(0.0, 1.0)).ok()?).ok()
+    crate::array::complex(
+        &(&g_re * &xp.asarray1(&sig_re)?).ok()?,
+        &(&g_im * &xp.asarray1(&sig_im)?).ok()?,
+    )
 }
 
 /// healpy `synfast(cl, nside, lmax, mmax)`: `alm2map(synalm(cl))`.
