@@ -343,6 +343,13 @@ fn draw_panel<DB: DrawingBackend>(
             .map_err(draw_err)?;
         return Ok(());
     };
+    let log_axis = |lo: f64, hi: f64| {
+        let (bold, light) = log_ticks(lo, hi);
+        (lo..hi)
+            .log_scale()
+            .with_key_points(bold)
+            .with_light_points(light)
+    };
     match (p.log_x, p.log_y) {
         (false, false) => {
             let c = builder
@@ -352,23 +359,81 @@ fn draw_panel<DB: DrawingBackend>(
         }
         (true, false) => {
             let c = builder
-                .build_cartesian_2d((x0..x1).log_scale(), y0..y1)
+                .build_cartesian_2d(log_axis(x0, x1), y0..y1)
                 .map_err(draw_err)?;
             fill(c, p, &data, s, y0)
         }
         (false, true) => {
             let c = builder
-                .build_cartesian_2d(x0..x1, (y0..y1).log_scale())
+                .build_cartesian_2d(x0..x1, log_axis(y0, y1))
                 .map_err(draw_err)?;
             fill(c, p, &data, s, y0)
         }
         (true, true) => {
             let c = builder
-                .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
+                .build_cartesian_2d(log_axis(x0, x1), log_axis(y0, y1))
                 .map_err(draw_err)?;
             fill(c, p, &data, s, y0)
         }
     }
+}
+
+/// Labelled and grid-line-only ticks of a log axis over [lo, hi] (0 < lo <
+/// hi): powers of ten (every n-th over many decades, at most 7 labels), or
+/// 1-2-5 (or 1..9) times a power of ten over a short range.
+pub(crate) fn log_ticks(lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return (Vec::new(), Vec::new());
+    }
+    let (a, b) = (lo.log10(), hi.log10());
+    let inside = |v: f64| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9);
+    let (k0, k1) = (a.floor() as i32, b.ceil() as i32);
+    let mut all: Vec<(f64, u32)> = Vec::new(); // (value, mantissa)
+    for k in k0..=k1 {
+        for m in 1..=9u32 {
+            let v = m as f64 * 10f64.powi(k);
+            if inside(v) {
+                all.push((v, m));
+            }
+        }
+    }
+    let decades: Vec<i32> = (k0..=k1).filter(|&k| inside(10f64.powi(k))).collect();
+    if decades.len() >= 3 {
+        let step = decades.len().div_ceil(7) as i32;
+        let bold: Vec<f64> = decades
+            .iter()
+            .filter(|&&k| k.rem_euclid(step) == 0)
+            .map(|&k| 10f64.powi(k))
+            .collect();
+        let light = if step == 1 {
+            all.iter().filter(|q| q.1 != 1).map(|q| q.0).collect()
+        } else {
+            decades.iter().map(|&k| 10f64.powi(k)).collect()
+        };
+        return (bold, light);
+    }
+    for keep in [
+        &[1u32, 2, 3, 4, 5, 6, 7, 8, 9][..],
+        &[1, 2, 5],
+        &[1, 3],
+        &[1],
+    ] {
+        let bold: Vec<f64> = all
+            .iter()
+            .filter(|q| keep.contains(&q.1))
+            .map(|q| q.0)
+            .collect();
+        if bold.len() <= 7 && bold.len() >= 2 {
+            let light = all
+                .iter()
+                .map(|q| q.0)
+                .filter(|v| !bold.contains(v))
+                .collect();
+            return (bold, light);
+        }
+    }
+    // Less than a factor 2: plain linear ticks on the log axis.
+    (crate::ticks::nice_ticks(lo, hi, 4), Vec::new())
 }
 
 fn mesh<DB, X, Y>(
@@ -554,4 +619,23 @@ where
         SeriesLabelPosition::LowerLeft,
     ][best]
         .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_ticks_decades_and_short_ranges() {
+        let (bold, _) = log_ticks(0.5, 2000.0);
+        assert_eq!(bold, vec![1.0, 10.0, 100.0, 1000.0]);
+        let (bold, light) = log_ticks(1e-25, 2.0);
+        assert!(bold.len() <= 7 && bold.len() >= 3, "{bold:?}");
+        assert!(light.len() >= bold.len());
+        let (bold, _) = log_ticks(2.0, 40.0);
+        assert!(bold.contains(&10.0) && bold.len() <= 7, "{bold:?}");
+        let (bold, _) = log_ticks(1.1, 1.3);
+        assert!(!bold.is_empty());
+        assert_eq!(log_ticks(-1.0, 1.0), (vec![], vec![]));
+    }
 }
