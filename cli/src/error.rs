@@ -8,6 +8,24 @@ pub enum CliError {
     /// Arguments that clap accepted but that do not fit together.
     #[error("{0}")]
     Usage(String),
+    /// A config file that cannot be read or holds something wrong: the
+    /// file (with line and column where known) and what is wrong.
+    #[error("{file}: {message}")]
+    Config { file: String, message: String },
+    /// A config key whose value cannot be used, and what to do.
+    #[error("config key `{key}`: {message}")]
+    Key { key: String, message: String },
+    /// An output that cannot be written (what and why).
+    #[error("{0}")]
+    Output(String),
 }
 
 pub type CliResult<T> = Result<T, CliError>;
+
+/// A [`CliError::Key`].
+pub fn key_err(key: impl Into<String>, message: impl Into<String>) -> CliError {
+    CliError::Key {
+        key: key.into(),
+        message: message.into(),
+    }
+}

@@ -24,6 +24,7 @@ mod backends;
 mod conformance;
 mod error;
 mod pixwin;
+pub mod run;
 mod sht;
 
 pub use error::{CliError, CliResult};
@@ -50,6 +51,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Simulate a survey from a TOML config (default: the documented
+    /// default survey): catalogues, maps, spectra and figures in --output.
+    Run(run::RunArgs),
+    /// Write the default survey config, fully commented, to edit.
+    Init(run::InitArgs),
     /// List the backends found (name, version, ABI version, path, ops,
     /// extensions) and the libraries that failed to load, with the reason.
     Backends,
@@ -83,6 +89,8 @@ fn run(cli: Cli) -> CliResult<ExitCode> {
     let spec = cli.backend.as_deref();
     match cli.command {
         Command::Backends => backends::run(spec),
+        Command::Run(a) => run::run(&a, &|| open_backend(spec)).map(|()| ExitCode::SUCCESS),
+        Command::Init(a) => run::init(&a).map(|()| ExitCode::SUCCESS),
         Command::Conformance(c) => conformance::run(&open_backend(spec)?, &c),
         Command::Sht(cmd) => sht::run(&open_backend(spec)?, cmd).map(|()| ExitCode::SUCCESS),
         Command::Pixwin(p) => pixwin::run(&open_backend(spec)?, &p).map(|()| ExitCode::SUCCESS),

@@ -26,6 +26,9 @@ use ndarray_npy::{NpzReader, NpzWriter, ReadNpzError};
 
 use crate::error::{Error, Result};
 
+mod fits_read;
+pub use fits_read::{read_fits_table, read_healpix_map, FitsTable, HealpixMap};
+
 fn io_err(path: &Path, e: std::io::Error) -> Error {
     Error::io(path, e)
 }
@@ -119,7 +122,17 @@ pub fn save_cls(path: &Path, cls: &[Vec<f64>]) -> Result<()> {
 /// `glass.save_cls` `.npz` (missing or malformed `values`/`split`).
 pub fn load_cls(path: &Path) -> Result<Vec<Vec<f64>>> {
     let f = File::open(path).map_err(|e| io_err(path, e))?;
-    let mut npz = NpzReader::new(std::io::BufReader::new(f)).map_err(|e| file_err(path, e))?;
+    load_cls_from(std::io::BufReader::new(f), path)
+}
+
+/// [`load_cls`] from any reader (e.g. spectra bundled in a program with
+/// `include_bytes!`); `path` names the source in errors.
+///
+/// # Errors
+///
+/// As [`load_cls`].
+pub fn load_cls_from<R: std::io::Read + Seek>(reader: R, path: &Path) -> Result<Vec<Vec<f64>>> {
+    let mut npz = NpzReader::new(reader).map_err(|e| file_err(path, e))?;
     let values: ArrayD<f64> = npz
         .by_name("values")
         .map_err(|e| file_err(path, format!("load_cls: array 'values': {e}")))?;
@@ -237,6 +250,21 @@ pub struct CatalogWriter {
     nrows: u64,
     /// Byte offset of the NAXIS2 card, patched in `finish`.
     naxis2_at: u64,
+    /// Extra cards of the table header, set before the first chunk.
+    extra: Vec<String>,
+}
+
+/// The value of an extra header card ([`CatalogWriter::header`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum HeaderValue {
+    /// A string (quoted in the file).
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A real number.
+    Float(f64),
+    /// A logical (`T` / `F`).
+    Bool(bool),
 }
 
 /// Starts a catalogue at `path` (replacing any file there once finished),
@@ -266,6 +294,7 @@ pub fn write_catalog(path: &Path, ext: Option<&str>) -> Result<CatalogWriter> {
         columns: Vec::new(),
         nrows: 0,
         naxis2_at: 0,
+        extra: Vec::new(),
     })
 }
 
@@ -281,6 +310,58 @@ fn write_block_padded(out: &mut impl Write, bytes: &[u8], fill: u8) -> std::io::
 impl CatalogWriter {
     fn path(&self) -> &Path {
         &self.pending.target
+    }
+
+    /// Adds a card `key = value` to the table's header; only before the
+    /// first chunk is written.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Value`] for a key that is not 1 to 8 of `A-Z 0-9 - _`, a
+    /// string value FITS cannot hold, a non-finite number, a reserved key
+    /// (the table's own structure) or a call after the first chunk.
+    pub fn header(&mut self, key: &str, value: HeaderValue) -> Result<()> {
+        const F: &str = "write_catalog";
+        if !self.columns.is_empty() {
+            return Err(Error::value(
+                F,
+                "header",
+                format!("header card {key} after the first chunk of rows"),
+            ));
+        }
+        let ok = !key.is_empty()
+            && key.len() <= 8
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        let reserved = [
+            "XTENSION", "BITPIX", "NAXIS", "NAXIS1", "NAXIS2", "PCOUNT", "GCOUNT",
+        ];
+        if !ok || reserved.contains(&key) || key.starts_with("TTYPE") || key.starts_with("TFORM") {
+            return Err(Error::value(
+                F,
+                "header",
+                format!("{key:?} is not a header key this writer can set"),
+            ));
+        }
+        let v = match value {
+            HeaderValue::Str(s) => {
+                check_name("header value", &s)?;
+                fits_string(&s)
+            }
+            HeaderValue::Int(i) => i.to_string(),
+            HeaderValue::Bool(b) => (if b { "T" } else { "F" }).to_string(),
+            HeaderValue::Float(x) if x.is_finite() => format!("{x:E}"),
+            HeaderValue::Float(x) => {
+                return Err(Error::value(
+                    F,
+                    "header",
+                    format!("header card {key} = {x}: FITS numbers are finite"),
+                ))
+            }
+        };
+        self.extra.push(card(key, &v));
+        Ok(())
     }
 
     /// Appends rows: columns by name, all of the same length. The first
@@ -402,6 +483,9 @@ impl CatalogWriter {
         if let Some(e) = &self.ext {
             h += &card("EXTNAME", &fits_string(e));
         }
+        for c in &self.extra {
+            h += c;
+        }
         h += &format!("{:<80}", "END");
         let start = self
             .out
@@ -440,6 +524,49 @@ impl CatalogWriter {
         drop(f);
         self.pending.commit()
     }
+}
+
+/// Writes HEALPix maps (RING order, float64, one column per map) as the
+/// FITS binary table that `healpy.read_map` reads: header cards `PIXTYPE
+/// = 'HEALPIX'`, `ORDERING = 'RING'`, `NSIDE`, `FIRSTPIX`, `LASTPIX`,
+/// `INDXSCHM = 'IMPLICIT'`, `OBJECT = 'FULLSKY'` (Górski et al. 2005,
+/// HEALPix FITS conventions); `healpy.read_map(path, field=k)` reads
+/// column `k`. Written to a temporary file and renamed when complete.
+///
+/// # Errors
+///
+/// [`Error::Value`] for no maps, a map whose length is not `12 nside²`, or
+/// a column name FITS cannot hold; [`Error::Io`] naming the path.
+pub fn write_healpix_maps(path: &Path, nside: i64, maps: &[(&str, &[f64])]) -> Result<()> {
+    const F: &str = "write_healpix_maps";
+    let npix = glass_healpix::pixel::nside2npix(nside)
+        .map_err(|e| Error::value(F, "nside", e.to_string()))?;
+    if maps.is_empty() {
+        return Err(Error::value(F, "maps", "no maps to write"));
+    }
+    for (name, m) in maps {
+        if m.len() as i64 != npix {
+            return Err(Error::value(
+                F,
+                "maps",
+                format!(
+                    "map {name} has {} pixels, nside {nside} has {npix}",
+                    m.len()
+                ),
+            ));
+        }
+    }
+    let mut w = write_catalog(path, Some("xtension"))?;
+    w.header("PIXTYPE", HeaderValue::Str("HEALPIX".into()))?;
+    w.header("ORDERING", HeaderValue::Str("RING".into()))?;
+    w.header("NSIDE", HeaderValue::Int(nside))?;
+    w.header("FIRSTPIX", HeaderValue::Int(0))?;
+    w.header("LASTPIX", HeaderValue::Int(npix - 1))?;
+    w.header("INDXSCHM", HeaderValue::Str("IMPLICIT".into()))?;
+    w.header("OBJECT", HeaderValue::Str("FULLSKY".into()))?;
+    let columns: Vec<(&str, Column<'_>)> = maps.iter().map(|(n, m)| (*n, Column::F64(m))).collect();
+    w.write(&columns)?;
+    w.finish()
 }
 
 #[cfg(test)]

@@ -1,0 +1,520 @@
+//! `glass run [CONFIG]`: a whole survey simulation from a TOML config (or
+//! the default survey), written to `--output DIR`:
+//!
+//! ```text
+//! DIR/config.json           the resolved config (first; --resume checks it)
+//! DIR/cls_input.npz         the input spectra (glass.save_cls layout), cut to lmax
+//! DIR/gls.npz               the solved Gaussian spectra
+//! DIR/r0000/catalogue_<sample>.fits   FITS binary table per sample
+//! DIR/r0000/maps/shell_NNN.fits       HEALPix maps of each shell (healpy.read_map)
+//! DIR/r0000/cls_measured.npz          spectra of the generated δ maps
+//! DIR/r0000/figures/*.png             maps, n(z), spectra, shear
+//! DIR/r0000/realisation.json          written last: the realisation is complete
+//! DIR/run.json              written last of all: versions, timings, counts, checksums
+//! ```
+//!
+//! Every file goes to a temporary name and is renamed when complete, so an
+//! interrupted run leaves no file that looks complete; `--resume` redoes
+//! the realisations without `realisation.json`.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use glass::fields::{
+    discretized_cls, gaussian_fields, lognormal_fields, solve_gaussian_spectra,
+    DiscretizedClsOptions,
+};
+use glass::Backend;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+pub mod config;
+pub mod figures;
+pub mod plan;
+pub mod simulate;
+
+use config::FieldModel;
+use figures::write_atomic;
+use simulate::{Progress, Report, Shared};
+
+use crate::{CliError, CliResult};
+
+/// `glass run`'s arguments (`--backend` and `--threads` are the
+/// program's).
+#[derive(Args, Debug, Clone, Default)]
+pub struct RunArgs {
+    /// The survey config (TOML). Left out: the default survey (`glass init`
+    /// writes it, commented).
+    pub config: Option<PathBuf>,
+    /// Output directory.
+    #[arg(long, short, default_value = "glass-out")]
+    pub output: PathBuf,
+    /// Seed of the random streams (overrides the config).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of realisations (overrides the config).
+    #[arg(long)]
+    pub realisations: Option<usize>,
+    /// HEALPix nside (overrides the config).
+    #[arg(long)]
+    pub nside: Option<i64>,
+    /// Print the plan (shells, sizes, memory and disk estimates); write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace the outputs of an earlier run in the output directory.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Continue an interrupted run of the same config from its last
+    /// completed realisation.
+    #[arg(long, conflicts_with = "overwrite")]
+    pub resume: bool,
+    /// No progress and no log lines.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `glass init [FILE]`.
+#[derive(Args, Debug, Clone)]
+pub struct InitArgs {
+    /// Where to write the default config.
+    #[arg(default_value = "survey.toml")]
+    pub file: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+/// Writes the default config, commented.
+pub fn init(a: &InitArgs) -> CliResult<()> {
+    if a.file.exists() && !a.overwrite {
+        return Err(CliError::Output(format!(
+            "{} exists: use --overwrite to replace it, or another file name",
+            a.file.display()
+        )));
+    }
+    write_atomic(&a.file, config::DEFAULT_TOML.as_bytes())?;
+    eprintln!(
+        "wrote {} (the default survey); edit it, then: glass run {}",
+        a.file.display(),
+        a.file.display()
+    );
+    Ok(())
+}
+
+fn peak_rss_bytes() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = s
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+fn available_memory() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kb: u64 = s
+        .lines()
+        .find(|l| l.starts_with("MemAvailable:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+/// Free bytes on the file system that holds `path` (or its nearest
+/// existing ancestor).
+fn free_disk(path: &Path) -> Option<u64> {
+    let mut p = std::path::absolute(path).ok()?;
+    while !p.exists() {
+        p = p.parent()?.to_path_buf();
+    }
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).ok()?;
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a NUL-terminated path and a zeroed statvfs to fill.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+        return None;
+    }
+    Some(st.f_bavail as u64 * st.f_frsize as u64)
+}
+
+fn sha256(path: &Path) -> CliResult<String> {
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(format!("{:x}", h.finalize()))
+}
+
+fn json_bytes(v: &Value) -> Vec<u8> {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s.into_bytes()
+}
+
+/// The config as stored for `--resume` (everything but the number of
+/// realisations must match).
+fn resume_key(c: &config::Config) -> Value {
+    let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+    if let Some(o) = v.as_object_mut() {
+        o.remove("realisations");
+    }
+    v
+}
+
+/// What an earlier run left in `dir`: our files, by name.
+fn is_ours(name: &str) -> bool {
+    matches!(
+        name,
+        "config.json" | "run.json" | "cls_input.npz" | "gls.npz"
+    ) || (name.len() == 5 && name.starts_with('r') && name[1..].bytes().all(|b| b.is_ascii_digit()))
+        || name.starts_with('.') && name.contains(".tmp-")
+}
+
+struct Bar {
+    bar: Option<indicatif::ProgressBar>,
+    log: bool,
+    start: Instant,
+}
+
+impl Progress for Bar {
+    fn shell_done(&mut self, r: usize, i: usize, n: usize, galaxies: u64) {
+        if let Some(b) = &self.bar {
+            b.set_message(format!("r{r:04} shell {}/{n}: {galaxies} galaxies", i + 1));
+            b.inc(1);
+        } else if self.log {
+            eprintln!(
+                "glass run: r{r:04} shell {}/{n} done: {galaxies} galaxies ({:.1} s)",
+                i + 1,
+                self.start.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
+
+/// Runs `glass run`; `open` opens the backend (after the config is
+/// checked, so that a bad config is reported before a slow load).
+pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<()> {
+    let t_all = Instant::now();
+    let mut source = config::load(args.config.as_deref())?;
+    if let Some(s) = args.seed {
+        source.config.seed = s;
+    }
+    if let Some(n) = args.realisations {
+        source.config.realisations = n;
+    }
+    if let Some(n) = args.nside {
+        source.config.nside = n;
+    }
+    let t = Instant::now();
+    let plan = plan::plan(source)?;
+    let nreal = plan.config().realisations;
+    let t_plan = t.elapsed().as_secs_f64();
+    let xp = open()?;
+    if !args.quiet {
+        for n in &plan.notes {
+            eprintln!("glass run: note: {n}");
+        }
+    }
+    let mem = plan.memory_estimate();
+    let (per, shared_disk) = plan.disk_estimate();
+    let disk = per * nreal as u64 + shared_disk;
+    if args.dry_run {
+        print!("{}", plan::describe(&plan, nreal));
+        println!("backend: {} {}", xp.name(), xp.info().version);
+        println!("output: {}", args.output.display());
+    }
+    let mib = |b: u64| b as f64 / (1u64 << 20) as f64;
+    if let Some(avail) = available_memory() {
+        if mem > avail {
+            return Err(CliError::Output(format!(
+                "the run needs about {:.0} MiB of memory, {:.0} MiB are available: lower nside \
+                 (or lmax), or the number of shells",
+                mib(mem),
+                mib(avail)
+            )));
+        }
+    }
+    if let Some(free) = free_disk(&args.output) {
+        if disk > free {
+            return Err(CliError::Output(format!(
+                "the outputs need about {:.0} MiB, {} has {:.0} MiB free: lower the galaxy \
+                 density, nside or realisations, turn outputs off ([outputs]), or use another \
+                 --output",
+                mib(disk),
+                args.output.display(),
+                mib(free)
+            )));
+        }
+    }
+    if args.dry_run {
+        return Ok(());
+    }
+
+    // the output directory
+    let out = &args.output;
+    let key = resume_key(plan.config());
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(CliError::Output(format!(
+                "--output {} exists and is not a directory",
+                out.display()
+            )));
+        }
+        let entries: Vec<String> = std::fs::read_dir(out)
+            .map_err(|e| CliError::Output(format!("{}: {e}", out.display())))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        if !entries.is_empty() {
+            if args.resume {
+                let old: Value = std::fs::read(out.join("config.json"))
+                    .ok()
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+                    .ok_or_else(|| {
+                        CliError::Output(format!(
+                            "--resume: {} holds no config.json of an earlier glass run",
+                            out.display()
+                        ))
+                    })?;
+                if resume_key(&serde_json::from_value(old.clone()).map_err(|e| {
+                    CliError::Output(format!("--resume: {}/config.json: {e}", out.display()))
+                })?) != key
+                {
+                    return Err(CliError::Output(format!(
+                        "--resume: {} holds a run of another config (only realisations may \
+                         differ): use the same config, or --overwrite",
+                        out.display()
+                    )));
+                }
+            } else if args.overwrite {
+                for e in &entries {
+                    if is_ours(e) {
+                        let p = out.join(e);
+                        let r = if p.is_dir() {
+                            std::fs::remove_dir_all(&p)
+                        } else {
+                            std::fs::remove_file(&p)
+                        };
+                        r.map_err(|err| CliError::Output(format!("{}: {err}", p.display())))?;
+                    }
+                }
+            } else {
+                return Err(CliError::Output(format!(
+                    "--output {} exists and is not empty: use --overwrite to replace the run \
+                     there, --resume to continue it, or another --output",
+                    out.display()
+                )));
+            }
+        }
+    }
+    std::fs::create_dir_all(out)
+        .map_err(|e| CliError::Output(format!("{}: {e}", out.display())))?;
+    let c = plan.config().clone();
+    write_atomic(
+        &out.join("config.json"),
+        &json_bytes(&serde_json::to_value(&c).unwrap_or(Value::Null)),
+    )?;
+
+    // the inputs shared by every realisation
+    let mut seconds: BTreeMap<String, f64> = BTreeMap::new();
+    seconds.insert("plan".into(), t_plan);
+    let t = Instant::now();
+    let shift = plan::shift_fn(&c);
+    let value = plan.shift_value();
+    let constant = move |_z: f64| value;
+    let fields = match c.fields.model {
+        FieldModel::Gaussian => gaussian_fields(&plan.shells),
+        FieldModel::Lognormal => match shift {
+            Some(f) => lognormal_fields(&plan.shells, Some(&f)),
+            None => lognormal_fields(&plan.shells, Some(&constant)),
+        },
+    };
+    let cls = discretized_cls(
+        &plan.cls,
+        DiscretizedClsOptions {
+            lmax: Some(plan.lmax),
+            ncorr: Some(c.ncorr),
+            nside: Some(plan.nside),
+        },
+    )?;
+    seconds.insert("discretized_cls".into(), t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let solved = solve_gaussian_spectra(&fields, &cls)?;
+    seconds.insert("solve_gaussian_spectra".into(), t.elapsed().as_secs_f64());
+    if !solved.not_converged.is_empty() && !args.quiet {
+        eprintln!(
+            "glass run: warning: the Gaussian spectra of the field pairs {:?} did not converge",
+            solved.not_converged
+        );
+    }
+    let vis = match &plan.vis {
+        Some(v) => Some(xp.asarray1(v)?),
+        None => None,
+    };
+    let shared = Shared {
+        fields,
+        cls,
+        gls: solved.gls,
+        vis,
+    };
+    let mut files: Vec<PathBuf> = vec![out.join("config.json")];
+    if c.outputs.spectra {
+        let p = out.join("cls_input.npz");
+        glass::save_cls(&p, &plan.cls)?;
+        files.push(p);
+        let p = out.join("gls.npz");
+        glass::save_cls(&p, &shared.gls)?;
+        files.push(p);
+    }
+
+    // the realisations
+    let quiet = args.quiet;
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if !quiet && terminal {
+        let b = indicatif::ProgressBar::new((nreal * plan.shells.len()) as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {pos}/{len} shells, ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let mut progress = Bar {
+        bar,
+        log: !quiet,
+        start: Instant::now(),
+    };
+    let mut realisations = Vec::new();
+    for r in 0..nreal {
+        let dir = out.join(format!("r{r:04}"));
+        let done = dir.join("realisation.json");
+        if args.resume && done.is_file() {
+            let v: Value = std::fs::read(&done)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or(Value::Null);
+            if let Some(b) = &progress.bar {
+                b.inc(plan.shells.len() as u64);
+            }
+            realisations.push(v);
+            continue;
+        }
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .map_err(|e| CliError::Output(format!("{}: {e}", dir.display())))?;
+        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| CliError::Output(format!("{}: {e}", dir.display())))?;
+        let report = simulate::realisation(&xp, &plan, &shared, r, &dir, &mut progress)?;
+        let mut rfiles = report.files.clone();
+        let mut secs = report.seconds.clone();
+        if c.outputs.figures {
+            let t = Instant::now();
+            rfiles.extend(figures::draw(&plan, &shared, &report.figure, &dir)?);
+            secs.insert("figures", t.elapsed().as_secs_f64());
+        }
+        let v = realisation_json(out, r, &report, &rfiles, &secs)?;
+        write_atomic(&done, &json_bytes(&v))?;
+        realisations.push(v);
+    }
+    if let Some(b) = &progress.bar {
+        b.finish_and_clear();
+    }
+
+    let mut checksums = BTreeMap::new();
+    for f in &files {
+        checksums.insert(rel(out, f), Value::String(sha256(f)?));
+    }
+    let run = json!({
+        "program": {"name": "glass-rs", "version": env!("CARGO_PKG_VERSION")},
+        "backend": {"name": xp.name(), "version": xp.info().version, "api_version": xp.info().api_version,
+                    "threads": rayon::current_num_threads()},
+        "config": serde_json::to_value(&c).unwrap_or(Value::Null),
+        "config_file": plan.source.path.as_ref().map(|p| p.display().to_string()),
+        "spectra": plan.spectra_source,
+        "seed": c.seed,
+        "stream_keys": {
+            "realisation": "[Realisation(r)]",
+            "fields": "[Realisation(r), Shell(i), Stage(\"alm\")]",
+            "positions": "[Realisation(r), Shell(i), Stage(sample)]",
+            "redshifts": "[Realisation(r), Shell(i), Stage(sample), Stage(\"redshifts\")] at the galaxy index",
+            "photoz": "[Realisation(r), Shell(i), Stage(sample), Stage(\"photoz\")] at the galaxy index",
+            "shapes": "[Realisation(r), Shell(i), Stage(sample), Stage(\"shapes\")] at the galaxy index",
+        },
+        "nside": plan.nside,
+        "lmax": plan.lmax,
+        "shells": plan.shells.iter().map(|w| json!({"zmin": w.za[0], "zmax": w.za.last(), "zeff": w.zeff})).collect::<Vec<_>>(),
+        "seconds": seconds,
+        "seconds_total": t_all.elapsed().as_secs_f64(),
+        "peak_memory_bytes": peak_rss_bytes(),
+        "estimated_peak_memory_bytes": mem,
+        "realisations": realisations,
+        "checksums": checksums,
+    });
+    write_atomic(&out.join("run.json"), &json_bytes(&run))?;
+    if !quiet {
+        let ngal: u64 = realisations
+            .iter()
+            .filter_map(|r| r["galaxies"].as_object())
+            .flat_map(|o| o.values().filter_map(Value::as_u64))
+            .sum();
+        eprintln!(
+            "glass run: {nreal} realisation(s), {ngal} galaxies, in {:.1} s; outputs in {}",
+            t_all.elapsed().as_secs_f64(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+fn rel(out: &Path, p: &Path) -> String {
+    p.strip_prefix(out).unwrap_or(p).display().to_string()
+}
+
+fn realisation_json(
+    out: &Path,
+    r: usize,
+    report: &Report,
+    files: &[PathBuf],
+    seconds: &BTreeMap<&'static str, f64>,
+) -> CliResult<Value> {
+    let mut checksums = BTreeMap::new();
+    for f in files {
+        checksums.insert(rel(out, f), Value::String(sha256(f)?));
+    }
+    let galaxies: BTreeMap<&String, u64> = report
+        .counts
+        .iter()
+        .map(|(k, v)| (k, v.iter().flatten().sum()))
+        .collect();
+    Ok(json!({
+        "realisation": r,
+        "galaxies": galaxies,
+        "counts_per_shell_and_bin": report.counts,
+        "column_sums": report.sums,
+        "map_moments": report.moments,
+        "seconds": seconds,
+        "peak_memory_bytes": peak_rss_bytes(),
+        "checksums": checksums,
+    }))
+}
