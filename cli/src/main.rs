@@ -15,6 +15,9 @@
 //! (bad input, a backend that does not load), printed as one line on
 //! stderr starting with `error:`.
 
+// `!(x > 0.0)` is how NaN is rejected with the rest.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

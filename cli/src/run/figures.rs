@@ -147,7 +147,7 @@ pub fn draw(plan: &Plan, shared: &Shared, fig: &FigureData, dir: &Path) -> CliRe
     files.push(p);
 
     // n(z)
-    let mut nz_data: Vec<(String, Vec<(String, Vec<f64>, Vec<f64>, Style)>)> = Vec::new();
+    let mut nz_data: Vec<(String, Vec<NamedCurve>)> = Vec::new();
     for (k, s) in plan.samples.iter().enumerate() {
         let (zs, bins) = &fig.z[k];
         if zs.is_empty() {
@@ -356,6 +356,9 @@ pub fn draw(plan: &Plan, shared: &Shared, fig: &FigureData, dir: &Path) -> CliRe
     }
     Ok(files)
 }
+
+/// A curve's label, x, y and style, owned.
+type NamedCurve = (String, Vec<f64>, Vec<f64>, Style);
 
 fn integrate(x: &[f64], y: &[f64]) -> f64 {
     x.windows(2)

@@ -162,7 +162,7 @@ impl Plan {
 }
 
 fn check_nside(nside: i64) -> CliResult<()> {
-    if nside < 1 || nside > 8192 || nside & (nside - 1) != 0 {
+    if !(1..=8192).contains(&nside) || nside & (nside - 1) != 0 {
         return Err(key_err(
             "nside",
             format!("{nside} is not allowed: a HEALPix nside is a power of two from 1 to 8192"),
@@ -195,7 +195,7 @@ fn shells(c: &Config, cosmo: &LambdaCdm) -> CliResult<(Vec<f64>, Vec<RadialWindo
                 (Some(_), Some(_)) => {
                     return Err(key_err("shells.dz", "give dz or num, not both"));
                 }
-                (_, Some(n)) if n == 0 => return Err(key_err("shells.num", "must be at least 1")),
+                (_, Some(0)) => return Err(key_err("shells.num", "must be at least 1")),
                 (_, Some(n)) => GridStep::Num(n),
                 (Some(dz), None) => GridStep::Step(dz),
                 (None, None) => GridStep::Step(0.1),
