@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # The simulation loop of glass-rs against Python GLASS, side by side on this
-# machine: ../shared/anchors/bench_pipeline.py (sim mode) and
-# benches/examples/pipeline.rs on the same CAMB spectra, alternating the two
-# programs, for each nside and thread count. Prints one JSON line per run
+# machine: ../shared/anchors/bench_pipeline.py (sim mode),
+# benches/examples/pipeline.rs (the library loop) and `glass run` end to end
+# on the equivalent config (tools/bench_run.toml: the same shells, spectra
+# and galaxies, every output and figure written), on the same CAMB spectra,
+# alternating the programs, for each nside and thread count. `glass run` is
+# timed from outside (/usr/bin/time: wall seconds and peak RSS of the
+# whole process, reading spectra, solving the Gaussian spectra, writing
+# the outputs and figures included). Prints one JSON line per run
 # and writes them to $OUT (default /tmp/bench_pipeline.jsonl); the table in
 # benches/README.md is made from them.
 #
@@ -22,7 +27,10 @@ ANCHORS=${GLASS_ANCHORS:-$(cd ../shared/anchors && pwd)}
 OUT=${OUT:-/tmp/bench_pipeline.jsonl}
 export XDG_CACHE_HOME=${XDG_CACHE_HOME:-/tmp/healpy-cache}
 cargo build --release -q -p glass-benches --example pipeline
+cargo build --release -q -p glass-cli
 RUST=target/release/examples/pipeline
+GLASS=target/release/glass
+RUNDIR=$(mktemp -d)
 : > "$OUT"
 for nside in $NSIDES; do
   lmax=$((2 * nside))
@@ -52,6 +60,21 @@ print(json.dumps({"program": "glass-rs", "nside": r["nside"], "threads": r["thre
                   "lensing": m["lensing_add_window"] + m["lensing_from_convergence"],
                   "galaxies": m["gal_positions"] + m["gal_redshifts"] + m["gal_ellipticity"] + m["gal_shear"],
                   "peak_rss_mib": r["peak_rss_mib"]}))' >> "$OUT"
-    tail -n 2 "$OUT"
+    sed "s|@CLS@|$cls|; s|@NSIDE@|$nside|; s|@LMAX@|$lmax|" tools/bench_run.toml > "$RUNDIR/run.toml"
+    walls=()
+    rss=0
+    for _ in $(seq "$REPEATS"); do
+      /usr/bin/time -f "%e %M" -o "$RUNDIR/time" "$GLASS" --threads "$t" run -q --overwrite \
+        --output "$RUNDIR/out" "$RUNDIR/run.toml"
+      read -r w m < "$RUNDIR/time"
+      walls+=("$w")
+      if [ "$m" -gt "$rss" ]; then rss=$m; fi
+    done
+    ngal=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(sum(r["realisations"][0]["galaxies"].values()))' "$RUNDIR/out/run.json")
+    wall=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (REPEATS + 1) / 2 ))p")
+    echo "{\"program\": \"glass-run\", \"nside\": $nside, \"threads\": $t, \"ngal\": $ngal, \"wall\": $wall, \"peak_rss_mib\": $(( rss / 1024 ))}" >> "$OUT"
+    du -sh "$RUNDIR/out" >&2
+    tail -n 3 "$OUT"
   done
 done
+rm -rf "$RUNDIR"

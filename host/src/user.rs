@@ -444,17 +444,33 @@ impl CatalogWriter {
                 ),
             ));
         }
-        let mut row = Vec::with_capacity(8 * ordered.len());
-        for i in 0..n {
-            row.clear();
-            for c in &ordered {
-                match c {
-                    Column::F64(v) => row.extend_from_slice(&v[i].to_be_bytes()),
-                    Column::I64(v) => row.extend_from_slice(&v[i].to_be_bytes()),
-                }
-            }
+        // rows in blocks: each block's big-endian bytes are filled in
+        // parallel (rayon's pool), then written; memory stays one block
+        use rayon::prelude::*;
+        const BLOCK_ROWS: usize = 1 << 15;
+        const TASK_ROWS: usize = 1 << 11;
+        let width = 8 * ordered.len();
+        let mut buf = vec![0u8; width * BLOCK_ROWS.min(n)];
+        for start in (0..n).step_by(BLOCK_ROWS) {
+            let rows = BLOCK_ROWS.min(n - start);
+            let bytes = &mut buf[..rows * width];
+            bytes
+                .par_chunks_mut(TASK_ROWS * width)
+                .enumerate()
+                .for_each(|(t, chunk)| {
+                    let first = start + t * TASK_ROWS;
+                    for (r, row) in chunk.chunks_exact_mut(width).enumerate() {
+                        for (k, c) in ordered.iter().enumerate() {
+                            let b = match c {
+                                Column::F64(v) => v[first + r].to_be_bytes(),
+                                Column::I64(v) => v[first + r].to_be_bytes(),
+                            };
+                            row[8 * k..8 * k + 8].copy_from_slice(&b);
+                        }
+                    }
+                });
             self.out
-                .write_all(&row)
+                .write_all(bytes)
                 .map_err(|e| io_err(&self.pending.target, e))?;
         }
         self.nrows += n as u64;

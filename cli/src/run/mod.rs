@@ -441,10 +441,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
         b.finish_and_clear();
     }
 
-    let mut checksums = BTreeMap::new();
-    for f in &files {
-        checksums.insert(rel(out, f), Value::String(sha256(f)?));
-    }
+    let checksums = checksums(out, &files)?;
     let run = json!({
         "program": {"name": "glass-rs", "version": env!("CARGO_PKG_VERSION")},
         "backend": {"name": xp.name(), "version": xp.info().version, "api_version": xp.info().api_version,
@@ -487,6 +484,15 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
     Ok(())
 }
 
+/// sha256 of each file (in parallel), by path relative to `out`.
+fn checksums(out: &Path, files: &[PathBuf]) -> CliResult<BTreeMap<String, Value>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| Ok((rel(out, f), Value::String(sha256(f)?))))
+        .collect()
+}
+
 fn rel(out: &Path, p: &Path) -> String {
     p.strip_prefix(out).unwrap_or(p).display().to_string()
 }
@@ -498,10 +504,7 @@ fn realisation_json(
     files: &[PathBuf],
     seconds: &BTreeMap<&'static str, f64>,
 ) -> CliResult<Value> {
-    let mut checksums = BTreeMap::new();
-    for f in files {
-        checksums.insert(rel(out, f), Value::String(sha256(f)?));
-    }
+    let checksums = checksums(out, files)?;
     let galaxies: BTreeMap<&String, u64> = report
         .counts
         .iter()

@@ -88,6 +88,19 @@ fn mean_var(x: &[f64]) -> [f64; 2] {
     [m, v]
 }
 
+/// The RING pixels of galaxies, in parallel blocks on rayon's pool.
+fn pixels(nside: i64, lon: &[f64], lat: &[f64]) -> CliResult<Vec<i64>> {
+    use rayon::prelude::*;
+    const BLOCK: usize = 1 << 14;
+    let parts = lon
+        .par_chunks(BLOCK)
+        .zip(lat.par_chunks(BLOCK))
+        .map(|(a, b)| glass_healpix::pixel::lonlat2pix(nside, a, b, false))
+        .collect::<Result<Vec<Vec<i64>>, _>>()
+        .map_err(|e| CliError::Output(format!("galaxy pixels: {e}")))?;
+    Ok(parts.concat())
+}
+
 /// Catalogue columns of one batch, in the plan's order.
 struct Batch {
     f: BTreeMap<&'static str, Vec<f64>>,
@@ -250,8 +263,7 @@ pub fn realisation(
                     f: BTreeMap::new(),
                     i: BTreeMap::new(),
                 };
-                let ipix = glass_healpix::pixel::lonlat2pix(plan.nside, &lon, &lat, false)
-                    .map_err(|e| CliError::Output(format!("galaxy pixels: {e}")))?;
+                let ipix = pixels(plan.nside, &lon, &lat)?;
                 if let Some(sp) = &sc.photoz {
                     let zp = gaussian_phz(
                         &z,
