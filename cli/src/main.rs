@@ -72,7 +72,42 @@ enum Command {
     Pixwin(pixwin::Pixwin),
 }
 
+/// SIGINT and SIGTERM go to one thread that removes the temporary files of
+/// the outputs being written (`glass::user::remove_temporaries`) and exits
+/// with 128 + the signal, so an interrupted command leaves no partial file
+/// (`glass run --resume` continues a run). Called first in `main`: every
+/// thread started later (rayon's, plugins') inherits the blocked signals.
+fn handle_interrupts() {
+    // SAFETY: plain POSIX calls on a local, initialised signal set, before
+    // any other thread exists.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        let spawned = std::thread::Builder::new()
+            .name("glass-signals".into())
+            .spawn(move || {
+                let mut sig = 0;
+                if libc::sigwait(&set, &mut sig) == 0 {
+                    glass::user::remove_temporaries();
+                    eprintln!(
+                        "error: interrupted (signal {sig}): the files being written were removed"
+                    );
+                    std::process::exit(128 + sig);
+                }
+            });
+        if spawned.is_err() {
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    handle_interrupts();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -358,3 +358,81 @@ fn bad_input_is_one_line_exit_2_and_nothing_written() {
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn temporaries(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(temporaries(&p));
+        } else if e.file_name().to_string_lossy().contains(".tmp-") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn sigterm_during_a_run_leaves_no_temporary_and_resume_completes() {
+    let dir = tmpdir("sigterm");
+    let cfg = dir.join("big.toml");
+    // big enough to be caught writing: nside 256, 3e6 galaxies
+    std::fs::write(
+        &cfg,
+        SMALL
+            .replace("nside = 16", "nside = 256")
+            .replace("density = 0.0005", "density = 0.02"),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let mut child = glass()
+        .args(["run", "-q", "--output"])
+        .arg(&out)
+        .arg(&cfg)
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    while temporaries(&out).is_empty() {
+        assert!(
+            t0.elapsed().as_secs() < 120,
+            "no temporary file appeared in {out:?}"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "the run ended first");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // SAFETY: a signal to our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(128 + libc::SIGTERM), "{status:?}");
+    assert_eq!(temporaries(&out), Vec::<PathBuf>::new());
+    assert!(!out.join("r0000/realisation.json").exists());
+    assert!(!out.join("run.json").exists());
+    let (code, o, e) = run(glass()
+        .args(["run", "-q", "--resume", "--output"])
+        .arg(&out)
+        .arg(&cfg));
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(out.join("run.json").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_output_that_is_a_fifo_stays_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tmpdir("fifo");
+    let fifo = dir.join("out.npy");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let (code, _, e) = run(glass().args(["pixwin", "--nside", "8"]).arg(&fifo));
+    assert_eq!(code, 2, "{e}");
+    assert!(e.contains("a FIFO") && e.contains("out.npy"), "{e}");
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    let _ = std::fs::remove_dir_all(&dir);
+}

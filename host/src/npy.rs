@@ -12,10 +12,6 @@ use num_complex::Complex64;
 
 use crate::{Array, Backend, Error, Result};
 
-fn io_err(path: &Path, e: std::io::Error) -> Error {
-    Error::io(path, e)
-}
-
 fn file_err(path: &Path, what: impl std::fmt::Display) -> Error {
     Error::file(path, what)
 }
@@ -67,47 +63,28 @@ pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
     ))
 }
 
-/// Writes an array to a `.npy` file (atomically: temporary file + rename).
+/// Writes an array to a `.npy` file atomically ([`crate::user::AtomicFile`]:
+/// regular files only, temporary file + fsync + rename, mode kept).
 ///
 /// # Errors
 ///
 /// [`Error::Io`] or [`Error::File`] naming the path; nothing is left at `path` on failure.
 pub fn write(x: &Array, path: &Path) -> Result<()> {
     let shape = IxDyn(x.shape());
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| file_err(path, "not a file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> Result<()> {
-        let f = std::fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
-        let mut w = std::io::BufWriter::new(f);
-        let shape_err = |e: ndarray::ShapeError| Error::internal("npy::write", e);
-        match x.dtype() {
-            DType::Float64 => ArrayD::from_shape_vec(shape, x.to_vec::<f64>()?)
-                .map_err(shape_err)?
-                .write_npy(&mut w),
-            DType::Complex128 => ArrayD::from_shape_vec(shape, x.to_vec::<Complex64>()?)
-                .map_err(shape_err)?
-                .write_npy(&mut w),
-            DType::Int64 => ArrayD::from_shape_vec(shape, x.to_vec::<i64>()?)
-                .map_err(shape_err)?
-                .write_npy(&mut w),
-            other => return Err(file_err(path, format!("cannot write dtype {other:?}"))),
-        }
-        .map_err(|e| file_err(path, e))?;
-        std::io::Write::flush(&mut w).map_err(|e| io_err(path, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut f = crate::user::AtomicFile::create(path)?;
+    let shape_err = |e: ndarray::ShapeError| Error::internal("npy::write", e);
+    match x.dtype() {
+        DType::Float64 => ArrayD::from_shape_vec(shape, x.to_vec::<f64>()?)
+            .map_err(shape_err)?
+            .write_npy(&mut f),
+        DType::Complex128 => ArrayD::from_shape_vec(shape, x.to_vec::<Complex64>()?)
+            .map_err(shape_err)?
+            .write_npy(&mut f),
+        DType::Int64 => ArrayD::from_shape_vec(shape, x.to_vec::<i64>()?)
+            .map_err(shape_err)?
+            .write_npy(&mut f),
+        other => return Err(file_err(path, format!("cannot write dtype {other:?}"))),
     }
-    result
+    .map_err(|e| file_err(path, e))?;
+    f.commit()
 }

@@ -18,15 +18,17 @@
 //! ```
 
 use std::fs::File;
-use std::io::{BufWriter, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::io::{Seek, SeekFrom, Write};
+use std::path::Path;
 
 use ndarray::{Array1, ArrayD};
 use ndarray_npy::{NpzReader, NpzWriter, ReadNpzError};
 
 use crate::error::{Error, Result};
 
+mod atomic;
 mod fits_read;
+pub use atomic::{remove_temporaries, write_atomic, AtomicFile};
 pub use fits_read::{read_fits_table, read_healpix_map, FitsTable, HealpixMap};
 
 fn io_err(path: &Path, e: std::io::Error) -> Error {
@@ -35,48 +37,6 @@ fn io_err(path: &Path, e: std::io::Error) -> Error {
 
 fn file_err(path: &Path, what: impl std::fmt::Display) -> Error {
     Error::file(path, what)
-}
-
-/// A temporary file next to `path`, renamed onto it by [`Pending::commit`]
-/// and removed if dropped before.
-struct Pending {
-    tmp: PathBuf,
-    target: PathBuf,
-    done: bool,
-}
-
-impl Pending {
-    fn new(target: &Path) -> Result<(Pending, File)> {
-        let name = target
-            .file_name()
-            .ok_or_else(|| file_err(target, "not a file name"))?
-            .to_string_lossy()
-            .into_owned();
-        let tmp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let f = File::create(&tmp).map_err(|e| io_err(target, e))?;
-        Ok((
-            Pending {
-                tmp,
-                target: target.to_path_buf(),
-                done: false,
-            },
-            f,
-        ))
-    }
-
-    fn commit(mut self) -> Result<()> {
-        std::fs::rename(&self.tmp, &self.target).map_err(|e| io_err(&self.target, e))?;
-        self.done = true;
-        Ok(())
-    }
-}
-
-impl Drop for Pending {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
 }
 
 /// Saves angular power spectra (any lengths, empty ones included) to a
@@ -100,17 +60,13 @@ pub fn save_cls(path: &Path, cls: &[Vec<f64>]) -> Result<()> {
             total
         })
         .collect();
-    let (pending, f) = Pending::new(path)?;
-    let mut npz = NpzWriter::new(BufWriter::new(f));
+    let f = AtomicFile::create(path)?;
+    let mut npz = NpzWriter::new(f);
     npz.add_array("values", &values)
         .and_then(|_| npz.add_array("split", &split))
         .map_err(|e| file_err(path, e))?;
-    let w = npz.finish().map_err(|e| file_err(path, e))?;
-    w.into_inner()
-        .map_err(|e| file_err(path, e.error()))?
-        .sync_all()
-        .map_err(|e| io_err(path, e))?;
-    pending.commit()
+    let f = npz.finish().map_err(|e| file_err(path, e))?;
+    f.commit()
 }
 
 /// Loads angular power spectra saved by [`save_cls`] or by Python GLASS's
@@ -242,8 +198,7 @@ fn check_name(what: &'static str, s: &str) -> Result<()> {
 /// [`CatalogWriter::finish`] completes the file; dropping the writer
 /// before that removes it.
 pub struct CatalogWriter {
-    pending: Pending,
-    out: BufWriter<File>,
+    out: AtomicFile,
     ext: Option<String>,
     /// Column names and FITS forms, fixed by the first chunk.
     columns: Vec<(String, char)>,
@@ -278,8 +233,7 @@ pub fn write_catalog(path: &Path, ext: Option<&str>) -> Result<CatalogWriter> {
     if let Some(e) = ext {
         check_name("extension name", e)?;
     }
-    let (pending, f) = Pending::new(path)?;
-    let mut out = BufWriter::new(f);
+    let mut out = AtomicFile::create(path)?;
     let mut h = String::new();
     h += &card("SIMPLE", "T");
     h += &card("BITPIX", "8");
@@ -288,7 +242,6 @@ pub fn write_catalog(path: &Path, ext: Option<&str>) -> Result<CatalogWriter> {
     h += &format!("{:<80}", "END");
     write_block_padded(&mut out, h.as_bytes(), b' ').map_err(|e| io_err(path, e))?;
     Ok(CatalogWriter {
-        pending,
         out,
         ext: ext.map(str::to_string),
         columns: Vec::new(),
@@ -309,7 +262,7 @@ fn write_block_padded(out: &mut impl Write, bytes: &[u8], fill: u8) -> std::io::
 
 impl CatalogWriter {
     fn path(&self) -> &Path {
-        &self.pending.target
+        self.out.path()
     }
 
     /// Adds a card `key = value` to the table's header; only before the
@@ -471,7 +424,7 @@ impl CatalogWriter {
                 });
             self.out
                 .write_all(bytes)
-                .map_err(|e| io_err(&self.pending.target, e))?;
+                .map_err(|e| io_err(self.out.path(), e))?;
         }
         self.nrows += n as u64;
         Ok(())
@@ -506,9 +459,9 @@ impl CatalogWriter {
         let start = self
             .out
             .stream_position()
-            .map_err(|e| io_err(&self.pending.target, e))?;
+            .map_err(|e| io_err(self.out.path(), e))?;
         write_block_padded(&mut self.out, h.as_bytes(), b' ')
-            .map_err(|e| io_err(&self.pending.target, e))?;
+            .map_err(|e| io_err(self.out.path(), e))?;
         self.naxis2_at = start + naxis2_offset;
         Ok(())
     }
@@ -535,10 +488,7 @@ impl CatalogWriter {
                 .map_err(io)?;
             self.out.seek(SeekFrom::End(0)).map_err(io)?;
         }
-        let f = self.out.into_inner().map_err(|e| io(e.into_error()))?;
-        f.sync_all().map_err(io)?;
-        drop(f);
-        self.pending.commit()
+        self.out.commit()
     }
 }
 

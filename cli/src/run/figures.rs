@@ -25,19 +25,9 @@ fn fig_err(what: &str, e: impl std::fmt::Display) -> CliError {
     CliError::Output(format!("figure {what}: {e}"))
 }
 
-/// Writes `bytes` to `path` through a temporary file.
+/// Writes `bytes` to `path` atomically (glass's one mechanism for it).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let io = |e: std::io::Error| CliError::Output(format!("{}: {e}", path.display()));
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    Ok(glass::user::write_atomic(path, bytes)?)
 }
 
 /// The theory spectra (κκ, EE) of the figure shell.
