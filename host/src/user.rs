@@ -143,6 +143,8 @@ pub fn load_cls_from<R: std::io::Read + Seek>(reader: R, path: &Path) -> Result<
 pub enum Column<'a> {
     /// float64 values (FITS `D`).
     F64(&'a [f64]),
+    /// float32 values (FITS `E`).
+    F32(&'a [f32]),
     /// int64 values (FITS `K`).
     I64(&'a [i64]),
 }
@@ -151,14 +153,25 @@ impl Column<'_> {
     fn len(&self) -> usize {
         match self {
             Column::F64(v) => v.len(),
+            Column::F32(v) => v.len(),
             Column::I64(v) => v.len(),
         }
     }
     fn form(&self) -> char {
         match self {
             Column::F64(_) => 'D',
+            Column::F32(_) => 'E',
             Column::I64(_) => 'K',
         }
+    }
+}
+
+/// Bytes per value of a FITS form (`E` 4, `D` and `K` 8).
+fn form_width(form: char) -> usize {
+    if form == 'E' {
+        4
+    } else {
+        8
     }
 }
 
@@ -263,6 +276,11 @@ fn write_block_padded(out: &mut impl Write, bytes: &[u8], fill: u8) -> std::io::
 impl CatalogWriter {
     fn path(&self) -> &Path {
         self.out.path()
+    }
+
+    /// Bytes per row.
+    fn row_width(&self) -> usize {
+        self.columns.iter().map(|(_, f)| form_width(*f)).sum()
     }
 
     /// Adds a card `key = value` to the table's header; only before the
@@ -402,7 +420,16 @@ impl CatalogWriter {
         use rayon::prelude::*;
         const BLOCK_ROWS: usize = 1 << 15;
         const TASK_ROWS: usize = 1 << 11;
-        let width = 8 * ordered.len();
+        let offsets: Vec<usize> = self
+            .columns
+            .iter()
+            .scan(0, |at, (_, f)| {
+                let o = *at;
+                *at += form_width(*f);
+                Some(o)
+            })
+            .collect();
+        let width = self.row_width();
         let mut buf = vec![0u8; width * BLOCK_ROWS.min(n)];
         for start in (0..n).step_by(BLOCK_ROWS) {
             let rows = BLOCK_ROWS.min(n - start);
@@ -413,12 +440,18 @@ impl CatalogWriter {
                 .for_each(|(t, chunk)| {
                     let first = start + t * TASK_ROWS;
                     for (r, row) in chunk.chunks_exact_mut(width).enumerate() {
-                        for (k, c) in ordered.iter().enumerate() {
-                            let b = match c {
-                                Column::F64(v) => v[first + r].to_be_bytes(),
-                                Column::I64(v) => v[first + r].to_be_bytes(),
-                            };
-                            row[8 * k..8 * k + 8].copy_from_slice(&b);
+                        for (c, &o) in ordered.iter().zip(&offsets) {
+                            match c {
+                                Column::F64(v) => {
+                                    row[o..o + 8].copy_from_slice(&v[first + r].to_be_bytes())
+                                }
+                                Column::F32(v) => {
+                                    row[o..o + 4].copy_from_slice(&v[first + r].to_be_bytes())
+                                }
+                                Column::I64(v) => {
+                                    row[o..o + 8].copy_from_slice(&v[first + r].to_be_bytes())
+                                }
+                            }
                         }
                     }
                 });
@@ -436,7 +469,7 @@ impl CatalogWriter {
         h += &card("XTENSION", &fits_string("BINTABLE"));
         h += &card("BITPIX", "8");
         h += &card("NAXIS", "2");
-        h += &card("NAXIS1", &(8 * ncol).to_string());
+        h += &card("NAXIS1", &self.row_width().to_string());
         let naxis2_offset = h.len() as u64;
         h += &card("NAXIS2", "0");
         h += &card("PCOUNT", "0");
@@ -475,7 +508,7 @@ impl CatalogWriter {
         let path = self.path().to_path_buf();
         let io = |e: std::io::Error| io_err(&path, e);
         if !self.columns.is_empty() {
-            let data = self.nrows * 8 * self.columns.len() as u64;
+            let data = self.nrows * self.row_width() as u64;
             let rem = data % BLOCK;
             if rem != 0 {
                 self.out
@@ -492,7 +525,8 @@ impl CatalogWriter {
     }
 }
 
-/// Writes HEALPix maps (RING order, float64, one column per map) as the
+/// Writes HEALPix maps (RING order, one column per map: float64, float32
+/// or int64 as given) as the
 /// FITS binary table that `healpy.read_map` reads: header cards `PIXTYPE
 /// = 'HEALPIX'`, `ORDERING = 'RING'`, `NSIDE`, `FIRSTPIX`, `LASTPIX`,
 /// `INDXSCHM = 'IMPLICIT'`, `OBJECT = 'FULLSKY'` (Górski et al. 2005,
@@ -503,7 +537,7 @@ impl CatalogWriter {
 ///
 /// [`Error::Value`] for no maps, a map whose length is not `12 nside²`, or
 /// a column name FITS cannot hold; [`Error::Io`] naming the path.
-pub fn write_healpix_maps(path: &Path, nside: i64, maps: &[(&str, &[f64])]) -> Result<()> {
+pub fn write_healpix_maps(path: &Path, nside: i64, maps: &[(&str, Column<'_>)]) -> Result<()> {
     const F: &str = "write_healpix_maps";
     let npix = glass_healpix::pixel::nside2npix(nside)
         .map_err(|e| Error::value(F, "nside", e.to_string()))?;
@@ -530,8 +564,7 @@ pub fn write_healpix_maps(path: &Path, nside: i64, maps: &[(&str, &[f64])]) -> R
     w.header("LASTPIX", HeaderValue::Int(npix - 1))?;
     w.header("INDXSCHM", HeaderValue::Str("IMPLICIT".into()))?;
     w.header("OBJECT", HeaderValue::Str("FULLSKY".into()))?;
-    let columns: Vec<(&str, Column<'_>)> = maps.iter().map(|(n, m)| (*n, Column::F64(m))).collect();
-    w.write(&columns)?;
+    w.write(maps)?;
     w.finish()
 }
 

@@ -249,8 +249,17 @@ pub struct Outputs {
     pub maps: bool,
     pub spectra: bool,
     pub figures: bool,
+    pub map_dtype: MapDtype,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub figure_shell: Option<usize>,
+}
+
+/// The data type of the map files' columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MapDtype {
+    Float32,
+    Float64,
 }
 
 impl Default for Config {
@@ -358,6 +367,7 @@ impl Default for Outputs {
             maps: true,
             spectra: true,
             figures: true,
+            map_dtype: MapDtype::Float32,
             figure_shell: None,
         }
     }

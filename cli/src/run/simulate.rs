@@ -27,7 +27,7 @@ use glass::user::{write_catalog, write_healpix_maps, CatalogWriter, Column};
 use glass::{Array, Backend};
 use ndarray::{ArrayD, IxDyn};
 
-use super::config::{BiasKind, ShapeModel};
+use super::config::{BiasKind, MapDtype, ShapeModel};
 use super::plan::Plan;
 use crate::{CliError, CliResult};
 
@@ -402,25 +402,50 @@ pub fn realisation(
             maps.push(("ALPHA2".into(), host(a2)?));
         }
         maps.extend(shell_counts);
-        moments.push(
+        // the maps as written: float32 unless asked otherwise; the moments
+        // are those of the values in the file
+        let single: Option<Vec<Vec<f32>>> = (c.outputs.map_dtype == MapDtype::Float32).then(|| {
             maps.iter()
+                .map(|(_, m)| m.iter().map(|&v| v as f32).collect())
+                .collect()
+        });
+        moments.push(match &single {
+            Some(s) => maps
+                .iter()
+                .zip(s)
+                .map(|((n, _), m)| {
+                    let m: Vec<f64> = m.iter().map(|&v| f64::from(v)).collect();
+                    (n.clone(), mean_var(&m))
+                })
+                .collect::<BTreeMap<_, _>>(),
+            None => maps
+                .iter()
                 .map(|(n, m)| (n.clone(), mean_var(m)))
                 .collect::<BTreeMap<_, _>>(),
-        );
+        });
         if c.outputs.maps {
             let p = dir.join("maps").join(format!("shell_{i:03}.fits"));
-            let cols: Vec<(&str, &[f64])> = maps
-                .iter()
-                .map(|(n, m)| (n.as_str(), m.as_slice()))
-                .collect();
+            let cols: Vec<(&str, Column<'_>)> = match &single {
+                Some(s) => maps
+                    .iter()
+                    .zip(s)
+                    .map(|((n, _), m)| (n.as_str(), Column::F32(m)))
+                    .collect(),
+                None => maps
+                    .iter()
+                    .map(|(n, m)| (n.as_str(), Column::F64(m)))
+                    .collect(),
+            };
             write_healpix_maps(&p, plan.nside, &cols)?;
             files.push(p);
         }
         add("maps", t);
 
         let t = Instant::now();
-        alms.push(map2alm(&delta, Some(lmax), None, 0, weights.as_ref())?);
-        if i == plan.figure_shell {
+        if c.outputs.spectra || c.outputs.figures {
+            alms.push(map2alm(&delta, Some(lmax), None, 0, weights.as_ref())?);
+        }
+        if i == plan.figure_shell && c.outputs.figures {
             let take = |name: &str| maps.iter().find(|(n, _)| n == name).map(|(_, m)| m.clone());
             fig.delta = take("DELTA").unwrap_or_default();
             fig.kappa = take("KAPPA");
@@ -457,8 +482,10 @@ pub fn realisation(
 
     let t = Instant::now();
     let mut measured = Vec::new();
-    for [a, b] in spectra_indices(nshell) {
-        measured.push(host(&alm2cl(&alms[a], Some(&alms[b]), None)?)?);
+    if alms.len() == nshell {
+        for [a, b] in spectra_indices(nshell) {
+            measured.push(host(&alm2cl(&alms[a], Some(&alms[b]), None)?)?);
+        }
     }
     if c.outputs.spectra {
         let p = dir.join("cls_measured.npz");

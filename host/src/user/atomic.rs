@@ -36,9 +36,24 @@ fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 /// Removes every temporary file this process is writing (for a signal
 /// handler before exiting: the outputs being written are abandoned).
 pub fn remove_temporaries() {
-    for p in live().drain(..) {
-        let _ = std::fs::remove_file(p);
-    }
+    remove_matching(|_| true);
+}
+
+/// [`remove_temporaries`] for the temporaries under `dir` only.
+#[cfg(test)]
+fn remove_temporaries_in(dir: &Path) {
+    remove_matching(|p| p.starts_with(dir));
+}
+
+fn remove_matching(which: impl Fn(&Path) -> bool) {
+    live().retain(|p| {
+        if which(p) {
+            let _ = std::fs::remove_file(p);
+            false
+        } else {
+            true
+        }
+    });
 }
 
 /// A file being written atomically; [`AtomicFile::commit`] moves it into
@@ -300,10 +315,11 @@ mod tests {
         f.write_all(b"partial").unwrap();
         drop(f);
         assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
-        // what a signal handler does
+        // what a signal handler does (here for this test's directory only:
+        // other tests are writing in parallel)
         let mut f = AtomicFile::create(&p).unwrap();
         f.write_all(b"partial").unwrap();
-        remove_temporaries();
+        remove_temporaries_in(&d);
         assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
         drop(f);
         // left by a process that is gone (no such pid): removed by the
