@@ -147,8 +147,12 @@ impl Plan {
             }
         }
         if c.outputs.maps {
+            let bytes = match c.outputs.map_dtype {
+                super::config::MapDtype::Float32 => 4,
+                super::config::MapDtype::Float64 => 8,
+            };
             per += self.shells.len() as u64
-                * (self.npix as u64 * 8 * self.map_columns().len() as u64 + 2880 * 4);
+                * (self.npix as u64 * bytes * self.map_columns().len() as u64 + 2880 * 4);
         }
         let spectra = self.cls.len() as u64 * (self.lmax as u64 + 1) * 8 + 4096;
         if c.outputs.spectra {
