@@ -1,25 +1,8 @@
 //! The `glass` command: `backends`, `conformance`, `sht`, `pixwin`.
 
-#[path = "../../host/tests/common.rs"]
-mod common;
+mod support;
 
-use std::process::Command;
-
-fn glass() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_glass"));
-    c.env_remove("GLASS_BACKEND")
-        .env("GLASS_PLUGIN_PATH", common::deps_dir());
-    c
-}
-
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().expect("run glass");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use support::{common, glass, run};
 
 #[test]
 fn backends_lists_ndarray_and_strict() {

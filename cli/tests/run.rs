@@ -4,29 +4,12 @@
 //! realisations that do not depend on their company, `--resume`, and bad
 //! input (exit 2, one line naming the key or file, nothing written).
 
-#[path = "../../host/tests/common.rs"]
-mod common;
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 
-fn glass() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_glass"));
-    c.env_remove("GLASS_BACKEND")
-        .env("GLASS_PLUGIN_PATH", common::deps_dir());
-    c
-}
-
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().expect("run glass");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use support::{glass, run};
 
 fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("glass-run-test-{}-{name}", std::process::id()));

@@ -104,11 +104,12 @@ pub fn init(a: &InitArgs) -> CliResult<()> {
     Ok(())
 }
 
-fn peak_rss_bytes() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+/// A `KEY: N kB` line of a /proc file, in bytes.
+fn proc_kb(file: &str, key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(file).ok()?;
     let kb: u64 = s
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
+        .find(|l| l.starts_with(key))?
         .split_whitespace()
         .nth(1)?
         .parse()
@@ -116,16 +117,14 @@ fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Peak resident memory of this process so far.
+fn peak_rss_bytes() -> Option<u64> {
+    proc_kb("/proc/self/status", "VmHWM:")
+}
+
+/// Memory the kernel says is available for new work.
 fn available_memory() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let kb: u64 = s
-        .lines()
-        .find(|l| l.starts_with("MemAvailable:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some(kb * 1024)
+    proc_kb("/proc/meminfo", "MemAvailable:")
 }
 
 /// Free bytes on the file system that holds `path` (or its nearest
