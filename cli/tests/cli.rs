@@ -226,5 +226,15 @@ fn pixwin_command_writes_healpys_table() {
         "{err}"
     );
     assert!(!dir.join("bad.npy").exists());
+    // beyond the table (4 nside), or an lmax whose lmax + 1 overflows: an
+    // error, never a shorter or empty table (issue 17, item 8)
+    for lmax in ["33", "18446744073709551615"] {
+        let (code, _, err) = run(glass()
+            .current_dir(&dir)
+            .args(["pixwin", "--nside", "8", "--lmax", lmax, "bad.npy"]));
+        assert_eq!(code, 2, "--lmax {lmax}: {err}");
+        assert!(err.contains("ends at l = 32"), "{err}");
+        assert!(!dir.join("bad.npy").exists());
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -300,6 +300,7 @@ fn bad_input_is_one_line_exit_2_and_nothing_written() {
         ("nside = 0".into(), vec![], "`nside`"),
         ("nside = 48".into(), vec![], "power of two"),
         ("lmax = 1000".into(), vec![], "`lmax`"),
+        ("nside = 16\nlmax = 100".into(), vec![], "4 nside = 64"),
         (
             format!(
                 "nside = 16\n[spectra]\nfile = {:?}",

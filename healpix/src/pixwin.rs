@@ -44,7 +44,15 @@ pub fn pixwin(nside: i64, lmax: Option<usize>, pol: bool) -> Result<(Vec<f64>, O
     };
     let values = crate::weights::f64s_le(bytes);
     let (t, p) = values.split_at(values.len() / 2);
-    let n = (lmax.unwrap_or(3 * nside as usize - 1) + 1).min(t.len());
+    let lmax = lmax.unwrap_or(3 * nside as usize - 1);
+    if lmax >= t.len() {
+        return value_error(format!(
+            "lmax {lmax} is beyond the pixel window table of nside {nside}, which ends at l = {} \
+             (4 nside)",
+            t.len() - 1
+        ));
+    }
+    let n = lmax + 1;
     Ok((t[..n].to_vec(), pol.then(|| p[..n].to_vec())))
 }
 
@@ -56,7 +64,10 @@ mod tests {
     fn tables_start_at_one_and_stay_in_range() {
         for k in 1..14 {
             let n = 1i64 << k;
-            let (t, p) = pixwin(n, Some(usize::MAX - 1), true).unwrap();
+            let (t, p) = pixwin(n, Some(4 * n as usize), true).unwrap();
+            // beyond the table (and an lmax + 1 that would overflow): an error
+            assert!(pixwin(n, Some(4 * n as usize + 1), false).is_err());
+            assert!(pixwin(n, Some(usize::MAX), false).is_err());
             let p = p.unwrap();
             assert_eq!(t.len(), 4 * n as usize + 1);
             assert!((t[0] - 1.0).abs() < 1e-9, "nside {n}: W_0 = {}", t[0]);

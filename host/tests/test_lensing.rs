@@ -385,4 +385,16 @@ fn from_convergence_rejects_bad_maps() {
     )
     .unwrap_err();
     assert!(matches!(e, glass::Error::DType { .. }), "{e}");
+    // discretized shear with lmax beyond the pixel window table (4 nside):
+    // an error, not an index out of bounds
+    let e = from_convergence(
+        &xp.zeros(&[768], DType::Float64).unwrap(),
+        Some(40),
+        FromConvergenceOptions {
+            shear: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("ends at l = 32"), "{e}");
 }

@@ -626,6 +626,17 @@ pub fn plan(mut source: Source) -> CliResult<Plan> {
     if lmax == 0 {
         return Err(key_err("lmax", "must be at least 1"));
     }
+    // the pixel windows (discretized spectra, discretized shear) end there
+    let table = 4 * c.nside as usize;
+    if lmax > table {
+        return Err(key_err(
+            "lmax",
+            format!(
+                "{lmax} is above 4 nside = {table}, where HEALPix's pixel window tables end: \
+                 lower lmax or raise nside"
+            ),
+        ));
+    }
     for cl in &mut cls {
         cl.truncate(lmax + 1);
     }
