@@ -29,3 +29,8 @@ pub fn key_err(key: impl Into<String>, message: impl Into<String>) -> CliError {
         message: message.into(),
     }
 }
+
+/// A [`CliError::Output`] for an I/O error on `path`: `path: error`.
+pub fn io_err(path: &std::path::Path) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Output(format!("{}: {e}", path.display()))
+}

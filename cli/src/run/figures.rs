@@ -19,6 +19,7 @@ use glass_figures::{mollweide, panels, Band, Curve, MapPanel, Panel, Scale, Styl
 
 use super::plan::Plan;
 use super::simulate::{FigureData, Shared};
+use crate::error::io_err;
 use crate::{CliError, CliResult};
 
 fn fig_err(what: &str, e: impl std::fmt::Display) -> CliError {
@@ -72,8 +73,7 @@ fn theory(plan: &Plan, shared: &Shared) -> CliResult<(Vec<f64>, Vec<f64>)> {
 /// files written.
 pub fn draw(plan: &Plan, shared: &Shared, fig: &FigureData, dir: &Path) -> CliResult<Vec<PathBuf>> {
     let out = dir.join("figures");
-    std::fs::create_dir_all(&out)
-        .map_err(|e| CliError::Output(format!("{}: {e}", out.display())))?;
+    std::fs::create_dir_all(&out).map_err(io_err(&out))?;
     let mut files = Vec::new();
     let nside = plan.nside;
     let pixel = move |theta: f64, phi: f64| {
@@ -143,7 +143,7 @@ pub fn draw(plan: &Plan, shared: &Shared, fig: &FigureData, dir: &Path) -> CliRe
         if zs.is_empty() {
             continue;
         }
-        let total: f64 = integrate(&s.z, &s.dndz);
+        let total = glass::arraytools::trapezoid(&s.dndz, &s.z)?;
         let (zlo, zhi) = (s.z[0], s.z[s.z.len() - 1]);
         let nb = 40;
         let edges: Vec<f64> = (0..=nb)
@@ -349,10 +349,3 @@ pub fn draw(plan: &Plan, shared: &Shared, fig: &FigureData, dir: &Path) -> CliRe
 
 /// A curve's label, x, y and style, owned.
 type NamedCurve = (String, Vec<f64>, Vec<f64>, Style);
-
-fn integrate(x: &[f64], y: &[f64]) -> f64 {
-    x.windows(2)
-        .zip(y.windows(2))
-        .map(|(a, b)| 0.5 * (b[0] + b[1]) * (a[1] - a[0]))
-        .sum()
-}

@@ -40,6 +40,7 @@ use config::FieldModel;
 use figures::write_atomic;
 use simulate::{Progress, Report, Shared};
 
+use crate::error::io_err;
 use crate::{CliError, CliResult};
 
 /// `glass run`'s arguments (`--backend` and `--threads` are the
@@ -144,14 +145,11 @@ fn free_disk(path: &Path) -> Option<u64> {
 }
 
 fn sha256(path: &Path) -> CliResult<String> {
-    let mut f = std::fs::File::open(path)
-        .map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?;
+    let mut f = std::fs::File::open(path).map_err(io_err(path))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = f
-            .read(&mut buf)
-            .map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?;
+        let n = f.read(&mut buf).map_err(io_err(path))?;
         if n == 0 {
             break;
         }
@@ -276,7 +274,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
             )));
         }
         let entries: Vec<String> = std::fs::read_dir(out)
-            .map_err(|e| CliError::Output(format!("{}: {e}", out.display())))?
+            .map_err(io_err(out))?
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
@@ -310,7 +308,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
                         } else {
                             std::fs::remove_file(&p)
                         };
-                        r.map_err(|err| CliError::Output(format!("{}: {err}", p.display())))?;
+                        r.map_err(io_err(&p))?;
                     }
                 }
             } else {
@@ -322,8 +320,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
             }
         }
     }
-    std::fs::create_dir_all(out)
-        .map_err(|e| CliError::Output(format!("{}: {e}", out.display())))?;
+    std::fs::create_dir_all(out).map_err(io_err(out))?;
     let c = plan.config().clone();
     write_atomic(
         &out.join("config.json"),
@@ -334,15 +331,10 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
     let mut seconds: BTreeMap<String, f64> = BTreeMap::new();
     seconds.insert("plan".into(), t_plan);
     let t = Instant::now();
-    let shift = plan::shift_fn(&c);
-    let value = plan.shift_value();
-    let constant = move |_z: f64| value;
+    let shift = plan::shift(&c);
     let fields = match c.fields.model {
         FieldModel::Gaussian => gaussian_fields(&plan.shells),
-        FieldModel::Lognormal => match shift {
-            Some(f) => lognormal_fields(&plan.shells, Some(&f)),
-            None => lognormal_fields(&plan.shells, Some(&constant)),
-        },
+        FieldModel::Lognormal => lognormal_fields(&plan.shells, Some(&*shift)),
     };
     let cls = discretized_cls(
         &plan.cls,
@@ -419,11 +411,9 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
             continue;
         }
         if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .map_err(|e| CliError::Output(format!("{}: {e}", dir.display())))?;
+            std::fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| CliError::Output(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         let report = simulate::realisation(&xp, &plan, &shared, r, &dir, &mut progress)?;
         let mut rfiles = report.files.clone();
         let mut secs = report.seconds.clone();

@@ -5,6 +5,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
+use glass::arraytools::{interp, trapezoid, InterpOptions};
 use glass::cosmology::LambdaCdm;
 use glass::observations::{
     equal_dens_zbins, fixed_zbins, gaussian_nz, smail_nz, tomo_nz_gausserr, AsNd, NzOptions,
@@ -166,7 +167,8 @@ impl Plan {
 }
 
 fn check_nside(nside: i64) -> CliResult<()> {
-    if !(1..=8192).contains(&nside) || nside & (nside - 1) != 0 {
+    // a power of two (`isnsideok` for NESTED), and a pixel window table
+    if !(glass_healpix::pixel::isnsideok(nside, true) && nside <= 8192) {
         return Err(key_err(
             "nside",
             format!("{nside} is not allowed: a HEALPix nside is a power of two from 1 to 8192"),
@@ -336,11 +338,7 @@ fn sample_nz(src: &Source, k: usize, z: &[f64]) -> CliResult<(Vec<f64>, Vec<f64>
             (zz, nn)
         }
     };
-    let integral: f64 = z
-        .windows(2)
-        .zip(nz.windows(2))
-        .map(|(zw, nw)| 0.5 * (nw[0] + nw[1]) * (zw[1] - zw[0]))
-        .sum();
+    let integral = trapezoid(&nz, &z).map_err(|e| glass_err("nz", e))?;
     match s.density {
         Some(d) => {
             if !(d >= 0.0) || !d.is_finite() {
@@ -417,17 +415,20 @@ fn sample(src: &Source, k: usize, shells: &[RadialWindow]) -> CliResult<SamplePl
     let mut nz_shells = vec![0.0; z.len()];
     let nshell = shells.len();
     for (k, (w, n)) in shells.iter().zip(&ngal).enumerate() {
-        let norm: f64 =
-            w.za.windows(2)
-                .zip(w.wa.windows(2))
-                .map(|(a, b)| 0.5 * (b[0] + b[1]) * (a[1] - a[0]))
-                .sum();
+        let norm = trapezoid(&w.wa, &w.za).map_err(|e| key_err(key("nz"), e.to_string()))?;
         if norm > 0.0 {
+            let zero = InterpOptions {
+                left: Some(0.0),
+                right: Some(0.0),
+                period: None,
+            };
+            let wz =
+                interp(&z, &w.za, &w.wa, zero).map_err(|e| key_err(key("nz"), e.to_string()))?;
             // a redshift on the edge of two shells counts in the upper one
             let top = *w.za.last().unwrap_or(&0.0);
-            for (v, &zz) in nz_shells.iter_mut().zip(&z) {
+            for ((v, &zz), wz) in nz_shells.iter_mut().zip(&z).zip(wz) {
                 if zz < top || k + 1 == nshell {
-                    *v += n * interp(zz, &w.za, &w.wa) / norm;
+                    *v += n * wz / norm;
                 }
             }
         }
@@ -494,19 +495,6 @@ fn sample(src: &Source, k: usize, shells: &[RadialWindow]) -> CliResult<SamplePl
         tomo_nz,
         columns,
     })
-}
-
-/// Linear interpolation of `(xp, fp)` at `x`, zero outside.
-fn interp(x: f64, xp: &[f64], fp: &[f64]) -> f64 {
-    if xp.is_empty() || x < xp[0] || x > xp[xp.len() - 1] {
-        return 0.0;
-    }
-    let j = xp.partition_point(|&v| v <= x).clamp(1, xp.len() - 1);
-    let (x0, x1) = (xp[j - 1], xp[j]);
-    if x1 == x0 {
-        return fp[j];
-    }
-    fp[j - 1] + (fp[j] - fp[j - 1]) * (x - x0) / (x1 - x0)
 }
 
 fn visibility(src: &Source, nside: i64) -> CliResult<Option<Vec<f64>>> {
@@ -690,23 +678,13 @@ pub fn plan(mut source: Source) -> CliResult<Plan> {
     })
 }
 
-/// The lognormal shift function of the config, if any.
-pub fn shift_fn(c: &Config) -> Option<fn(f64) -> f64> {
+/// The lognormal shift `λ(z)` of the config: a constant, or a named model.
+pub fn shift(c: &Config) -> Box<dyn Fn(f64) -> f64> {
     match c.fields.shift {
         Shift::Model(ShiftModel::Hilbert2011) => {
-            Some(glass::fields::lognormal_shift_hilbert2011 as fn(f64) -> f64)
+            Box::new(glass::fields::lognormal_shift_hilbert2011)
         }
-        Shift::Value(_) => None,
-    }
-}
-
-impl Plan {
-    /// The constant lognormal shift (1 unless configured).
-    pub fn shift_value(&self) -> f64 {
-        match self.config().fields.shift {
-            Shift::Value(v) => v,
-            Shift::Model(_) => f64::NAN,
-        }
+        Shift::Value(v) => Box::new(move |_z| v),
     }
 }
 

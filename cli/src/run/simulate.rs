@@ -29,6 +29,7 @@ use ndarray::{ArrayD, IxDyn};
 
 use super::config::{BiasKind, MapDtype, ShapeModel};
 use super::plan::Plan;
+use crate::error::io_err;
 use crate::{CliError, CliResult};
 
 /// What the loop reports as it goes.
@@ -81,10 +82,15 @@ fn host(a: &Array) -> CliResult<Vec<f64>> {
     Ok(a.to_vec::<f64>()?)
 }
 
-fn mean_var(x: &[f64]) -> [f64; 2] {
+/// Mean and variance of the values, in float64.
+fn mean_var<T: Copy + Into<f64>>(x: &[T]) -> [f64; 2] {
     let n = x.len().max(1) as f64;
-    let m = x.iter().sum::<f64>() / n;
-    let v = x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n;
+    let m = x.iter().map(|&v| v.into()).sum::<f64>() / n;
+    let v = x
+        .iter()
+        .map(|&v| (v.into() - m) * (v.into() - m))
+        .sum::<f64>()
+        / n;
     [m, v]
 }
 
@@ -146,8 +152,8 @@ pub fn realisation(
         });
     }
     if c.outputs.maps {
-        std::fs::create_dir_all(dir.join("maps"))
-            .map_err(|e| CliError::Output(format!("{}: {e}", dir.join("maps").display())))?;
+        let maps_dir = dir.join("maps");
+        std::fs::create_dir_all(&maps_dir).map_err(io_err(&maps_dir))?;
     }
     let weights = glass::healpix::pixel_weights(xp, plan.nside)?;
     let weights = match weights {
@@ -413,10 +419,7 @@ pub fn realisation(
             Some(s) => maps
                 .iter()
                 .zip(s)
-                .map(|((n, _), m)| {
-                    let m: Vec<f64> = m.iter().map(|&v| f64::from(v)).collect();
-                    (n.clone(), mean_var(&m))
-                })
+                .map(|((n, _), m)| (n.clone(), mean_var(m)))
                 .collect::<BTreeMap<_, _>>(),
             None => maps
                 .iter()
