@@ -38,9 +38,7 @@ use crate::array::complex;
 use crate::arraytools::{interp, trapezoid, InterpOptions};
 use crate::cosmology::Cosmology;
 use crate::error::check_dtype;
-use crate::healpix::{
-    alm2map, alm2map_spin, almxfl, map2alm, npix2nside, pixel_weights, pixwin, ring_weights,
-};
+use crate::healpix::{alm2map, alm2map_spin, almxfl, map2alm, map2alm_weights, npix2nside, pixwin};
 use crate::shells::RadialWindow;
 use crate::{Array, Error, Result};
 
@@ -185,20 +183,28 @@ impl<'c> MultiPlaneConvergence<'c> {
     /// Adds the matter plane `delta` at source redshift `zsrc` with lensing
     /// weight `wlens` (GLASS `add_plane`; `wlens = 1` in GLASS's default).
     ///
+    /// `delta` is a float64 map, or the complex128 `alm` of one: the
+    /// recurrence is linear, so planes of `δ_lm` give `κ_lm`, which
+    /// [`from_convergence_alm`] turns into the shear without a `map2alm`
+    /// of `κ` (what `glass run` does, which needs `δ_lm` for its spectra
+    /// anyway).
+    ///
     /// # Errors
     ///
     /// [`Error::Value`] when `zsrc` is not larger than the last plane's
     /// (GLASS: "source redshift must be increasing") or not finite;
-    /// [`Error::DType`] unless `delta` is float64; [`Error::Shape`] when
-    /// `delta` differs in shape from the previous planes (e.g. another
-    /// nside); backend errors.
+    /// [`Error::DType`] unless `delta` is float64 or complex128;
+    /// [`Error::Shape`] when `delta` differs in shape from the previous
+    /// planes (e.g. another nside); backend errors.
     pub fn add_plane(&mut self, delta: &Array, zsrc: f64, wlens: f64) -> Result<()> {
-        check_dtype(
-            delta,
-            DType::Float64,
-            "MultiPlaneConvergence.add_plane",
-            "delta",
-        )?;
+        if delta.dtype() != DType::Complex128 {
+            check_dtype(
+                delta,
+                DType::Float64,
+                "MultiPlaneConvergence.add_plane",
+                "delta",
+            )?;
+        }
         if let Some(k) = &self.kappa3 {
             if k.shape() != delta.shape() {
                 return Err(Error::shape(
@@ -395,14 +401,49 @@ pub fn from_convergence(
     lmax: Option<usize>,
     options: FromConvergenceOptions,
 ) -> Result<LensingMaps> {
-    let mut out = LensingMaps::default();
     if !(options.potential || options.deflection || options.shear) {
-        return Ok(out);
+        return Ok(LensingMaps::default());
     }
     let npix = kappa.shape().last().copied().unwrap_or(0);
     let nside = npix2nside(npix)?;
     let lmax = lmax.unwrap_or(3 * nside as usize - 1);
     let alm = map2alm_pixel_weights(kappa, lmax)?;
+    from_convergence_alm(&alm, nside, options)
+}
+
+/// [`from_convergence`] of the convergence's `alm` `κ_lm` (GLASS order,
+/// `lmax = mmax` read from its length) instead of its map: the maps of
+/// nside `nside`. A glass-rs addition, for a caller that has `κ_lm`
+/// already (the multi-plane recurrence of [`MultiPlaneConvergence`] on
+/// `δ_lm` gives it); `from_convergence(κ)` is this of `map2alm(κ)` with
+/// its weights.
+///
+/// # Errors
+///
+/// [`Error::DType`] unless `alm` is complex128; [`Error::Shape`] when its
+/// last axis is not the length of a triangular `alm`; as
+/// [`from_convergence`].
+pub fn from_convergence_alm(
+    alm: &Array,
+    nside: i64,
+    options: FromConvergenceOptions,
+) -> Result<LensingMaps> {
+    let mut out = LensingMaps::default();
+    if !(options.potential || options.deflection || options.shear) {
+        return Ok(out);
+    }
+    check_dtype(alm, DType::Complex128, "from_convergence_alm", "alm")?;
+    let n = alm.shape().last().copied().unwrap_or(0);
+    let lmax = crate::healpix::alm_lmax(n, None, None)
+        .map_err(|_| {
+            Error::shape(
+                "from_convergence_alm",
+                "alm",
+                alm.shape(),
+                "(..., (lmax + 1)(lmax + 2) / 2)",
+            )
+        })?
+        .0;
     let ell = |l: usize| l as f64;
     // ψ_lm = -2 κ_lm / (l (l + 1))
     let fl: Vec<f64> = (0..=lmax)
@@ -414,7 +455,7 @@ pub fn from_convergence(
             }
         })
         .collect();
-    let mut alm = almxfl(&alm, &fl, None)?;
+    let mut alm = almxfl(alm, &fl, None)?;
     if options.potential {
         out.potential = Some(alm2map(&alm, nside, Some(lmax), None)?);
     }
@@ -503,14 +544,8 @@ fn map2alm_pixel_weights(kappa: &Array, lmax: usize) -> Result<Array> {
     check_dtype(kappa, DType::Float64, "from_convergence", "kappa")?;
     let npix = kappa.shape().last().copied().unwrap_or(0);
     let nside = npix2nside(npix)?;
-    let xp = kappa.backend();
-    match pixel_weights(xp, nside)? {
-        Some(w) => map2alm(kappa, Some(lmax), None, 0, Some(&w)),
-        None => {
-            let w = ring_weights(xp, nside).ok();
-            map2alm(kappa, Some(lmax), None, 0, w.as_ref())
-        }
-    }
+    let w = map2alm_weights(kappa.backend(), nside)?;
+    map2alm(kappa, Some(lmax), None, 0, w.as_ref())
 }
 
 /// Moves points by the deflection of [`from_convergence`] (GLASS

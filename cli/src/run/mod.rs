@@ -18,7 +18,7 @@
 //! the realisations without `realisation.json`.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -29,10 +29,10 @@ use glass::fields::{
 };
 use glass::Backend;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 pub mod config;
 pub mod figures;
+pub mod output;
 pub mod plan;
 pub mod simulate;
 
@@ -142,20 +142,6 @@ fn free_disk(path: &Path) -> Option<u64> {
         return None;
     }
     Some(st.f_bavail as u64 * st.f_frsize as u64)
-}
-
-fn sha256(path: &Path) -> CliResult<String> {
-    let mut f = std::fs::File::open(path).map_err(io_err(path))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf).map_err(io_err(path))?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(format!("{:x}", h.finalize()))
 }
 
 fn json_bytes(v: &Value) -> Vec<u8> {
@@ -430,7 +416,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
         b.finish_and_clear();
     }
 
-    let checksums = checksums(out, &files)?;
+    let checksums = checksums(out, &files, &BTreeMap::new())?;
     let run = json!({
         "program": {"name": "glass-rs", "version": env!("CARGO_PKG_VERSION")},
         "backend": {"name": xp.name(), "version": xp.info().version, "api_version": xp.info().api_version,
@@ -473,12 +459,23 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
     Ok(())
 }
 
-/// sha256 of each file (in parallel), by path relative to `out`.
-fn checksums(out: &Path, files: &[PathBuf]) -> CliResult<BTreeMap<String, Value>> {
+/// sha256 of each file (in parallel; those in `known` were hashed by the
+/// writer as it wrote them), by path relative to `out`.
+fn checksums(
+    out: &Path,
+    files: &[PathBuf],
+    known: &BTreeMap<PathBuf, String>,
+) -> CliResult<BTreeMap<String, Value>> {
     use rayon::prelude::*;
     files
         .par_iter()
-        .map(|f| Ok((rel(out, f), Value::String(sha256(f)?))))
+        .map(|f| {
+            let h = match known.get(f) {
+                Some(h) => h.clone(),
+                None => output::sha256(f)?,
+            };
+            Ok((rel(out, f), Value::String(h)))
+        })
         .collect()
 }
 
@@ -493,7 +490,7 @@ fn realisation_json(
     files: &[PathBuf],
     seconds: &BTreeMap<&'static str, f64>,
 ) -> CliResult<Value> {
-    let checksums = checksums(out, files)?;
+    let checksums = checksums(out, files, &report.sha256)?;
     let galaxies: BTreeMap<&String, u64> = report
         .counts
         .iter()

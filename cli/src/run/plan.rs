@@ -113,6 +113,15 @@ impl Plan {
         cols
     }
 
+    /// Bytes of the map values of one shell as written.
+    pub fn shell_map_bytes(&self) -> u64 {
+        let bytes = match self.config().outputs.map_dtype {
+            super::config::MapDtype::Float32 => 4,
+            super::config::MapDtype::Float64 => 8,
+        };
+        self.npix as u64 * bytes * self.map_columns().len() as u64
+    }
+
     /// Estimated peak memory of one realisation, bytes: the maps of one
     /// shell and their transforms' work space, the alm kept for the
     /// measured spectra, one batch of galaxies, the program itself.
@@ -121,7 +130,9 @@ impl Plan {
         let nalm = self.nalm() as u64;
         let nshell = self.shells.len() as u64;
         let maps = npix * 8 * (16 + 2 * self.samples.len() as u64);
-        let alms = nshell * nalm * 16 + 8 * nalm * 16;
+        // the δ alm of every shell, the κ alm recurrence (three) and the
+        // transforms' work space
+        let alms = nshell * nalm * 16 + 11 * nalm * 16;
         let ncorr = self.config().ncorr as u64;
         let sampler = (ncorr + 2) * nalm * 16;
         let cols = self
@@ -133,7 +144,10 @@ impl Plan {
         let batch = 1_000_000u64 * 8 * (cols + 12);
         let spectra = 3 * self.cls.len() as u64 * (self.lmax as u64 + 1) * 8;
         let program = 120 << 20;
-        maps + alms + sampler + batch + spectra + program
+        // the output writer: one job queued and one being written, each
+        // a shell's maps as written or a batch of rows
+        let writer = 2 * self.shell_map_bytes().max(1_000_000 * 8 * cols);
+        maps + alms + sampler + batch + spectra + program + writer
     }
 
     /// Estimated disk use of one realisation, and of the files shared by
@@ -148,12 +162,7 @@ impl Plan {
             }
         }
         if c.outputs.maps {
-            let bytes = match c.outputs.map_dtype {
-                super::config::MapDtype::Float32 => 4,
-                super::config::MapDtype::Float64 => 8,
-            };
-            per += self.shells.len() as u64
-                * (self.npix as u64 * bytes * self.map_columns().len() as u64 + 2880 * 4);
+            per += self.shells.len() as u64 * (self.shell_map_bytes() + 2880 * 4);
         }
         let spectra = self.cls.len() as u64 * (self.lmax as u64 + 1) * 8 + 4096;
         if c.outputs.spectra {

@@ -1,7 +1,13 @@
 //! One realisation of the survey: the GLASS loop over shells (matter
-//! field, multi-plane lensing, galaxies of every sample), streaming the
-//! catalogue to FITS in batches and writing each shell's maps as it
-//! passes, then the measured spectra.
+//! field, multi-plane lensing, galaxies of every sample), handing the
+//! catalogue in batches and each shell's maps to the output writer
+//! ([`super::output`]) as they pass, then the measured spectra.
+//!
+//! The shear comes from the convergence's alm, which the multi-plane
+//! recurrence gives from the δ alm of the shells (the recurrence is
+//! linear): the δ alm are needed for the measured spectra anyway, so no
+//! shell pays a second `map2alm` for κ. The result is GLASS's
+//! `from_convergence(kappa)` to round-off.
 //!
 //! Random streams (the keys under `Rng::new(seed)`):
 //! `[Realisation(r)]` for the fields (`generate` adds `[Shell(i),
@@ -18,16 +24,17 @@ use std::time::Instant;
 use glass::fields::{generate, spectra_indices, GenerateOptions};
 use glass::galaxies::{galaxy_shear, gaussian_phz, redshifts, GalaxyShearOptions};
 use glass::grf::Transformation;
-use glass::healpix::{alm2cl, map2alm, map2alm_spin};
-use glass::lensing::{from_convergence, FromConvergenceOptions, MultiPlaneConvergence};
+use glass::healpix::{alm2cl, map2alm, map2alm_spin, map2alm_weights};
+use glass::lensing::{from_convergence_alm, FromConvergenceOptions, MultiPlaneConvergence};
 use glass::points::{positions_from_delta, BiasModel, PositionsOptions};
 use glass::rng::{Key, Rng};
 use glass::shapes::{ellipticity_gaussian, ellipticity_intnorm, ellipticity_ryden04};
-use glass::user::{write_catalog, write_healpix_maps, CatalogWriter, Column};
+use glass::user::{write_catalog, write_healpix_maps, Column};
 use glass::{Array, Backend};
 use ndarray::{ArrayD, IxDyn};
 
 use super::config::{BiasKind, MapDtype, ShapeModel};
+use super::output::Writer;
 use super::plan::Plan;
 use crate::error::io_err;
 use crate::{CliError, CliResult};
@@ -67,6 +74,8 @@ pub struct FigureData {
 /// What a realisation produced.
 pub struct Report {
     pub files: Vec<PathBuf>,
+    /// sha256 of the files the writer hashed as it completed them.
+    pub sha256: BTreeMap<PathBuf, String>,
     /// Galaxies per sample, per shell, per tomographic bin (last: outside
     /// every bin; one entry without tomography).
     pub counts: BTreeMap<String, Vec<Vec<u64>>>,
@@ -74,6 +83,10 @@ pub struct Report {
     pub sums: BTreeMap<String, BTreeMap<String, f64>>,
     /// Mean and variance of each map, per shell.
     pub moments: Vec<BTreeMap<String, [f64; 2]>>,
+    /// Seconds per stage of the simulation thread; `output_writer` and
+    /// `output_checksums` are those of the writer thread, concurrent with
+    /// the others (they do not add up to the wall time), and
+    /// `output_wait` the time the loop waited for the writer at the end.
     pub seconds: BTreeMap<&'static str, f64>,
     pub figure: FigureData,
 }
@@ -141,10 +154,14 @@ pub fn realisation(
         },
         &rng,
     )?;
+    // the convergence maps, and the same recurrence on the δ alm for the
+    // κ alm of the shear (no map2alm of κ: the δ alm are needed anyway)
     let mut conv = MultiPlaneConvergence::new(&plan.cosmo);
-    let mut writers: Vec<Option<CatalogWriter>> = Vec::new();
+    let mut conv_alm = MultiPlaneConvergence::new(&plan.cosmo);
+    let lens_alm = c.lensing.convergence && (c.lensing.shear || c.lensing.deflection);
+    let mut catalogues = Vec::new();
     for s in &plan.samples {
-        writers.push(if c.outputs.catalogue {
+        catalogues.push(if c.outputs.catalogue {
             let p = dir.join(format!("catalogue_{}.fits", s.name));
             Some(write_catalog(&p, Some(&s.name))?)
         } else {
@@ -155,11 +172,8 @@ pub fn realisation(
         let maps_dir = dir.join("maps");
         std::fs::create_dir_all(&maps_dir).map_err(io_err(&maps_dir))?;
     }
-    let weights = glass::healpix::pixel_weights(xp, plan.nside)?;
-    let weights = match weights {
-        Some(w) => Some(w),
-        None => glass::healpix::ring_weights(xp, plan.nside).ok(),
-    };
+    let mut writer = Writer::spawn(catalogues)?;
+    let weights = map2alm_weights(xp, plan.nside)?;
     let mut alms: Vec<Array> = Vec::with_capacity(nshell);
     let mut counts: BTreeMap<String, Vec<Vec<u64>>> = BTreeMap::new();
     let mut sums: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
@@ -184,20 +198,30 @@ pub fn realisation(
         let delta_h = host(&delta)?;
         add("generate", t);
 
+        // the δ alm, for the shear and the measured spectra
+        let t = Instant::now();
+        let delta_alm = if lens_alm || c.outputs.spectra || c.outputs.figures {
+            Some(map2alm(&delta, Some(lmax), None, 0, weights.as_ref())?)
+        } else {
+            None
+        };
+        add("map2alm", t);
+
         let t = Instant::now();
         let mut kappa = None;
+        let mut kappa_alm = None;
         let mut gamma: Option<(Array, Array)> = None;
         let mut alpha: Option<(Array, Array)> = None;
+        let no_kappa = || CliError::Output("no convergence after the first shell".into());
         if c.lensing.convergence {
             conv.add_window(&delta, shell)?;
-            let k = conv
-                .kappa()
-                .ok_or_else(|| CliError::Output("no convergence after the first shell".into()))?
-                .clone();
-            if c.lensing.shear || c.lensing.deflection {
-                let maps = from_convergence(
-                    &k,
-                    Some(lmax),
+            let k = conv.kappa().ok_or_else(no_kappa)?.clone();
+            if let (true, Some(da)) = (lens_alm, &delta_alm) {
+                conv_alm.add_window(da, shell)?;
+                let ka = conv_alm.kappa().ok_or_else(no_kappa)?.clone();
+                let maps = from_convergence_alm(
+                    &ka,
+                    plan.nside,
                     FromConvergenceOptions {
                         shear: c.lensing.shear,
                         deflection: c.lensing.deflection,
@@ -211,6 +235,7 @@ pub fn realisation(
                 if let Some(a) = maps.deflection {
                     alpha = Some((a.real()?, a.imag()?));
                 }
+                kappa_alm = Some(ka);
             }
             kappa = Some(k);
         }
@@ -372,19 +397,24 @@ pub fn realisation(
                     *col_sums.entry(name.to_string()).or_default() +=
                         v.iter().map(|&x| x as f64).sum::<f64>();
                 }
-                if let Some(w) = &mut writers[k] {
-                    let columns: Vec<(&str, Column<'_>)> = s
-                        .columns
-                        .iter()
-                        .map(|name| {
-                            let col = match cols.f.get(name) {
-                                Some(v) => Column::F64(v),
-                                None => Column::I64(&cols.i[name]),
-                            };
-                            (*name, col)
-                        })
-                        .collect();
-                    w.write(&columns)?;
+                if c.outputs.catalogue {
+                    let names = s.columns.clone();
+                    writer.submit(move |cats| {
+                        if let Some(w) = &mut cats[k] {
+                            let columns: Vec<(&str, Column<'_>)> = names
+                                .iter()
+                                .map(|name| {
+                                    let col = match cols.f.get(name) {
+                                        Some(v) => Column::F64(v),
+                                        None => Column::I64(&cols.i[name]),
+                                    };
+                                    (*name, col)
+                                })
+                                .collect();
+                            w.write(&columns)?;
+                        }
+                        Ok(None)
+                    })?;
                 }
                 add("catalogue", t);
                 first += n as u64;
@@ -426,28 +456,6 @@ pub fn realisation(
                 .map(|(n, m)| (n.clone(), mean_var(m)))
                 .collect::<BTreeMap<_, _>>(),
         });
-        if c.outputs.maps {
-            let p = dir.join("maps").join(format!("shell_{i:03}.fits"));
-            let cols: Vec<(&str, Column<'_>)> = match &single {
-                Some(s) => maps
-                    .iter()
-                    .zip(s)
-                    .map(|((n, _), m)| (n.as_str(), Column::F32(m)))
-                    .collect(),
-                None => maps
-                    .iter()
-                    .map(|(n, m)| (n.as_str(), Column::F64(m)))
-                    .collect(),
-            };
-            write_healpix_maps(&p, plan.nside, &cols)?;
-            files.push(p);
-        }
-        add("maps", t);
-
-        let t = Instant::now();
-        if c.outputs.spectra || c.outputs.figures {
-            alms.push(map2alm(&delta, Some(lmax), None, 0, weights.as_ref())?);
-        }
         if i == plan.figure_shell && c.outputs.figures {
             let take = |name: &str| maps.iter().find(|(n, _)| n == name).map(|(_, m)| m.clone());
             fig.delta = take("DELTA").unwrap_or_default();
@@ -457,9 +465,44 @@ pub fn realisation(
                 .filter(|(n, _)| n.starts_with("COUNTS_"))
                 .cloned()
                 .collect();
-            if let Some(k) = &kappa {
-                let ka = map2alm(k, Some(lmax), None, 0, weights.as_ref())?;
-                fig.kk = Some(host(&alm2cl(&ka, None, None)?)?);
+        }
+        if c.outputs.maps {
+            let p = dir.join("maps").join(format!("shell_{i:03}.fits"));
+            let nside = plan.nside;
+            // the writer gets the values as written only
+            let (names, double): (Vec<String>, Vec<Vec<f64>>) = maps.into_iter().unzip();
+            let double = if single.is_some() { Vec::new() } else { double };
+            writer.submit(move |_| {
+                let cols: Vec<(&str, Column<'_>)> = match &single {
+                    Some(s) => names
+                        .iter()
+                        .zip(s)
+                        .map(|(n, m)| (n.as_str(), Column::F32(m)))
+                        .collect(),
+                    None => names
+                        .iter()
+                        .zip(&double)
+                        .map(|(n, m)| (n.as_str(), Column::F64(m)))
+                        .collect(),
+                };
+                write_healpix_maps(&p, nside, &cols)?;
+                Ok(Some(p))
+            })?;
+        }
+        add("maps", t);
+
+        let t = Instant::now();
+        if let (true, Some(da)) = (c.outputs.spectra || c.outputs.figures, delta_alm) {
+            alms.push(da);
+        }
+        if i == plan.figure_shell && c.outputs.figures {
+            let ka = match (kappa_alm, &kappa) {
+                (Some(ka), _) => Some(ka),
+                (None, Some(k)) => Some(map2alm(k, Some(lmax), None, 0, weights.as_ref())?),
+                (None, None) => None,
+            };
+            if let Some(ka) = &ka {
+                fig.kk = Some(host(&alm2cl(ka, None, None)?)?);
             }
             if let Some((g1, g2)) = &gamma {
                 let qu = xp.stack(&[g1, g2], 0)?;
@@ -475,15 +518,19 @@ pub fn realisation(
     }
 
     let t = Instant::now();
-    for (k, w) in writers.into_iter().enumerate() {
-        if let Some(w) = w {
-            w.finish()?;
-            files.push(dir.join(format!("catalogue_{}.fits", plan.samples[k].name)));
+    if c.outputs.catalogue {
+        for (k, s) in plan.samples.iter().enumerate() {
+            let p = dir.join(format!("catalogue_{}.fits", s.name));
+            writer.submit(move |cats| {
+                match cats[k].take() {
+                    Some(w) => w.finish()?,
+                    None => return Ok(None),
+                }
+                Ok(Some(p))
+            })?;
         }
     }
-    add("catalogue", t);
 
-    let t = Instant::now();
     let mut measured = Vec::new();
     if alms.len() == nshell {
         for [a, b] in spectra_indices(nshell) {
@@ -498,8 +545,17 @@ pub fn realisation(
     fig.cls = measured;
     add("spectra", t);
 
+    // what the writer has left to do
+    let t = Instant::now();
+    let written = writer.finish()?;
+    add("output_wait", t);
+    seconds.insert("output_writer", written.write_seconds);
+    seconds.insert("output_checksums", written.hash_seconds);
+    files.extend(written.files);
+
     Ok(Report {
         files,
+        sha256: written.sha256,
         counts,
         sums,
         moments,

@@ -168,6 +168,21 @@ pub fn pixel_weights(xp: &crate::Backend, nside: i64) -> Result<Option<Array>> {
     Ok(Some(xp.asarray1(&w.to_map())?))
 }
 
+/// The weights of an accurate `map2alm` without iterations, as
+/// [`from_convergence`](crate::lensing::from_convergence) uses them: the
+/// [`pixel_weights`] where glass has them, else the [`ring_weights`],
+/// else none.
+///
+/// # Errors
+///
+/// As [`pixel_weights`].
+pub fn map2alm_weights(xp: &crate::Backend, nside: i64) -> Result<Option<Array>> {
+    Ok(match pixel_weights(xp, nside)? {
+        Some(w) => Some(w),
+        None => ring_weights(xp, nside).ok(),
+    })
+}
+
 /// healpy `alm2map_spin([E, B], nside, spin, lmax, mmax)`: `alm` has shape
 /// `(..., 2, nalm)`, the result `(..., 2, npix)` (Q, U for spin 2).
 ///

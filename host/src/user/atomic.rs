@@ -22,6 +22,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
@@ -33,20 +34,29 @@ fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Removes every temporary file this process is writing (for a signal
-/// handler before exiting: the outputs being written are abandoned).
+/// Set by [`remove_temporaries`]: no new temporary file may start (a
+/// writer on another thread would otherwise leave one behind the exit).
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Removes every temporary file this process is writing, and refuses new
+/// ones from then on (for a signal handler before exiting: the outputs
+/// being written, on any thread, are abandoned).
 pub fn remove_temporaries() {
-    remove_matching(|_| true);
+    remove_matching(|_| true, true);
 }
 
 /// [`remove_temporaries`] for the temporaries under `dir` only.
 #[cfg(test)]
 fn remove_temporaries_in(dir: &Path) {
-    remove_matching(|p| p.starts_with(dir));
+    remove_matching(|p| p.starts_with(dir), false);
 }
 
-fn remove_matching(which: impl Fn(&Path) -> bool) {
-    live().retain(|p| {
+fn remove_matching(which: impl Fn(&Path) -> bool, close: bool) {
+    let mut live = live();
+    if close {
+        CLOSED.store(true, Ordering::SeqCst);
+    }
+    live.retain(|p| {
         if which(p) {
             let _ = std::fs::remove_file(p);
             false
@@ -159,8 +169,21 @@ impl AtomicFile {
             .into_owned();
         remove_stale(&dest, &name);
         let tmp = dest.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        // created and registered under the lock, so that
+        // remove_temporaries sees every temporary or none starts after it
+        let mut live = live();
+        if CLOSED.load(Ordering::SeqCst) {
+            return Err(Error::io(
+                target,
+                std::io::Error::new(
+                    std::io::ErrorKind::Interrupted,
+                    "the program is stopping: no new output is started",
+                ),
+            ));
+        }
         let f = File::create(&tmp).map_err(|e| Error::io(target, e))?;
-        live().push(tmp.clone());
+        live.push(tmp.clone());
+        drop(live);
         Ok(AtomicFile {
             out: BufWriter::with_capacity(1 << 20, f),
             tmp,
