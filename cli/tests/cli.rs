@@ -27,6 +27,35 @@ fn backends_lists_ndarray_and_strict() {
     assert!(!out.contains("quirky"), "{out}");
 }
 
+/// A plugin cut short (a partial copy, a library cargo is still linking)
+/// is refused before dlopen maps it (which died of SIGBUS), and the other
+/// libraries are still listed; by name it is a clear error, exit 2.
+#[test]
+fn a_truncated_plugin_is_reported_and_the_others_still_listed() {
+    let lib = std::fs::read(common::plugin_path("ndarray")).unwrap();
+    let dir = std::env::temp_dir().join(format!("glass-cut-plugin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // (cuts within the loaded segments: further in, a debug build has
+    // sections that dlopen never reads)
+    for cut in [4096, 1_000_000] {
+        let cut_lib = dir.join(glass::backend::library_file_name("cut"));
+        std::fs::write(&cut_lib, &lib[..cut]).unwrap();
+        let path = format!("{}:{}", dir.display(), common::deps_dir().display());
+        let (code, out, err) = run(glass().arg("backends").env("GLASS_PLUGIN_PATH", &path));
+        assert_eq!(code, 0, "cut at {cut}: {out}{err}");
+        assert!(out.contains("truncated"), "cut at {cut}: {out}");
+        assert!(out.contains("libglass_backend_strict"), "{out}");
+        let (code, _, err) = run(glass()
+            .args(["--backend", "cut", "pixwin", "--nside", "8"])
+            .arg(dir.join("w.npy"))
+            .env("GLASS_PLUGIN_PATH", &path));
+        assert_eq!(code, 2, "cut at {cut}: {err}");
+        assert!(err.contains("truncated"), "{err}");
+        assert!(!dir.join("w.npy").exists());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn backend_and_threads_are_global_options() {
     let (code, out, err) = run(glass().args(["--backend", "strict", "backends"]));

@@ -262,6 +262,12 @@ impl Backend {
         if !path.is_file() {
             return Err(Error::PluginNotFound(path.to_path_buf()));
         }
+        // a file cut short would kill the process inside dlopen (SIGBUS)
+        #[cfg(target_os = "linux")]
+        crate::elf::check_shared_object(path).map_err(|reason| Error::NotALibrary {
+            path: path.to_path_buf(),
+            reason,
+        })?;
         let header = lib_header_from_path(path).map_err(|e| library_error(path, e))?;
         let module = header
             .init_root_module::<BackendModRef>()

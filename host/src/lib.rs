@@ -44,6 +44,8 @@ pub mod array;
 pub mod arraytools;
 pub mod backend;
 pub mod cosmology;
+#[cfg(target_os = "linux")]
+mod elf;
 pub mod error;
 pub mod fields;
 pub mod for_glass_users;
