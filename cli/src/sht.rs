@@ -101,11 +101,19 @@ pub enum Sht {
     },
 }
 
+/// More repetitions than a benchmark needs (and a bound on the times kept).
+const MAX_REPEAT: usize = 1_000_000;
+
 /// Runs `f` `repeat` times on `b`; prints the median time last on stderr
 /// when repeating.
 fn timed(b: &Backend, repeat: usize, f: impl Fn() -> glass::Result<Array>) -> CliResult<Array> {
     if repeat == 0 {
         return Err(CliError::Usage("--repeat must be at least 1".into()));
+    }
+    if repeat > MAX_REPEAT {
+        return Err(CliError::Usage(format!(
+            "--repeat must be at most {MAX_REPEAT}, got {repeat}"
+        )));
     }
     let run = || -> CliResult<(Array, f64)> {
         let t = Instant::now();
@@ -140,6 +148,20 @@ fn read_pair(b: &Backend, files: &[PathBuf]) -> glass::Result<Array> {
     }
     let x = npy::read(b, &files[0])?;
     let y = npy::read(b, &files[1])?;
+    // the two halves of one field: no promotion, no broadcasting
+    if y.dtype() != x.dtype() || y.shape() != x.shape() {
+        return Err(glass::Error::File {
+            path: files[1].clone(),
+            reason: format!(
+                "holds {:?} of shape {:?}, but {} holds {:?} of shape {:?}: the two files must match",
+                y.dtype(),
+                y.shape(),
+                files[0].display(),
+                x.dtype(),
+                x.shape()
+            ),
+        });
+    }
     b.stack(&[&x, &y], 0)
 }
 
@@ -148,20 +170,37 @@ fn write_pair(x: &Array, files: &[PathBuf]) -> glass::Result<()> {
         return npy::write(x, &files[0]);
     }
     let b = x.backend();
-    for (i, f) in files.iter().enumerate() {
+    let mut rows = Vec::with_capacity(files.len());
+    for i in 0..files.len() {
         let row = x.take(&b.asarray1(&[i as i64])?, Some(0))?;
         let n = row.shape()[1..]
             .iter()
             .map(|&v| v as i64)
             .collect::<Vec<_>>();
-        npy::write(&row.reshape(&n)?, f)?;
+        rows.push(row.reshape(&n)?);
     }
-    Ok(())
+    let items: Vec<(&Array, &std::path::Path)> = rows
+        .iter()
+        .zip(files)
+        .map(|(r, f)| (r, f.as_path()))
+        .collect();
+    npy::write_all(&items)
 }
 
 fn split_files(files: &[PathBuf]) -> CliResult<(&[PathBuf], &[PathBuf])> {
     match files.len() {
         2 => Ok((&files[..1], &files[1..])),
+        4 if files[2] == files[3]
+            || matches!(
+                (std::fs::canonicalize(&files[2]), std::fs::canonicalize(&files[3])),
+                (Ok(a), Ok(b)) if a == b
+            ) =>
+        {
+            Err(CliError::Usage(format!(
+                "the two outputs are the same file ({}): give each its own",
+                files[3].display()
+            )))
+        }
         4 => Ok((&files[..2], &files[2..])),
         n => Err(CliError::Usage(format!(
             "expected IN OUT or IN_1 IN_2 OUT_1 OUT_2, got {n} files"

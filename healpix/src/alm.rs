@@ -11,10 +11,12 @@ use num_complex::Complex64;
 
 use crate::error::{value_error, Result};
 
-/// Number of coefficients for `lmax`, `mmax` (healpy `Alm.getsize`).
+/// Number of coefficients for `lmax`, `mmax` (healpy `Alm.getsize`);
+/// saturates at `usize::MAX / 2` for sizes beyond the address space (an
+/// `lmax` near 2^64 from input), which no array has.
 pub fn alm_size(lmax: usize, mmax: usize) -> usize {
     let mmax = mmax.min(lmax);
-    (mmax + 1) * (2 * lmax + 2 - mmax) / 2
+    (mmax.saturating_add(1)).saturating_mul(lmax.saturating_mul(2).saturating_add(2) - mmax) / 2
 }
 
 /// Index of `(l, m)` in healpy order (healpy `Alm.getidx`).

@@ -225,6 +225,11 @@ pub enum Error {
     /// A bug in glass: an invariant did not hold. Please report it.
     #[error("{func}: internal error: {reason}")]
     Internal { func: &'static str, reason: String },
+
+    /// An input asks for more memory than the machine has (checked before
+    /// allocating: an allocation that fails would abort the process).
+    #[error("{func}: {reason}")]
+    OutOfMemory { func: &'static str, reason: String },
 }
 
 impl Error {
@@ -325,6 +330,7 @@ impl Error {
             Error::NotPositiveDefinite { .. } | Error::NotConverged { .. } => ErrorKind::Numerical,
             Error::Io { .. } | Error::File { .. } => ErrorKind::Io,
             Error::Internal { .. } => ErrorKind::Internal,
+            Error::OutOfMemory { .. } => ErrorKind::OutOfMemory,
             Error::InFields { source, .. } | Error::InShell { source, .. } => source.kind(),
         }
     }
@@ -348,4 +354,55 @@ pub(crate) fn check_dtype(
         });
     }
     Ok(())
+}
+
+/// Bytes for people: `12.0 GiB`.
+pub(crate) fn human_bytes(b: u128) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < units.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} bytes")
+    } else {
+        format!("{v:.1} {}", units[u])
+    }
+}
+
+/// `Ok` when `bytes` (`None`: more than 2^128) fit in the memory this
+/// machine has available ([`crate::user::available_memory`]; where that is
+/// unknown, in the address space); otherwise [`Error::OutOfMemory`] saying
+/// what `what` would take.
+pub(crate) fn check_memory(
+    func: &'static str,
+    what: impl FnOnce() -> String,
+    bytes: Option<u128>,
+) -> Result<()> {
+    let available = crate::user::available_memory();
+    let limit = available.map_or(isize::MAX as u128, u128::from);
+    match bytes {
+        Some(b) if b <= limit => Ok(()),
+        _ => Err(Error::OutOfMemory {
+            func,
+            reason: format!(
+                "{} would take {}, more than the {} {}",
+                what(),
+                bytes.map_or("more than 2^128 bytes".into(), human_bytes),
+                human_bytes(limit),
+                if available.is_some() {
+                    "of memory available"
+                } else {
+                    "that can be addressed"
+                }
+            ),
+        }),
+    }
+}
+
+/// `a * b * ...` in u128, `None` on overflow.
+pub(crate) fn checked_product(factors: &[u128]) -> Option<u128> {
+    factors.iter().try_fold(1u128, |acc, &f| acc.checked_mul(f))
 }

@@ -31,6 +31,24 @@ mod fits_read;
 pub use atomic::{remove_temporaries, write_atomic, AtomicFile};
 pub use fits_read::{read_fits_table, read_healpix_map, FitsTable, HealpixMap};
 
+/// A value of `/proc/meminfo` in bytes (`key` such as `MemAvailable`).
+fn meminfo(key: &str) -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+}
+
+/// The memory this process could still allocate, bytes: the kernel's
+/// estimate of available memory plus free swap (`/proc/meminfo`); `None`
+/// where unknown (not Linux). Sizes asked for by input are checked against
+/// it before allocating.
+pub fn available_memory() -> Option<u64> {
+    let avail = meminfo("MemAvailable")?;
+    Some(avail.saturating_add(meminfo("SwapFree").unwrap_or(0)))
+}
+
 fn io_err(path: &Path, e: std::io::Error) -> Error {
     Error::io(path, e)
 }

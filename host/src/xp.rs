@@ -74,6 +74,7 @@ impl Backend {
     }
 
     fn create(&self, op: Op, args: Vec<RValue>) -> Result<Array> {
+        // (the creation ops that take a shape check it first: fits_memory)
         let args: Vec<Arg> = args.into_iter().map(Arg::Value).collect();
         self.call_array(op, &args)
     }
@@ -99,6 +100,7 @@ impl Backend {
     }
 
     pub fn zeros(&self, shape: &[usize], dtype: DType) -> Result<Array> {
+        fits_memory("zeros", shape, dtype)?;
         self.create(
             Op::Zeros,
             vec![ints(&shape_i64(shape)), RValue::DType(dtype)],
@@ -106,6 +108,7 @@ impl Backend {
     }
 
     pub fn ones(&self, shape: &[usize], dtype: DType) -> Result<Array> {
+        fits_memory("ones", shape, dtype)?;
         self.create(
             Op::Ones,
             vec![ints(&shape_i64(shape)), RValue::DType(dtype)],
@@ -113,6 +116,7 @@ impl Backend {
     }
 
     pub fn empty(&self, shape: &[usize], dtype: DType) -> Result<Array> {
+        fits_memory("empty", shape, dtype)?;
         self.create(
             Op::Empty,
             vec![ints(&shape_i64(shape)), RValue::DType(dtype)],
@@ -120,6 +124,7 @@ impl Backend {
     }
 
     pub fn full(&self, shape: &[usize], fill_value: f64, dtype: DType) -> Result<Array> {
+        fits_memory("full", shape, dtype)?;
         self.create(
             Op::Full,
             vec![
@@ -596,4 +601,17 @@ impl Array {
     pub fn irfft(&self, n: Option<usize>, axis: i64, norm: &str) -> Result<Array> {
         self.fft_call(Op::FftIrfft, n, axis, norm)
     }
+}
+
+/// [`Error::OutOfMemory`](crate::Error::OutOfMemory) for an array of
+/// `shape` and `dtype` larger than the memory available (a backend whose
+/// allocation fails would abort the process).
+fn fits_memory(func: &'static str, shape: &[usize], dtype: DType) -> Result<()> {
+    let mut factors: Vec<u128> = shape.iter().map(|&n| n as u128).collect();
+    factors.push(dtype.itemsize().unwrap_or(8) as u128);
+    crate::error::check_memory(
+        func,
+        || format!("an array of shape {shape:?} and dtype {dtype:?}"),
+        crate::error::checked_product(&factors),
+    )
 }

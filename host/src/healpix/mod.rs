@@ -38,13 +38,14 @@ pub fn alm_lmax(n: usize, lmax: Option<usize>, mmax: Option<usize>) -> Result<(u
     match lmax {
         Some(l) => {
             let m = mmax.unwrap_or(l).min(l);
-            if alm_size(l, m) != n {
+            let want = checked_alm_size(l, m);
+            if want != Some(n as u128) {
                 return Err(Error::value(
                     "alm_lmax",
                     "lmax",
                     format!(
                         "alm have {n} coefficients, lmax {l} mmax {m} needs {}",
-                        alm_size(l, m)
+                        want.map_or("more than 2^128".into(), |w| w.to_string())
                     ),
                 ));
             }
@@ -55,6 +56,58 @@ pub fn alm_lmax(n: usize, lmax: Option<usize>, mmax: Option<usize>) -> Result<(u
             Ok((l, mmax.unwrap_or(l)))
         }
     }
+}
+
+/// `alm_size(lmax, mmax)` in u128, `None` when even that overflows (an
+/// `lmax` near 2^64 from input).
+fn checked_alm_size(lmax: usize, mmax: usize) -> Option<u128> {
+    let (l, m) = (lmax as u128, mmax.min(lmax) as u128);
+    (m + 1).checked_mul(2 * l + 2 - m).map(|t| t / 2)
+}
+
+/// The number of maps or alm sets: the product of the leading axes.
+fn leading(x: &Array) -> u128 {
+    let s = x.shape();
+    s[..s.len().saturating_sub(1)]
+        .iter()
+        .map(|&n| n as u128)
+        .product()
+}
+
+/// Checks that `count` maps of nside `nside` fit in memory (float64).
+fn maps_fit(func: &'static str, nside: i64, count: u128) -> Result<()> {
+    let npix = nside2npix(nside)? as u128;
+    crate::error::check_memory(
+        func,
+        || format!("{count} map(s) of nside {nside}"),
+        crate::error::checked_product(&[count, npix, 8]),
+    )
+}
+
+/// Checks that `count` sets of alm of `lmax`, `mmax` (and the transform's
+/// work copy) fit in memory.
+fn alms_fit(func: &'static str, lmax: usize, mmax: usize, count: u128) -> Result<()> {
+    crate::error::check_memory(
+        func,
+        || format!("{count} set(s) of alm of lmax {lmax}, mmax {mmax}"),
+        checked_alm_size(lmax, mmax)
+            .and_then(|n| crate::error::checked_product(&[n, count, 2 * 16])),
+    )
+}
+
+/// More Jacobi iterations than any `map2alm` needs (healpy's default is 3;
+/// each one is two transforms).
+const MAX_ITER: usize = 1000;
+
+fn check_iter(func: &'static str, iter: usize) -> Result<()> {
+    if iter > MAX_ITER {
+        return Err(Error::value(
+            func,
+            "iter",
+            format!("iter must be at most {MAX_ITER} (healpy's default is 3), got {iter}"),
+        ));
+    }
+    Ok(())
 }
 
 fn last_len(x: &Array, what: &'static str) -> Result<usize> {
@@ -76,6 +129,7 @@ pub fn alm2map(alm: &Array, nside: i64, lmax: Option<usize>, mmax: Option<usize>
     check_dtype(alm, DType::Complex128, "alm2map", "alm")?;
     nside2npix(nside)?;
     let (lmax, mmax) = alm_lmax(last_len(alm, "alm")?, lmax, mmax)?;
+    maps_fit("alm2map", nside, leading(alm))?;
     let b = alm.backend();
     if b.supports(Op::HealpixAlm2map) {
         return b.call_array(
@@ -114,6 +168,8 @@ pub fn map2alm(
     let nside = npix2nside(last_len(map, "map")?)?;
     let lmax = lmax.unwrap_or(3 * nside as usize - 1);
     let mmax = mmax.unwrap_or(lmax).min(lmax);
+    check_iter("map2alm", iter)?;
+    alms_fit("map2alm", lmax, mmax, leading(map))?;
     let b = map.backend();
     if b.supports(Op::HealpixMap2alm) {
         let w = match weights {
@@ -208,6 +264,7 @@ pub fn alm2map_spin(
         ));
     }
     let (lmax, mmax) = alm_lmax(last_len(alm, "alm")?, lmax, mmax)?;
+    maps_fit("alm2map_spin", nside, leading(alm))?;
     let b = alm.backend();
     if b.supports(Op::HealpixAlm2mapSpin) {
         return b.call_array(
@@ -243,6 +300,8 @@ pub fn map2alm_spin(
     let nside = npix2nside(last_len(maps, "maps")?)?;
     let lmax = lmax.unwrap_or(3 * nside as usize - 1);
     let mmax = mmax.unwrap_or(lmax).min(lmax);
+    check_iter("map2alm_spin", iter)?;
+    alms_fit("map2alm_spin", lmax, mmax, leading(maps))?;
     let b = maps.backend();
     if b.supports(Op::HealpixMap2almSpin) {
         return b.call_array(
@@ -436,6 +495,7 @@ pub fn synalm(
     }
     let lmax = lmax.unwrap_or(cl.len() - 1);
     let mmax = mmax.unwrap_or(lmax).min(lmax);
+    alms_fit("synalm", lmax, mmax, 3)?;
     let n = alm_size(lmax, mmax);
     let mut sig_re = vec![0.0; n];
     let mut sig_im = vec![0.0; n];
@@ -474,6 +534,7 @@ pub fn synfast(
 ) -> Result<Array> {
     let lmax = lmax.unwrap_or(cl.len().saturating_sub(1));
     let mmax = mmax.unwrap_or(lmax).min(lmax);
+    maps_fit("synfast", nside, 1)?;
     let alm = synalm(rng, xp, cl, Some(lmax), Some(mmax))?;
     alm2map(&alm, nside, Some(lmax), Some(mmax))
 }
