@@ -174,7 +174,7 @@ fn dtype_name(descr: &str) -> String {
     let d = descr.trim_start_matches(['<', '>', '|', '=']);
     let big = descr.starts_with('>');
     let (kind, size) = d.split_at(d.len().min(1));
-    let bits = size.parse::<u32>().map(|b| b * 8).ok();
+    let bits = size.parse::<u32>().ok().and_then(|b| b.checked_mul(8));
     let base = match (kind, bits) {
         ("f", Some(b)) => format!("float{b}"),
         ("c", Some(b)) => format!("complex{b}"),

@@ -42,9 +42,9 @@ pub struct Cosmology {
     pub w0: f64,
     pub wa: f64,
     pub n_s: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sigma8: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub A_s: Option<f64>,
 }
 
@@ -66,18 +66,22 @@ pub enum WeightKind {
     Density,
 }
 
+/// The redshift grid: `edges`, or `zmin`/`zmax` with `dz` or `num`. A
+/// `[shells]` section in a file sets only what it gives (each key alone
+/// defaults to none, so `edges` alone or `num` alone is a grid); with no
+/// section at all, the default survey's `zmin = 0, zmax = 1, dz = 0.1`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Shells {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zmin: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zmax: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dz: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<f64>>,
     pub window: WindowKind,
     pub weight: WeightKind,
@@ -466,6 +470,54 @@ mod tests {
         assert_eq!(parse(DEFAULT_TOML, "default").unwrap(), Config::default());
         // and an empty file is the default survey too
         assert_eq!(parse("", "empty").unwrap(), Config::default());
+    }
+
+    /// A key of a grid or normalisation alone does not collide with the
+    /// default survey's values of the other keys.
+    #[test]
+    fn one_key_of_an_alternative_is_enough() {
+        for text in [
+            "[shells]\nedges = [0.0, 0.5, 1.0]\n",
+            "[shells]\nnum = 4\n",
+            "[shells]\nzmax = 2.0\n",
+            "[cosmology]\nA_s = 2.1e-9\n",
+        ] {
+            let config = parse(text, "t.toml").unwrap();
+            let dir = std::env::temp_dir();
+            if let Err(e) = super::super::plan::plan(Source {
+                config,
+                path: None,
+                dir,
+            }) {
+                // the bundled spectra are of the default shells only
+                assert!(e.to_string().contains("spectra"), "{text}: {e}");
+            }
+        }
+        let c = parse("[shells]\nedges = [0.0, 0.5, 1.0]\n", "t.toml").unwrap();
+        assert_eq!((c.shells.zmin, c.shells.dz), (None, None));
+        assert_eq!(Config::default().shells.dz, Some(0.1));
+    }
+
+    /// Found by the config fuzzer: 2^32 tomographic bins aborted the
+    /// program (an allocation of 34 GB), a negative sigma8 passed.
+    #[test]
+    fn values_the_fuzzer_found_are_refused_at_their_key() {
+        let with = |from: &str, to: &str| {
+            assert!(DEFAULT_TOML.contains(from), "{from}");
+            let config = parse(&DEFAULT_TOML.replace(from, to), "t.toml").unwrap();
+            super::super::plan::plan(Source {
+                config,
+                path: None,
+                dir: std::env::temp_dir(),
+            })
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+        };
+        let e = with("nbins = 4", "nbins = 4294967296");
+        assert!(e.contains("tomography.nbins") && e.contains("1000"), "{e}");
+        let e = with("sigma8 = 0.8", "sigma8 = -1");
+        assert!(e.contains("cosmology.sigma8") && e.contains("positive"), "{e}");
     }
 
     #[test]

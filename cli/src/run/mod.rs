@@ -32,6 +32,8 @@ use serde_json::{json, Value};
 
 pub mod config;
 pub mod figures;
+#[cfg(test)]
+mod fuzz_config;
 pub mod output;
 pub mod plan;
 pub mod simulate;

@@ -456,8 +456,11 @@ fn sample(src: &Source, k: usize, shells: &[RadialWindow]) -> CliResult<SamplePl
                     "tomographic bins are in photometric redshift: add a [galaxies.photoz] table",
                 ));
             };
-            if t.nbins == 0 {
-                return Err(key_err(key("tomography.nbins"), "must be at least 1"));
+            if t.nbins == 0 || t.nbins > MAX_ZBINS {
+                return Err(key_err(
+                    key("tomography.nbins"),
+                    format!("must be from 1 to {MAX_ZBINS}, got {}", t.nbins),
+                ));
             }
             let bins = match t.method {
                 TomoMethod::EqualDens => equal_dens_zbins(&z, &dndz, t.nbins),
@@ -553,6 +556,10 @@ fn visibility(src: &Source, nside: i64) -> CliResult<Option<Vec<f64>>> {
     Ok(out)
 }
 
+/// More tomographic bins than any survey has (each is a column of counts
+/// and an n(z) curve).
+const MAX_ZBINS: usize = 1000;
+
 /// Checks the config and resolves it into a plan; reads the spectra, the
 /// n(z) files and the mask, writes nothing.
 ///
@@ -569,6 +576,11 @@ pub fn plan(mut source: Source) -> CliResult<Plan> {
     let co = &c.cosmology;
     if co.sigma8.is_some() && co.A_s.is_some() {
         return Err(key_err("cosmology.sigma8", "give sigma8 or A_s, not both"));
+    }
+    for (k, v) in [("cosmology.sigma8", co.sigma8), ("cosmology.A_s", co.A_s)] {
+        if let Some(v) = v.filter(|v| !(v.is_finite() && *v > 0.0)) {
+            return Err(key_err(k, format!("must be positive, got {v}")));
+        }
     }
     let cosmo = LambdaCdm::new(100.0 * co.h, co.Omega_m, 1.0 - co.Omega_m - co.Omega_k)
         .and_then(|c| c.with_w0wa(co.w0, co.wa))
