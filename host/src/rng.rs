@@ -180,6 +180,7 @@ impl Rng {
     /// [`Error::Random`] when the generator has used all `2^32` streams; backend errors of the
     /// draw.
     pub fn uniform(&mut self, xp: &Backend, shape: &[usize], low: f64, high: f64) -> Result<Array> {
+        crate::xp::fits_memory("random.uniform", shape, DType::Float64)?;
         let stream = self.next_stream_for(shape.iter().product())?;
         if xp.supports(Op::RandomUniform) {
             let args = self.continuous_args(stream, shape, low, high);
@@ -199,6 +200,7 @@ impl Rng {
     ///
     /// As [`Rng::uniform`].
     pub fn normal(&mut self, xp: &Backend, shape: &[usize], loc: f64, scale: f64) -> Result<Array> {
+        crate::xp::fits_memory("random.normal", shape, DType::Float64)?;
         let stream = self.next_stream_for(shape.iter().product())?;
         if xp.supports(Op::RandomNormal) {
             let args = self.continuous_args(stream, shape, loc, scale);

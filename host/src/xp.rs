@@ -606,7 +606,7 @@ impl Array {
 /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) for an array of
 /// `shape` and `dtype` larger than the memory available (a backend whose
 /// allocation fails would abort the process).
-fn fits_memory(func: &'static str, shape: &[usize], dtype: DType) -> Result<()> {
+pub(crate) fn fits_memory(func: &'static str, shape: &[usize], dtype: DType) -> Result<()> {
     let mut factors: Vec<u128> = shape.iter().map(|&n| n as u128).collect();
     factors.push(dtype.itemsize().unwrap_or(8) as u128);
     crate::error::check_memory(

@@ -517,7 +517,10 @@ mod tests {
         let e = with("nbins = 4", "nbins = 4294967296");
         assert!(e.contains("tomography.nbins") && e.contains("1000"), "{e}");
         let e = with("sigma8 = 0.8", "sigma8 = -1");
-        assert!(e.contains("cosmology.sigma8") && e.contains("positive"), "{e}");
+        assert!(
+            e.contains("cosmology.sigma8") && e.contains("positive"),
+            "{e}"
+        );
     }
 
     #[test]
