@@ -403,14 +403,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
         }
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         let report = simulate::realisation(&xp, &plan, &shared, r, &dir, &mut progress)?;
-        let mut rfiles = report.files.clone();
-        let mut secs = report.seconds.clone();
-        if c.outputs.figures {
-            let t = Instant::now();
-            rfiles.extend(figures::draw(&plan, &shared, &report.figure, &dir)?);
-            secs.insert("figures", t.elapsed().as_secs_f64());
-        }
-        let v = realisation_json(out, r, &report, &rfiles, &secs)?;
+        let v = realisation_json(out, r, &report, &report.files, &report.seconds)?;
         write_atomic(&done, &json_bytes(&v))?;
         realisations.push(v);
     }

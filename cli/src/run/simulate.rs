@@ -545,6 +545,13 @@ pub fn realisation(
     fig.cls = measured;
     add("spectra", t);
 
+    // the figures, while the writer finishes the last files
+    if c.outputs.figures {
+        let t = Instant::now();
+        files.extend(super::figures::draw(plan, shared, &fig, dir)?);
+        add("figures", t);
+    }
+
     // what the writer has left to do
     let t = Instant::now();
     let written = writer.finish()?;
