@@ -69,7 +69,6 @@ pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
 
 /// `Ok` for a regular file (or a link to one); otherwise what it is.
 pub(crate) fn check_input_file(path: &Path) -> Result<()> {
-    use std::os::unix::fs::FileTypeExt;
     let m = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -77,20 +76,10 @@ pub(crate) fn check_input_file(path: &Path) -> Result<()> {
         }
         Err(e) => return Err(Error::io(path, e)),
     };
-    let t = m.file_type();
-    let what = if t.is_file() {
+    if m.file_type().is_file() {
         return Ok(());
-    } else if t.is_dir() {
-        "a directory"
-    } else if t.is_fifo() {
-        "a FIFO"
-    } else if t.is_char_device() || t.is_block_device() {
-        "a device"
-    } else if t.is_socket() {
-        "a socket"
-    } else {
-        "not a regular file"
-    };
+    }
+    let what = crate::user::kind_of(&m.file_type());
     Err(file_err(
         path,
         format!("is {what}: inputs are read from regular files only"),

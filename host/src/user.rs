@@ -28,6 +28,7 @@ use crate::error::{Error, Result};
 
 mod atomic;
 mod fits_read;
+pub(crate) use atomic::kind_of;
 pub use atomic::{remove_temporaries, write_atomic, AtomicFile};
 pub use fits_read::{read_fits_table, read_healpix_map, FitsTable, HealpixMap};
 

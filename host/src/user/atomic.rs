@@ -79,7 +79,8 @@ pub struct AtomicFile {
     done: bool,
 }
 
-fn kind_of(ft: &std::fs::FileType) -> &'static str {
+/// What a file that is not a regular file is ("a FIFO"), for messages.
+pub(crate) fn kind_of(ft: &std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if ft.is_dir() {
         "a directory"
