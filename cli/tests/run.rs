@@ -242,6 +242,22 @@ fn realisations_do_not_depend_on_their_company_and_resume_continues() {
         .unwrap();
     assert_eq!(m0, m1, "the completed realisation was not redone");
     assert!(two.join("run.json").is_file());
+    // a completed realisation whose file has changed (or was cut short by a
+    // power cut) is not intact: --resume simulates it again, the same bytes
+    let maps = two.join("r0000/maps/shell_001.fits");
+    let whole = std::fs::read(&maps).unwrap();
+    std::fs::write(&maps, &whole[..whole.len() / 2]).unwrap();
+    let (code, o, e) = run(glass()
+        .args(["run", "--resume", "--realisations", "2", "--output"])
+        .arg(&two)
+        .arg(&cfg));
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(
+        e.contains("r0000 is not intact (r0000/maps/shell_001.fits has changed)"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(&maps).unwrap(), whole);
+    assert_eq!(checksums(&two, 1), r1);
     // resume with another config is refused
     let (code, _, e) = run(glass()
         .args(["run", "-q", "--resume", "--seed", "7", "--output"])

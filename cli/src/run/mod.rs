@@ -15,7 +15,8 @@
 //!
 //! Every file goes to a temporary name and is renamed when complete, so an
 //! interrupted run leaves no file that looks complete; `--resume` redoes
-//! the realisations without `realisation.json`.
+//! the realisations without `realisation.json`, and those whose files do
+//! not match its checksums.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -71,7 +72,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub overwrite: bool,
     /// Continue an interrupted run of the same config from its last
-    /// completed realisation.
+    /// completed realisation (one whose files do not match its checksums
+    /// is simulated again).
     #[arg(long, conflicts_with = "overwrite")]
     pub resume: bool,
     /// No progress and no log lines.
@@ -392,11 +394,20 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok())
                 .unwrap_or(Value::Null);
-            if let Some(b) = &progress.bar {
-                b.inc(plan.shells.len() as u64);
+            match verify(out, &v) {
+                Ok(()) => {
+                    if let Some(b) = &progress.bar {
+                        b.inc(plan.shells.len() as u64);
+                    }
+                    realisations.push(v);
+                    continue;
+                }
+                Err(why) => {
+                    if !quiet {
+                        eprintln!("glass run: r{r:04} is not intact ({why}): simulating it again");
+                    }
+                }
             }
-            realisations.push(v);
-            continue;
         }
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
@@ -452,6 +463,27 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
         );
     }
     Ok(())
+}
+
+/// Whether the files a completed realisation lists in its
+/// `realisation.json` are all there with their recorded sha256 (a file
+/// changed, cut short by a power cut before the disk had it, or removed):
+/// `--resume` redoes a realisation that is not intact.
+fn verify(out: &Path, v: &Value) -> Result<(), String> {
+    use rayon::prelude::*;
+    let sums = v["checksums"]
+        .as_object()
+        .filter(|o| !o.is_empty())
+        .ok_or("its realisation.json lists no checksums")?;
+    let sums: Vec<(&String, &Value)> = sums.iter().collect();
+    sums.par_iter().try_for_each(|(rel, want)| {
+        let f = out.join(rel);
+        match output::sha256(&f) {
+            Ok(h) if Some(h.as_str()) == want.as_str() => Ok(()),
+            Ok(_) => Err(format!("{rel} has changed")),
+            Err(_) => Err(format!("{rel} is missing")),
+        }
+    })
 }
 
 /// sha256 of each file (in parallel; those in `known` were hashed by the
