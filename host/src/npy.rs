@@ -45,7 +45,7 @@ fn try_read<T: ndarray_npy::ReadableElement + glass_backend_api::Element + Clone
 /// [`Error::File`] for a missing file, a file that is not `.npy`, or an unsupported dtype;
 /// backend errors of the upload.
 pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
-    check_input_file(path)?;
+    crate::user::check_input_file(path)?;
     let h = header(path)?;
     check_data_present(path, &h)?;
     if let Some(a) = try_read::<f64>(backend, path)? {
@@ -64,25 +64,6 @@ pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
             dtype_name(&h.descr),
             h.descr
         ),
-    ))
-}
-
-/// `Ok` for a regular file (or a link to one); otherwise what it is.
-pub(crate) fn check_input_file(path: &Path) -> Result<()> {
-    let m = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(file_err(path, "no such file"))
-        }
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    if m.file_type().is_file() {
-        return Ok(());
-    }
-    let what = crate::user::kind_of(&m.file_type());
-    Err(file_err(
-        path,
-        format!("is {what}: inputs are read from regular files only"),
     ))
 }
 

@@ -32,6 +32,33 @@ pub(crate) use atomic::kind_of;
 pub use atomic::{remove_temporaries, write_atomic, AtomicFile};
 pub use fits_read::{read_fits_table, read_healpix_map, FitsTable, HealpixMap};
 
+/// `Ok` for a regular file (or a link to one); otherwise an error saying
+/// what it is: "no such file", "is a directory", "is a FIFO", "is a
+/// device" (the readers of `.npy`, `.npz` and FITS files seek, and a FIFO
+/// would block them).
+///
+/// # Errors
+///
+/// [`Error::File`] as above; [`Error::Io`] when the path cannot be
+/// examined.
+pub fn check_input_file(path: &Path) -> Result<()> {
+    let m = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::file(path, "no such file"))
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if m.file_type().is_file() {
+        return Ok(());
+    }
+    let what = crate::user::kind_of(&m.file_type());
+    Err(Error::file(
+        path,
+        format!("is {what}: inputs are read from regular files only"),
+    ))
+}
+
 /// A value of `/proc/meminfo` in bytes (`key` such as `MemAvailable`).
 fn meminfo(key: &str) -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
@@ -96,6 +123,7 @@ pub fn save_cls(path: &Path, cls: &[Vec<f64>]) -> Result<()> {
 /// [`Error::Io`] when the file cannot be opened; [`Error::File`] when it is not a
 /// `glass.save_cls` `.npz` (missing or malformed `values`/`split`).
 pub fn load_cls(path: &Path) -> Result<Vec<Vec<f64>>> {
+    check_input_file(path)?;
     let f = File::open(path).map_err(|e| io_err(path, e))?;
     load_cls_from(std::io::BufReader::new(f), path)
 }

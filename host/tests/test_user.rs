@@ -188,3 +188,33 @@ fn catalog_is_a_fits_binary_table() {
     assert!(e.contains("printable ASCII"), "{e}");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// Inputs that are not regular files say what they are, and a FIFO is
+/// never opened: the `.npz` and FITS readers seek, and opening a FIFO for
+/// reading would block until a writer came (issue 17, item 10).
+#[test]
+fn readers_name_inputs_that_are_not_regular_files() {
+    let dir = std::env::temp_dir().join(format!("glass-user-kinds-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("adir")).unwrap();
+    let fifo = dir.join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for (p, what) in [
+        (dir.join("adir"), "is a directory"),
+        (fifo.clone(), "is a FIFO"),
+        (PathBuf::from("/dev/null"), "is a device"),
+        (dir.join("missing"), "no such file"),
+    ] {
+        let e = load_cls(&p).unwrap_err().to_string();
+        assert!(e.contains(what), "load_cls {}: {e}", p.display());
+        let e = glass::user::read_fits_table(&p, 1).unwrap_err().to_string();
+        assert!(e.contains(what), "read_fits_table {}: {e}", p.display());
+        let e = glass::user::read_healpix_map(&p, 0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(what), "read_healpix_map {}: {e}", p.display());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -56,9 +56,7 @@ impl FitsTable {
 /// [`Error::File`] naming the path for a file that cannot be opened, is
 /// not FITS, has no such HDU, or whose HDU is not a table.
 pub fn read_fits_table(path: &Path, hdu: usize) -> Result<FitsTable> {
-    if !path.is_file() {
-        return Err(Error::file(path, "no such file"));
-    }
+    super::check_input_file(path)?;
     let mut f = FitsFile::open(path).map_err(|e| fits_err(path, e))?;
     let h = f
         .hdu(hdu)
