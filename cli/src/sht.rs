@@ -190,17 +190,10 @@ fn write_pair(x: &Array, files: &[PathBuf]) -> glass::Result<()> {
 fn split_files(files: &[PathBuf]) -> CliResult<(&[PathBuf], &[PathBuf])> {
     match files.len() {
         2 => Ok((&files[..1], &files[1..])),
-        4 if files[2] == files[3]
-            || matches!(
-                (std::fs::canonicalize(&files[2]), std::fs::canonicalize(&files[3])),
-                (Ok(a), Ok(b)) if a == b
-            ) =>
-        {
-            Err(CliError::Usage(format!(
-                "the two outputs are the same file ({}): give each its own",
-                files[3].display()
-            )))
-        }
+        4 if glass::user::same_file(&files[2], &files[3]) => Err(CliError::Usage(format!(
+            "the two outputs are the same file ({}): give each its own",
+            files[3].display()
+        ))),
         4 => Ok((&files[..2], &files[2..])),
         n => Err(CliError::Usage(format!(
             "expected IN OUT or IN_1 IN_2 OUT_1 OUT_2, got {n} files"

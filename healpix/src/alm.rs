@@ -12,11 +12,17 @@ use num_complex::Complex64;
 use crate::error::{value_error, Result};
 
 /// Number of coefficients for `lmax`, `mmax` (healpy `Alm.getsize`);
-/// saturates at `usize::MAX / 2` for sizes beyond the address space (an
+/// saturates at `usize::MAX` for sizes beyond the address space (an
 /// `lmax` near 2^64 from input), which no array has.
 pub fn alm_size(lmax: usize, mmax: usize) -> usize {
+    checked_alm_size(lmax, mmax).unwrap_or(usize::MAX)
+}
+
+/// [`alm_size`], `None` when the count does not fit in a `usize`.
+pub fn checked_alm_size(lmax: usize, mmax: usize) -> Option<usize> {
     let mmax = mmax.min(lmax);
-    (mmax.saturating_add(1)).saturating_mul(lmax.saturating_mul(2).saturating_add(2) - mmax) / 2
+    let twice = (mmax as u128 + 1).checked_mul(2 * lmax as u128 + 2 - mmax as u128)?;
+    usize::try_from(twice / 2).ok()
 }
 
 /// Index of `(l, m)` in healpy order (healpy `Alm.getidx`).

@@ -372,7 +372,7 @@ pub(crate) fn human_bytes(b: u128) -> String {
     }
 }
 
-/// `Ok` when `bytes` (`None`: more than 2^128) fit in the memory this
+/// `Ok` when `bytes` (`None`: more than 2^64) fit in the memory this
 /// machine has available ([`crate::user::available_memory`]; where that is
 /// unknown, in the address space); otherwise [`Error::OutOfMemory`] saying
 /// what `what` would take.
@@ -395,7 +395,7 @@ pub(crate) fn check_memory(
             reason: format!(
                 "{} would take {}, more than the {} {}",
                 what(),
-                bytes.map_or("more than 2^128 bytes".into(), human_bytes),
+                bytes.map_or("more than 2^64 bytes".into(), human_bytes),
                 human_bytes(limit),
                 if available.is_some() {
                     "of memory available"

@@ -71,8 +71,8 @@ pub fn read(backend: &Backend, path: &Path) -> Result<Array> {
 struct Header {
     descr: String,
     shape: Vec<u128>,
-    /// Where the data start.
-    offset: u64,
+    /// Bytes of the file after the header (the data present).
+    data_len: u64,
 }
 
 /// Reads the header of a `.npy` file (NumPy's format, versions 1-3):
@@ -82,6 +82,7 @@ fn header(path: &Path) -> Result<Header> {
     use std::io::Read;
     let bad = |why: &str| file_err(path, format!("not a .npy file: {why}"));
     let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let file_len = f.metadata().map_err(|e| Error::io(path, e))?.len();
     let mut pre = [0u8; 12];
     let n = f.read(&mut pre).map_err(|e| Error::io(path, e))?;
     if n < 10 || &pre[..6] != b"\x93NUMPY" {
@@ -128,7 +129,7 @@ fn header(path: &Path) -> Result<Header> {
     Ok(Header {
         descr,
         shape,
-        offset: start + len,
+        data_len: file_len.saturating_sub(start + len),
     })
 }
 
@@ -168,16 +169,13 @@ fn dtype_name(descr: &str) -> String {
 /// The data the header announces must be in the file (a header claiming
 /// 10^15 elements would otherwise make the reader allocate them first).
 fn check_data_present(path: &Path, h: &Header) -> Result<()> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
     let Some(size) = itemsize(&h.descr) else {
         return Ok(()); // named as unsupported below
     };
     let mut factors = h.shape.clone();
     factors.push(size);
     let need = crate::error::checked_product(&factors);
-    let have = u128::from(len.saturating_sub(h.offset));
+    let have = u128::from(h.data_len);
     match need {
         Some(n) if n <= have => Ok(()),
         _ => Err(file_err(
@@ -215,12 +213,7 @@ pub fn write(x: &Array, path: &Path) -> Result<()> {
 pub fn write_all(items: &[(&Array, &Path)]) -> Result<()> {
     for (i, (_, a)) in items.iter().enumerate() {
         for (_, b) in &items[..i] {
-            let same = a == b
-                || matches!(
-                    (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-                    (Ok(x), Ok(y)) if x == y
-                );
-            if same {
+            if crate::user::same_file(a, b) {
                 return Err(file_err(
                     a,
                     "given as two outputs: each output needs a file of its own",

@@ -59,6 +59,16 @@ pub fn check_input_file(path: &Path) -> Result<()> {
     ))
 }
 
+/// Whether two paths name one file: equal, or equal once links and `..`
+/// are resolved (for outputs that must not overwrite each other).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
 /// A value of `/proc/meminfo` in bytes (`key` such as `MemAvailable`).
 fn meminfo(key: &str) -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;

@@ -88,7 +88,6 @@ pub struct Report {
     /// the others (they do not add up to the wall time), and
     /// `output_wait` the time the loop waited for the writer at the end.
     pub seconds: BTreeMap<&'static str, f64>,
-    pub figure: FigureData,
 }
 
 fn host(a: &Array) -> CliResult<Vec<f64>> {
@@ -567,6 +566,5 @@ pub fn realisation(
         sums,
         moments,
         seconds,
-        figure: fig,
     })
 }

@@ -15,7 +15,7 @@ pub mod fallback;
 pub mod pixels;
 
 use glass_backend_api::{DType, Op, RValue};
-use glass_healpix::alm::{alm_index, alm_size, getlmax};
+use glass_healpix::alm::{alm_index, alm_size, checked_alm_size, getlmax};
 
 use crate::error::check_dtype;
 use crate::{Arg, Array, Error, Result};
@@ -39,13 +39,13 @@ pub fn alm_lmax(n: usize, lmax: Option<usize>, mmax: Option<usize>) -> Result<(u
         Some(l) => {
             let m = mmax.unwrap_or(l).min(l);
             let want = checked_alm_size(l, m);
-            if want != Some(n as u128) {
+            if want != Some(n) {
                 return Err(Error::value(
                     "alm_lmax",
                     "lmax",
                     format!(
                         "alm have {n} coefficients, lmax {l} mmax {m} needs {}",
-                        want.map_or("more than 2^128".into(), |w| w.to_string())
+                        want.map_or("more than 2^64".into(), |w| w.to_string())
                     ),
                 ));
             }
@@ -56,13 +56,6 @@ pub fn alm_lmax(n: usize, lmax: Option<usize>, mmax: Option<usize>) -> Result<(u
             Ok((l, mmax.unwrap_or(l)))
         }
     }
-}
-
-/// `alm_size(lmax, mmax)` in u128, `None` when even that overflows (an
-/// `lmax` near 2^64 from input).
-fn checked_alm_size(lmax: usize, mmax: usize) -> Option<u128> {
-    let (l, m) = (lmax as u128, mmax.min(lmax) as u128);
-    (m + 1).checked_mul(2 * l + 2 - m).map(|t| t / 2)
 }
 
 /// The number of maps or alm sets: the product of the leading axes.
@@ -91,7 +84,7 @@ fn alms_fit(func: &'static str, lmax: usize, mmax: usize, count: u128) -> Result
         func,
         || format!("{count} set(s) of alm of lmax {lmax}, mmax {mmax}"),
         checked_alm_size(lmax, mmax)
-            .and_then(|n| crate::error::checked_product(&[n, count, 2 * 16])),
+            .and_then(|n| crate::error::checked_product(&[n as u128, count, 2 * 16])),
     )
 }
 
