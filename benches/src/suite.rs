@@ -344,7 +344,11 @@ pub fn healpix_transforms(s: &mut Suite) {
                     let plan = ShtPlan::new(nside, lmax, lmax).expect("plan");
                     let alm = test_alm(lmax);
                     let map = plan.alm2map(&alm).expect("alm2map");
-                    let pool = (threads == "threads1").then(|| {
+                    // One thread: a pool of its own, unless the caller's
+                    // pool has one thread already (the instruction
+                    // harness, whose thread is its pool's only worker).
+                    let own_pool = threads == "threads1" && rayon::current_num_threads() > 1;
+                    let pool = own_pool.then(|| {
                         rayon::ThreadPoolBuilder::new()
                             .num_threads(1)
                             .build()

@@ -12,6 +12,8 @@
 //!   Jacobi iterations and ring weights, spin transforms), planned once per
 //!   `(nside, lmax, mmax)` (a [`sht::ShtPlanner`] keeps plans for its owner)
 //!   and run on rayon's global pool.
+//! - [`simd`]: which build of the transform kernels runs (AVX2+FMA or
+//!   portable, `GLASS_SIMD`).
 //! - [`weights`]: healpy's ring weights, shipped, and the full pixel weights
 //!   (`use_pixel_weights=True`), computed for any nside (nothing is
 //!   downloaded).
@@ -41,6 +43,7 @@ pub mod pixel;
 pub mod pixwin;
 pub mod rotator;
 pub mod sht;
+pub mod simd;
 pub mod weights;
 
 pub use error::{HealpixError, Result};

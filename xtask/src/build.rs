@@ -22,6 +22,12 @@ pub const BUILT_TOGETHER: [(&str, &str); 2] = [
     ),
 ];
 
+/// The plugins the benchmarks load, with their manifests.
+pub const PLUGINS: [(&str, &str); 2] = [
+    ("glass-backend-ndarray", "backends/ndarray/Cargo.toml"),
+    ("glass-backend-strict", "backends/strict/Cargo.toml"),
+];
+
 /// A benchmark executable of a built revision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BenchExe {
@@ -168,7 +174,42 @@ pub fn build(
             src.display()
         ));
     }
-    let art = parse_artifacts(&String::from_utf8_lossy(&out.stdout));
+    let mut art = parse_artifacts(&String::from_utf8_lossy(&out.stdout));
+    // The plugins, in the same profile, where the call above did not build
+    // them (revisions before the instruction harness depended on them; a
+    // second call unifies features differently and rebuilds much).
+    let mut plugins = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    plugins
+        .current_dir(src)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .args([
+            "build",
+            "--profile",
+            "bench",
+            "--message-format=json-render-diagnostics",
+        ]);
+    let built = |name: &str| {
+        let file = format!("lib{}.so", name.replace('-', "_"));
+        art.plugins.iter().any(|p| p.ends_with(&file))
+    };
+    let mut any = false;
+    for (name, manifest) in PLUGINS {
+        if src.join(manifest).is_file() && !built(name) {
+            plugins.args(["-p", name]);
+            any = true;
+        }
+    }
+    if any {
+        let out = plugins
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("building the plugins in {} failed", src.display()));
+        }
+        art.plugins
+            .extend(parse_artifacts(&String::from_utf8_lossy(&out.stdout)).plugins);
+    }
     if !art.benches.iter().any(|(p, _, _)| p == package) {
         return Err(format!(
             "no benchmark of package {package} was built in {}",

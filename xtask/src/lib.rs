@@ -14,12 +14,22 @@
 //!   more than `--stable-threshold` percent (5) with disjoint confidence
 //!   intervals, or an unstable one by more than `--unstable-threshold-ms`
 //!   (0.5); 2 on errors.
-//! - `bench-instructions BASE HEAD [-- FILTER]`: the instruction-count
-//!   gate. Builds both revisions the same way, runs the gungraun
-//!   benchmarks of `glass-benches-instructions` under valgrind (callgrind)
-//!   on BASE (`--save-baseline`) and then on HEAD against it with
-//!   `--callgrind-limits=ir=<--ir-limit>%` (5): exit status 1 when an
-//!   instruction count grows by more than that.
+//! - `bench-instructions BASE HEAD [-- FILTER]`: instruction counts of
+//!   two revisions. Builds both the same way, runs the harness of
+//!   `glass-benches-instructions` (each case under valgrind's callgrind) on
+//!   each and compares the counts case by case ([`instructions`]): exit
+//!   status 1 when one grows by more than `--ir-limit` percent (5).
+//! - `bench-gate [-- FILTER]`: the CI gate. Counts the working tree and
+//!   compares with the committed baseline of this machine kind,
+//!   `benches/baselines/<kind>/instructions.json`: exit 1 beyond
+//!   `--ir-limit`; a reminder when a count fell by more; skipped, saying
+//!   why, when the toolchain, valgrind, C library, CPU features or kernel
+//!   build differ from the baseline's, or no baseline exists for the kind.
+//!   Writes the history page ([`history`]) with this run as last column.
+//! - `bench-baseline`: counts the working tree and writes the baseline of
+//!   this machine kind, to review and commit.
+//! - `bench-history`: the history of the committed baselines,
+//!   `target/bench-history/index.html` and `<kind>.md`.
 //!
 //! The comparison logic ([`compare`], [`estimates`]) is pure and unit
 //! tested; [`revisions`], [`build`] and [`run`] do the git, cargo and
@@ -28,5 +38,7 @@
 pub mod build;
 pub mod compare;
 pub mod estimates;
+pub mod history;
+pub mod instructions;
 pub mod revisions;
 pub mod run;

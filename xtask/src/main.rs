@@ -8,7 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::compare::Thresholds;
-use xtask::run::{bench_compare, bench_instructions, CompareOptions, InstructionOptions, Outcome};
+use xtask::run::{
+    bench_baseline, bench_compare, bench_gate, bench_instructions, write_history, CompareOptions,
+    GateOptions, InstructionOptions, Outcome,
+};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "glass-rs project automation")]
@@ -18,6 +21,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::enum_variant_names)] // the commands are `bench-*`
 enum Cmd {
     /// Wall-clock regression gate: criterion benchmarks of BASE and HEAD,
     /// run alternately, compared per benchmark (exit 1 on a regression).
@@ -42,8 +46,8 @@ enum Cmd {
         /// Limit of the instruction gate, in percent (with --instructions).
         #[arg(long, default_value_t = 5.0)]
         ir_limit: f64,
-        /// gungraun filter of the instruction gate (with --instructions; a
-        /// glob such as '*::partition*'; default: all).
+        /// Filter of the instruction gate (with --instructions; a
+        /// substring of the case ids; default: all).
         #[arg(long)]
         ir_filter: Option<String>,
         /// Package with the criterion benchmarks.
@@ -57,20 +61,45 @@ enum Cmd {
         #[arg(last = true)]
         rest: Vec<String>,
     },
-    /// Instruction-count gate: the gungraun benchmarks (valgrind) of BASE
-    /// and HEAD; exit 1 when an instruction count grows beyond --ir-limit.
+    /// Instruction-count comparison of two revisions: the counts
+    /// (valgrind) of BASE and HEAD; exit 1 when one grows beyond --ir-limit.
     BenchInstructions {
         /// The base revision.
         base: String,
         /// The revision to check; `local` for the working tree.
         head: String,
-        /// Allowed growth of the instruction count (`ir`), in percent.
+        /// Allowed growth of an instruction count, in percent.
         #[arg(long, default_value_t = 5.0)]
         ir_limit: f64,
-        /// FILTER: gungraun's glob on `instructions::glass::stable::<name>`,
-        /// e.g. '*::partition*'.
+        /// FILTER: substrings of the case ids (e.g. partition).
         #[arg(last = true)]
         rest: Vec<String>,
+    },
+    /// The CI gate: counts the working tree's instructions and compares
+    /// them with the committed baseline of this machine kind
+    /// (benches/baselines/<kind>/instructions.json); exit 1 when one grows
+    /// beyond --ir-limit. Writes target/bench-history/.
+    BenchGate {
+        /// Allowed change of an instruction count, in percent.
+        #[arg(long, default_value_t = 5.0)]
+        ir_limit: f64,
+        /// FILTER: substrings of the case ids.
+        #[arg(last = true)]
+        rest: Vec<String>,
+    },
+    /// Counts the working tree's instructions and writes them as the
+    /// baseline of this machine kind, to review and commit.
+    BenchBaseline {
+        /// The limit used to show what changed from the previous baseline.
+        #[arg(long, default_value_t = 5.0)]
+        ir_limit: f64,
+    },
+    /// Writes the history of the committed baselines (git log) to
+    /// target/bench-history/ (index.html, <kind>.md).
+    BenchHistory {
+        /// Changes beyond this, in percent, are marked.
+        #[arg(long, default_value_t = 5.0)]
+        ir_limit: f64,
     },
 }
 
@@ -78,15 +107,13 @@ fn instruction_options(
     base: &str,
     head: &str,
     ir_limit: f64,
-    filter: Option<String>,
+    filters: Vec<String>,
 ) -> InstructionOptions {
     InstructionOptions {
         base: base.to_string(),
         head: head.to_string(),
         ir_limit_pct: ir_limit,
-        package: "glass-benches-instructions".into(),
-        bench: "instructions".into(),
-        filter,
+        filters,
     }
 }
 
@@ -130,7 +157,12 @@ fn run(cli: Cli) -> Result<Outcome, String> {
             if !instructions {
                 return Ok(wall);
             }
-            let ins = bench_instructions(&instruction_options(&base, &head, ir_limit, ir_filter))?;
+            let ins = bench_instructions(&instruction_options(
+                &base,
+                &head,
+                ir_limit,
+                ir_filter.into_iter().collect(),
+            ))?;
             Ok(if wall == Outcome::Pass && ins == Outcome::Pass {
                 Outcome::Pass
             } else {
@@ -142,12 +174,22 @@ fn run(cli: Cli) -> Result<Outcome, String> {
             head,
             ir_limit,
             rest,
-        } => bench_instructions(&instruction_options(
-            &base,
-            &head,
-            ir_limit,
-            rest.into_iter().next(),
-        )),
+        } => bench_instructions(&instruction_options(&base, &head, ir_limit, rest)),
+        Cmd::BenchGate { ir_limit, rest } => bench_gate(&GateOptions {
+            ir_limit_pct: ir_limit,
+            filters: rest,
+        }),
+        Cmd::BenchBaseline { ir_limit } => bench_baseline(&GateOptions {
+            ir_limit_pct: ir_limit,
+            filters: vec![],
+        }),
+        Cmd::BenchHistory { ir_limit } => {
+            let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+            let root = xtask::revisions::repo_root(&cwd)?;
+            let page = write_history(&root, ir_limit, None)?;
+            println!("{}", page.display());
+            Ok(Outcome::Pass)
+        }
     }
 }
 

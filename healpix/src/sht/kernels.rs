@@ -102,16 +102,9 @@ impl Rec {
     }
 }
 
-/// Whether this CPU runs the AVX2+FMA builds of the kernels.
-#[cfg(target_arch = "x86_64")]
-fn has_avx2_fma() -> bool {
-    use std::sync::OnceLock;
-    static HAS: OnceLock<bool> = OnceLock::new();
-    *HAS.get_or_init(|| is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"))
-}
-
 /// Defines `pub fn $name(args)` that runs `$body::<FMA>` compiled for
-/// AVX2+FMA when the CPU has them, and the portable build otherwise.
+/// AVX2+FMA when [`crate::simd::kernels`] says so (the CPU has them and
+/// `GLASS_SIMD` is not `portable`), and the portable build otherwise.
 macro_rules! dispatch {
     ($(#[$meta:meta])* pub fn $name:ident = $imp:ident ( $($arg:ident : $ty:ty),* $(,)? );) => {
         $(#[$meta])*
@@ -124,8 +117,9 @@ macro_rules! dispatch {
                 unsafe fn fast($($arg: $ty),*) {
                     $imp::<true>($($arg),*)
                 }
-                if has_avx2_fma() {
-                    // SAFETY: the CPU has the features the build enables
+                if $crate::simd::kernels() == $crate::simd::Kernels::Avx2Fma {
+                    // SAFETY: `Avx2Fma` is only chosen when the CPU has the
+                    // features the build enables
                     return unsafe { fast($($arg),*) };
                 }
             }
