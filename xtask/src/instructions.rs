@@ -76,10 +76,12 @@ pub fn compare_counts(
                     (c.instructions as f64 / b as f64 - 1.0) * 100.0
                 }
             });
+            // A change of exactly the limit passes (1e-9 points of slack
+            // for the rounding of the ratio: 105/100 - 1 > 0.05 in f64).
             let verdict = match change_pct {
                 None => Verdict::New,
-                Some(p) if p > limit_pct => Verdict::Regressed,
-                Some(p) if p < -limit_pct => Verdict::Improved,
+                Some(p) if p > limit_pct + 1e-9 => Verdict::Regressed,
+                Some(p) if p < -limit_pct - 1e-9 => Verdict::Improved,
                 Some(_) => Verdict::Unchanged,
             };
             Row {
