@@ -9,7 +9,7 @@ use std::process::Command;
 
 use glass_benches_instructions::{backend_of, differences, Measurement};
 
-use crate::instructions::thousands;
+use crate::instructions::{thousands, trend, Trend};
 
 /// One version of the baseline: the commit that wrote it, or this run.
 #[derive(Clone, Debug)]
@@ -167,12 +167,10 @@ pub fn markdown(kind: &str, snaps: &[Snapshot], limit_pct: f64) -> String {
                     (None, _) => "-".to_string(),
                     (Some(n), None) => thousands(n),
                     (Some(n), Some(p)) => {
-                        let mark = if p > limit_pct {
-                            " ▲"
-                        } else if p < -limit_pct {
-                            " ▼"
-                        } else {
-                            ""
+                        let mark = match trend(p, limit_pct) {
+                            Trend::Up => " ▲",
+                            Trend::Down => " ▼",
+                            Trend::Within => "",
                         };
                         format!("{} ({p:+.1}%){mark}", thousands(n))
                     }
@@ -239,12 +237,10 @@ td.up{background:#f8d0d0}td.down{background:#d0f0d0}th{background:#eee}\
                         (None, _) => ("n", "-".to_string()),
                         (Some(n), None) => ("n", thousands(n)),
                         (Some(n), Some(p)) => {
-                            let class = if p > limit_pct {
-                                "n up"
-                            } else if p < -limit_pct {
-                                "n down"
-                            } else {
-                                "n"
+                            let class = match trend(p, limit_pct) {
+                                Trend::Up => "n up",
+                                Trend::Down => "n down",
+                                Trend::Within => "n",
                             };
                             (class, format!("{} ({p:+.1}%)", thousands(n)))
                         }

@@ -32,6 +32,31 @@ impl Verdict {
     }
 }
 
+/// A change in percent against a limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trend {
+    /// More than the limit up.
+    Up,
+    /// More than the limit down.
+    Down,
+    /// Within ±limit (a change of exactly the limit included).
+    Within,
+}
+
+/// Classifies a change of `change_pct` percent against `limit_pct`, for
+/// the gate and the history alike. A change of exactly the limit is
+/// within (1e-9 points of slack for the rounding of the ratio:
+/// 105/100 - 1 > 0.05 in f64).
+pub fn trend(change_pct: f64, limit_pct: f64) -> Trend {
+    if change_pct > limit_pct + 1e-9 {
+        Trend::Up
+    } else if change_pct < -limit_pct - 1e-9 {
+        Trend::Down
+    } else {
+        Trend::Within
+    }
+}
+
 /// One line of the comparison.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -76,13 +101,11 @@ pub fn compare_counts(
                     (c.instructions as f64 / b as f64 - 1.0) * 100.0
                 }
             });
-            // A change of exactly the limit passes (1e-9 points of slack
-            // for the rounding of the ratio: 105/100 - 1 > 0.05 in f64).
-            let verdict = match change_pct {
+            let verdict = match change_pct.map(|p| trend(p, limit_pct)) {
                 None => Verdict::New,
-                Some(p) if p > limit_pct + 1e-9 => Verdict::Regressed,
-                Some(p) if p < -limit_pct - 1e-9 => Verdict::Improved,
-                Some(_) => Verdict::Unchanged,
+                Some(Trend::Up) => Verdict::Regressed,
+                Some(Trend::Down) => Verdict::Improved,
+                Some(Trend::Within) => Verdict::Unchanged,
             };
             Row {
                 id: c.id.clone(),
