@@ -36,8 +36,10 @@
 //! in `benches/instructions.rs` (a test checks that the lists agree).
 
 use std::hint::black_box;
+#[cfg(feature = "criterion")]
 use std::time::Duration;
 
+#[cfg(feature = "criterion")]
 use criterion::{BenchmarkId, Criterion};
 use glass::Backend;
 
@@ -88,6 +90,7 @@ impl Stability {
     /// to a criterion group: short enough that the whole suite runs in a
     /// few minutes on two cores. `cargo xtask bench-compare` gets its
     /// confidence from several alternating rounds, not from long runs.
+    #[cfg(feature = "criterion")]
     pub fn configure<M: criterion::measurement::Measurement>(
         self,
         g: &mut criterion::BenchmarkGroup<'_, M>,
@@ -230,6 +233,7 @@ impl Suite {
     /// Runs every case under criterion, one group per
     /// `{stability}/{module.function}` (in order of first registration).
     /// Inputs are built only for the cases that criterion's filter selects.
+    #[cfg(feature = "criterion")]
     pub fn run_criterion(&self, c: &mut Criterion) {
         let mut groups: Vec<String> = Vec::new();
         for case in &self.cases {
