@@ -134,7 +134,7 @@ pub fn toolchain(dir: &Path) -> Result<String, String> {
 /// Without `benches`, the bench targets of all of `BUILT_TOGETHER` that the
 /// revision has are built in the same cargo call: cargo unifies features
 /// over the packages of one call, and the plugin libraries have no hashed
-/// file name, so building the criterion and the gungraun benchmarks in
+/// file name, so building the criterion and the instruction benchmarks in
 /// separate calls would rebuild the plugins (and what depends on them) at
 /// every switch between `bench-compare` and `bench-instructions`.
 pub fn build(
@@ -189,7 +189,12 @@ pub fn build(
             "--message-format=json-render-diagnostics",
         ]);
     let built = |name: &str| {
-        let file = format!("lib{}.so", name.replace('-', "_"));
+        let file = format!(
+            "{}{}{}",
+            std::env::consts::DLL_PREFIX,
+            name.replace('-', "_"),
+            std::env::consts::DLL_SUFFIX
+        );
         art.plugins.iter().any(|p| p.ends_with(&file))
     };
     let mut any = false;

@@ -184,8 +184,7 @@ fn run(cli: Cli) -> Result<Outcome, String> {
             filters: vec![],
         }),
         Cmd::BenchHistory { ir_limit } => {
-            let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-            let root = xtask::revisions::repo_root(&cwd)?;
+            let root = xtask::run::repo()?;
             let page = write_history(&root, ir_limit, None)?;
             println!("{}", page.display());
             Ok(Outcome::Pass)

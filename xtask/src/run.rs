@@ -1,5 +1,5 @@
 //! The two commands: `bench-compare` (wall clock, criterion) and
-//! `bench-instructions` (instruction counts, gungraun under valgrind).
+//! `bench-instructions` (instruction counts, callgrind, our own harness).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -70,8 +70,7 @@ struct Workspace {
 
 impl Workspace {
     fn new() -> Result<Self, String> {
-        let cwd = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
-        let root = repo_root(&cwd)?;
+        let root = repo()?;
         let work = root.join("target").join("bench-compare");
         Ok(Self { work, root })
     }
@@ -354,11 +353,13 @@ fn count_working_tree(root: &Path, filters: &[String]) -> Result<Measurement, St
     )
 }
 
-fn baseline_path(root: &Path, kind: &str) -> PathBuf {
-    root.join(BASELINES).join(kind).join("instructions.json")
+/// The baseline file of a machine kind, relative to the repository root.
+fn baseline_rel(kind: &str) -> String {
+    format!("{BASELINES}/{kind}/instructions.json")
 }
 
-fn repo() -> Result<PathBuf, String> {
+/// The root of the repository that holds the current directory.
+pub fn repo() -> Result<PathBuf, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
     repo_root(&cwd)
 }
@@ -372,7 +373,7 @@ pub fn bench_baseline(o: &GateOptions) -> Result<Outcome, String> {
     }
     let root = repo()?;
     let now = count_working_tree(&root, &[])?;
-    let path = baseline_path(&root, &now.machine_kind);
+    let path = root.join(baseline_rel(&now.machine_kind));
     if let Ok(text) = std::fs::read_to_string(&path) {
         if let Ok(old) = serde_json::from_str::<Measurement>(&text) {
             if let Some(why) = skip_reason(&old, &now) {
@@ -405,8 +406,8 @@ pub fn bench_gate(o: &GateOptions) -> Result<Outcome, String> {
     check_limit(o.ir_limit_pct)?;
     let root = repo()?;
     let now = count_working_tree(&root, &o.filters)?;
-    let path = baseline_path(&root, &now.machine_kind);
-    let rel = format!("{BASELINES}/{}/instructions.json", now.machine_kind);
+    let rel = baseline_rel(&now.machine_kind);
+    let path = root.join(&rel);
     let outcome = match std::fs::read_to_string(&path) {
         Err(_) => {
             println!(
@@ -500,8 +501,8 @@ fn kinds(root: &Path) -> Vec<String> {
     let mut k: Vec<String> = std::fs::read_dir(root.join(BASELINES))
         .map(|d| {
             d.filter_map(|e| e.ok())
-                .filter(|e| e.path().join("instructions.json").is_file())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|kind| root.join(baseline_rel(kind)).is_file())
                 .collect()
         })
         .unwrap_or_default();
@@ -526,7 +527,7 @@ pub fn write_history(
         }
     }
     for kind in ks {
-        let mut snaps = history::load(root, &format!("{BASELINES}/{kind}/instructions.json"))?;
+        let mut snaps = history::load(root, &baseline_rel(&kind))?;
         if let Some(t) = &this_run {
             if t.measurement.machine_kind == kind {
                 snaps.push(t.clone());
