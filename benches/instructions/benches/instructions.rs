@@ -107,16 +107,65 @@ fn count(id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// One valgrind process: `valgrind --tool=callgrind ... <this exe> ARGS`.
-fn valgrind(valgrind: &Path, out_file: &Path, args: &[&str]) -> Result<(u64, String), String> {
+/// The counted program's folder: `/tmp/glass-instructions-<pid, 10
+/// digits>/bin`, the same length on every run and in every checkout.
+///
+/// The layout of a process depends on the length of its executable's path
+/// (it is on the initial stack, and every path built from it, like the
+/// plugins', is on the heap), and some counts depend on the layout: the
+/// alignment of a buffer decides how a SIMD loop of faer splits a sum, the
+/// rounding of the sum can change an NNLS iteration, and
+/// `shells.partition_nnls` took 49.44 to 50.70 million instructions with
+/// the executable in folders of different name lengths (2.5%, half the
+/// gate's limit). So the harness and its plugins are copied here and run
+/// from here. (`/tmp`, not `TMPDIR`: that can vary too.)
+fn counting_dir() -> PathBuf {
+    PathBuf::from(format!(
+        "/tmp/glass-instructions-{:010}",
+        std::process::id()
+    ))
+}
+
+/// Copies this executable (as `bin/instructions`) and the backend plugins
+/// next to it into `dir/bin`; returns the copied executable.
+fn stage(dir: &Path) -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| format!("no executable path: {e}"))?;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
+    let copy = |from: &Path, to: &Path| {
+        std::fs::copy(from, to)
+            .map(drop)
+            .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+    };
+    let to = bin.join("instructions");
+    copy(&exe, &to)?;
+    let from_dir = exe.parent().unwrap_or(Path::new("."));
+    let prefix = format!("{}glass_backend_", std::env::consts::DLL_PREFIX);
+    let entries = std::fs::read_dir(from_dir)
+        .map_err(|e| format!("cannot list {}: {e}", from_dir.display()))?;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&prefix) && name.ends_with(std::env::consts::DLL_SUFFIX) {
+            copy(&e.path(), &bin.join(&name))?;
+        }
+    }
+    Ok(to)
+}
+
+/// One valgrind process: `valgrind --tool=callgrind ... EXE ARGS`.
+fn valgrind(
+    valgrind: &Path,
+    exe: &Path,
+    out_file: &Path,
+    args: &[&str],
+) -> Result<(u64, String), String> {
     let mut cmd = Command::new(valgrind);
     cmd.env_clear()
         .envs(COUNT_ENV)
         .arg("--tool=callgrind")
         .arg("--instr-atstart=no")
         .arg(format!("--callgrind-out-file={}", out_file.display()))
-        .arg(&exe)
+        .arg(exe)
         .args(args)
         .stdin(Stdio::null());
     let out = cmd
@@ -178,9 +227,10 @@ fn measure(o: &Options) -> Result<(), String> {
         return Err(format!("no case matches {:?} (see --list)", o.filters));
     }
     let vg = find_valgrind()?;
-    let dir = std::env::temp_dir().join(format!("glass-instructions-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let (_, features) = valgrind(&vg, &dir.join("features.out"), &["--features"])?;
+    let dir = counting_dir();
+    let exe = stage(&dir).inspect_err(|_| drop(std::fs::remove_dir_all(&dir)))?;
+    let (_, features) = valgrind(&vg, &exe, &dir.join("features.out"), &["--features"])
+        .inspect_err(|_| drop(std::fs::remove_dir_all(&dir)))?;
     let counted_features: Vec<String> = features.split_whitespace().map(String::from).collect();
     let with = MeasuredWith {
         rustc: RUSTC.to_string(),
@@ -209,7 +259,12 @@ fn measure(o: &Options) -> Result<(), String> {
                     return;
                 };
                 let t = Instant::now();
-                let r = valgrind(&vg, &dir.join(format!("case{k}.out")), &["--count", id]);
+                let r = valgrind(
+                    &vg,
+                    &exe,
+                    &dir.join(format!("case{k:02}.out")),
+                    &["--count", id],
+                );
                 let secs = t.elapsed().as_secs_f64();
                 match &r {
                     Ok((n, _)) => eprintln!("{n:>15}  {secs:>6.1} s  {id}"),
