@@ -39,6 +39,11 @@ pub fn run(chosen: Option<&str>) -> CliResult<ExitCode> {
         .iter()
         .map(|p| p.display().to_string())
         .collect();
+    println!(
+        "transform kernels: {} ({} selects another build)",
+        glass_healpix::simd::kernels().name(),
+        glass_healpix::simd::SIMD_ENV
+    );
     println!("backends (searched: {}):", dirs.join(":"));
     print_backend(&Backend::embedded_ndarray()?);
     let mut failures = Vec::new();

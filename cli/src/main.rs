@@ -119,6 +119,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> CliResult<ExitCode> {
+    // A misspelt GLASS_SIMD would silently run the default kernels.
+    glass_healpix::simd::from_env().map_err(CliError::Usage)?;
     if let Some(n) = cli.threads {
         set_threads(n)?;
     }

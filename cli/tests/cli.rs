@@ -74,6 +74,19 @@ fn backend_and_threads_are_global_options() {
 }
 
 #[test]
+fn the_kernel_build_is_shown_and_a_wrong_one_refused() {
+    let (code, out, err) = run(glass().arg("backends").env("GLASS_SIMD", "portable"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("transform kernels: portable"), "{out}");
+    let (code, out, err) = run(glass().arg("backends").env("GLASS_SIMD", "avx"));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("GLASS_SIMD=\"avx\" is not a kernel build"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_unknown_backend_fails_with_its_name() {
     let (code, out, err) = run(glass().arg("backends").env("GLASS_BACKEND", "nope"));
     assert_ne!(code, 0, "{out}");

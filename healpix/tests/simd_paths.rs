@@ -1,7 +1,8 @@
 //! The portable build of the transform kernels (`GLASS_SIMD=portable`,
 //! what the instruction-count gate counts) gives the results of the
-//! AVX2+FMA build: the same transforms to rounding (the fused
-//! multiply-adds of the SIMD build round once where the portable build
+//! AVX2+FMA and AVX-512 builds (`GLASS_SIMD=avx2`, `avx512`, each where
+//! the CPU has it): the same transforms to rounding (the fused
+//! multiply-adds of the SIMD builds round once where the portable build
 //! rounds twice).
 //!
 //! One test in this file on purpose: it changes `GLASS_SIMD` for its
@@ -61,30 +62,19 @@ fn flat(z: &[Complex64]) -> Vec<f64> {
     z.iter().flat_map(|c| [c.re, c.im]).collect()
 }
 
-#[test]
-fn portable_and_simd_kernels_agree() {
-    std::env::remove_var(simd::SIMD_ENV);
-    let native = simd::refresh();
-    if native != Kernels::Avx2Fma {
-        eprintln!("skipped: this CPU has no AVX2+FMA, so both runs would use the portable kernels");
-        return;
-    }
-    // lmax 3 nside - 1; nside 128 at lmax 1000 reaches the scaled
-    // (underflow-safe) start of the recurrence at high m.
-    let plans = [
-        ShtPlan::new(32, 95, 95).unwrap(),
-        ShtPlan::new(128, 1000, 1000).unwrap(),
-    ];
-    let simd_out: Vec<Outputs> = plans.iter().map(transforms).collect();
+/// Runs the transforms of `plans` with `GLASS_SIMD=value`, which must
+/// select `expect`.
+fn with_build(value: &str, expect: Kernels, plans: &[ShtPlan]) -> Vec<Outputs> {
+    std::env::set_var(simd::SIMD_ENV, value);
+    assert_eq!(simd::refresh(), expect, "GLASS_SIMD={value}");
+    plans.iter().map(transforms).collect()
+}
 
-    std::env::set_var(simd::SIMD_ENV, "portable");
-    assert_eq!(simd::refresh(), Kernels::Portable, "GLASS_SIMD=portable");
-    let portable_out: Vec<Outputs> = plans.iter().map(transforms).collect();
-    std::env::remove_var(simd::SIMD_ENV);
-    assert_eq!(simd::refresh(), Kernels::Avx2Fma);
-
+/// Asserts that two builds agree to 1e-12 of the largest value; returns
+/// whether any bit differs.
+fn agree(plans: &[ShtPlan], a: &[Outputs], b: &[Outputs], what: &str) -> bool {
     let mut any_bit_differs = false;
-    for ((plan, s), p) in plans.iter().zip(&simd_out).zip(&portable_out) {
+    for ((plan, s), p) in plans.iter().zip(a).zip(b) {
         let cases = [
             ("alm2map", s.alm2map.clone(), p.alm2map.clone()),
             ("map2alm", flat(&s.map2alm), flat(&p.map2alm)),
@@ -111,16 +101,58 @@ fn portable_and_simd_kernels_agree() {
             any_bit_differs |= differs;
             assert!(
                 d < 1e-12,
-                "{name} at nside {}, lmax {}: portable and AVX2+FMA kernels differ by {d:e} of the largest value",
+                "{name} at nside {}, lmax {}: {what} differ by {d:e} of the largest value",
                 plan.nside(),
                 plan.lmax()
             );
         }
     }
-    // The variable reached the kernels: fused and unfused multiply-adds
-    // round differently somewhere in a million sums.
-    assert!(
-        any_bit_differs,
-        "GLASS_SIMD=portable gave bit-identical results: did it switch the kernels?"
+    any_bit_differs
+}
+
+#[test]
+fn portable_and_simd_kernels_agree() {
+    // lmax 3 nside - 1; nside 128 at lmax 1000 reaches the scaled
+    // (underflow-safe) start of the recurrence at high m.
+    let plans = [
+        ShtPlan::new(32, 95, 95).unwrap(),
+        ShtPlan::new(128, 1000, 1000).unwrap(),
+    ];
+    let portable = with_build("portable", Kernels::Portable, &plans);
+    let mut builds = Vec::new();
+    if simd::cpu_has_avx2_fma() {
+        builds.push(("avx2", Kernels::Avx2Fma));
+    }
+    if simd::cpu_has_avx512() {
+        builds.push(("avx512", Kernels::Avx512));
+    }
+    let mut outputs = Vec::new();
+    for &(value, kernels) in &builds {
+        let out = with_build(value, kernels, &plans);
+        // The variable reached the kernels: fused and unfused
+        // multiply-adds round differently somewhere in a million sums.
+        assert!(
+            agree(
+                &plans,
+                &out,
+                &portable,
+                &format!("portable and {} kernels", kernels.name())
+            ),
+            "GLASS_SIMD={value} gave the portable build's bits: did it switch the kernels?"
+        );
+        outputs.push(out);
+    }
+    if let [avx2, avx512] = &outputs[..] {
+        agree(&plans, avx512, avx2, "AVX2+FMA and AVX-512 kernels");
+    }
+    std::env::remove_var(simd::SIMD_ENV);
+    let native = simd::refresh();
+    assert_eq!(
+        native,
+        builds.last().map_or(Kernels::Portable, |b| b.1),
+        "the default is the fastest build"
     );
+    if builds.is_empty() {
+        eprintln!("only the portable kernels run on this CPU: nothing to compare");
+    }
 }

@@ -230,8 +230,9 @@ fn dct2dlt_with(al: &[f64], b: &[f64]) -> Vec<f64> {
 fn dot3(x: &[f64], y: &[f64], z: &[f64]) -> f64 {
     #[cfg(target_arch = "x86_64")]
     {
-        if glass_healpix::simd::kernels() == glass_healpix::simd::Kernels::Avx2Fma {
-            // SAFETY: `Avx2Fma` is only chosen when the CPU has AVX2 and FMA
+        if glass_healpix::simd::kernels().has_avx2_fma() {
+            // SAFETY: the AVX2+FMA and AVX-512 builds are only chosen when
+            // the CPU has AVX2 and FMA
             // (`GLASS_SIMD=portable` forces the portable sum).
             return unsafe { dot3_avx2(x, y, z) };
         }
