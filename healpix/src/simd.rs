@@ -6,13 +6,11 @@
 //! same Rust code: for AVX2+FMA (a lane group of eight ring pairs is two
 //! 256-bit registers), a portable build (plain `a * b + c` instead of fused
 //! multiply-adds), and, for the synthesis kernels (scalar and spin), an
-//! AVX-512F build (a lane group is one 512-bit register, and the 32
-//! registers hold the recurrence and its sums with fewer spills: 9-11%
-//! faster scalar and 20% faster spin-2 synthesis at nside 256 and 512; the
-//! analysis kernels measured 3-7% slower in it and run their AVX2+FMA
-//! build under `avx512`). The `transformcl` dot products of the `glass`
-//! host have the AVX2+FMA and portable builds. Two users need the choice besides
-//! speed:
+//! AVX-512F build (a lane group is one 512-bit register; the analysis
+//! kernels run their AVX2+FMA build under `avx512`, where they measured
+//! faster: the numbers are with the `dispatch!` macro in `sht/kernels.rs`).
+//! The `transformcl` dot products of the `glass` host have the AVX2+FMA
+//! and portable builds. Two users need the choice besides speed:
 //!
 //! - the instruction-count gate (valgrind 3.19 cannot decode the AVX2
 //!   build's VEX-encoded `vmovq` and has no AVX-512 at all), which counts
