@@ -89,6 +89,18 @@ impl Rec {
         }
     }
 
+    /// `next = (a x² + b) cur + prev` (the [`EvenOdd`] recurrence): two
+    /// fused multiply-adds, one on the dependency chain.
+    #[inline(always)]
+    fn step_x2<const FMA: bool>(&mut self, x2: &Lanes, a: f64, b: f64) {
+        for i in 0..NV {
+            let f = madd::<FMA>(a, x2[i], b);
+            let next = madd::<FMA>(f, self.cur[i], self.prev[i]);
+            self.prev[i] = self.cur[i];
+            self.cur[i] = next;
+        }
+    }
+
     /// Rescales lanes that have grown past the threshold.
     #[inline(always)]
     fn rescale(&mut self) {
@@ -204,7 +216,7 @@ pub struct Tables {
     sq: Vec<f64>,
     /// `1/sqrt(k)` (`0` at `k = 0`).
     rsq: Vec<f64>,
-    /// `1/sqrt(4 l² - 1)`.
+    /// `1/sqrt(4 l² - 1)`, `l <= lmax + 4`.
     rsq4: Vec<f64>,
 }
 
@@ -215,7 +227,7 @@ impl Tables {
         let rsq = (0..n)
             .map(|k| if k == 0 { 0.0 } else { 1.0 / (k as f64).sqrt() })
             .collect();
-        let rsq4 = (0..lmax + 3)
+        let rsq4 = (0..lmax + 5)
             .map(|l| {
                 let l = l as f64;
                 1.0 / (4.0 * l * l - 1.0).abs().sqrt()
@@ -224,17 +236,28 @@ impl Tables {
         Tables { sq, rsq, rsq4 }
     }
 
-    /// Scalar coefficients for one m: entry `l - m` holds `(a_lm, a_lm b_lm)`
-    /// for the step to `l` (entry 0 unused), with
-    /// `a_lm = sqrt(4l²-1) / (sqrt(l-m) sqrt(l+m))` and
-    /// `b_lm = sqrt(l-1-m) sqrt(l-1+m) / sqrt(4(l-1)²-1)`.
-    pub fn scalar_coefficients(&self, m: usize, lmax: usize, out: &mut Vec<[f64; 2]>) {
-        out.clear();
-        out.push([0.0, 0.0]);
-        for l in m + 1..=lmax {
-            let a = self.rsq[l - m] * self.rsq[l + m] / self.rsq4[l];
-            let b = self.sq[l - 1 - m] * self.sq[l - 1 + m] * self.rsq4[l - 1];
-            out.push([a, a * b]);
+    /// The scalar recurrence of one m in its `x²` form ([`EvenOdd`]).
+    pub fn scalar_x2(&self, m: usize, lmax: usize, out: &mut EvenOdd) {
+        out.m = m;
+        out.lmax = lmax;
+        // ε_l = sqrt((l-m)(l+m)) / sqrt((2l-1)(2l+1)), l = m..=lmax+3
+        out.eps.clear();
+        out.eps.push(0.0);
+        for l in m + 1..=lmax + 3 {
+            out.eps.push(self.sq[l - m] * self.sq[l + m] * self.rsq4[l]);
+        }
+        let nj = (lmax - m) / 2 + 1;
+        out.coef.clear();
+        out.alpha.clear();
+        out.alpha.push(1.0 / out.eps[1]);
+        for j in 0..nj {
+            let i = 2 * j; // l - m
+            let (e1, e2, e3) = (out.eps[i + 1], out.eps[i + 2], out.eps[i + 3]);
+            let sigma = if j % 2 == 0 { 1.0 } else { -1.0 };
+            let alpha = out.alpha[j];
+            let a = sigma * alpha * alpha;
+            out.coef.push([a, -a * (e1 * e1 + e2 * e2)]);
+            out.alpha.push(sigma / (e2 * e3 * alpha));
         }
     }
 
@@ -259,219 +282,272 @@ impl Tables {
     }
 }
 
+/// The scalar Legendre sums of one m as a recurrence in `x²`, two degrees
+/// a step (the scheme of ducc0, Reinecke et al.; derived here from the
+/// three-term recurrence `x λ_l = ε_{l+1} λ_{l+1} + ε_l λ_{l-1}`,
+/// `ε_l = sqrt((l²-m²)/(4l²-1))`).
+///
+/// With `l = m + 2j`, the even degrees `E_j = λ_l` and the odd ones divided
+/// by `x`, `O_j = λ_{l+1}/x`, are polynomials in `x²` (times `sin^m θ`), and
+/// the recurrence gives `E_j = ε_{l+1} O_j + ε_l O_{j-1}` and
+/// `ε_{l+2} ε_{l+3} O_{j+1} = (x² - ε_{l+1}² - ε_{l+2}²) O_j - ε_l ε_{l+1} O_{j-1}`.
+/// Scaling `O_j = α_j F_j` with `α_0 = 1/ε_{m+1}` and
+/// `α_{j+1} = σ_j / (ε_{l+2} ε_{l+3} α_j)`, `σ_j = (-1)^j`, makes the last
+/// coefficient one:
+/// `F_{j+1} = (a_j x² + b_j) F_j + F_{j-1}`, `a_j = σ_j α_j²`,
+/// `b_j = -a_j (ε_{l+1}² + ε_{l+2}²)`, from `F_0 = λ_mm`, `F_{-1} = 0`.
+/// A step costs two fused multiply-adds and serves two degrees: the sums
+/// over even degrees are sums over `F_j` with coefficients mixed from
+/// neighbouring `a_lm` ([`Self::synthesis_coefficients`]), the odd ones are
+/// `x Σ_j α_j a_{l+1,m} F_j`.
+#[derive(Debug, Clone, Default)]
+pub struct EvenOdd {
+    m: usize,
+    lmax: usize,
+    /// `[a_j, b_j]`, `j = 0..=(lmax - m)/2`.
+    pub coef: Vec<[f64; 2]>,
+    /// `α_j`, one more than `coef`.
+    alpha: Vec<f64>,
+    /// `ε_l` at index `l - m`, `l = m..=lmax + 3`.
+    eps: Vec<f64>,
+}
+
+impl EvenOdd {
+    /// The number of steps, `(lmax - m)/2 + 1`.
+    pub fn steps(&self) -> usize {
+        self.coef.len()
+    }
+
+    /// The coefficients of `F_j` for synthesis from `alm` (index `l - m`):
+    /// appends `[α_j (a_l ε_{l+1} + a_{l+2} ε_{l+2}), α_j a_{l+1}]` per `j`
+    /// (`a` beyond lmax is zero).
+    pub fn synthesis_coefficients(&self, alm: &[Complex64], out: &mut Vec<[Complex64; 2]>) {
+        let n = self.lmax + 1 - self.m;
+        let zero = Complex64::new(0.0, 0.0);
+        let at = |i: usize| if i < n { alm[i] } else { zero };
+        for j in 0..self.steps() {
+            let i = 2 * j;
+            let al = self.alpha[j];
+            let even = (at(i) * self.eps[i + 1] + at(i + 2) * self.eps[i + 2]) * al;
+            out.push([even, at(i + 1) * al]);
+        }
+    }
+
+    /// Adds to `alm` (index `l - m`) the coefficients whose sums over rings
+    /// are `sums[j] = [Σ F_j G+, Σ F_j x G-]`:
+    /// `a_{l+1} += α_j odd_j`, `a_l += α_j ε_{l+1} even_j + α_{j-1} ε_l even_{j-1}`.
+    pub fn analysis_result(&self, sums: impl Fn(usize) -> [Complex64; 2], alm: &mut [Complex64]) {
+        let n = self.lmax + 1 - self.m;
+        let mut prev = Complex64::new(0.0, 0.0);
+        for j in 0..self.steps() {
+            let i = 2 * j;
+            let [even, odd] = sums(j);
+            let al = self.alpha[j];
+            let mut a = even * (al * self.eps[i + 1]);
+            if j > 0 {
+                a += prev * (self.alpha[j - 1] * self.eps[i]);
+            }
+            alm[i] += a;
+            if i + 1 < n {
+                alm[i + 1] += odd * al;
+            }
+            prev = even;
+        }
+    }
+}
+
 dispatch! {
     avx512;
-    /// Scalar synthesis for one m and one lane group. `alm[c]` holds the
-    /// coefficients of component `c` for this m (index `l - m`). Adds to
-    /// `acc[c] = [even re, even im, odd re, odd im]` (parity of `l - m`).
+    /// Scalar synthesis for one m and one lane group, in the `x²` form
+    /// ([`EvenOdd`]): `alm[c][j] = [even, odd]` are component `c`'s
+    /// coefficients of `F_j` ([`EvenOdd::synthesis_coefficients`]). Adds
+    /// `Σ_j even_j F_j` and `Σ_j odd_j F_j` to `acc[c] = [even re, even im,
+    /// odd re, odd im]`; the caller multiplies the odd sums by `x`.
     pub fn synth_scalar = synth_scalar_impl(
-        m: usize,
-        lmax: usize,
         coef: &[[f64; 2]],
-        x: &Lanes,
+        x2: &Lanes,
         rec: Rec,
-        alm: &[&[Complex64]],
+        alm: &[&[[Complex64; 2]]],
         acc: &mut [[Lanes; 4]],
     );
 }
 
 #[inline(always)]
 fn synth_scalar_impl<const FMA: bool>(
-    m: usize,
-    lmax: usize,
     coef: &[[f64; 2]],
-    x: &Lanes,
+    x2: &Lanes,
     rec: Rec,
-    alm: &[&[Complex64]],
+    alm: &[&[[Complex64; 2]]],
     acc: &mut [[Lanes; 4]],
 ) {
     // components two at a time, with the sums in registers
     let mut c0 = 0;
     while c0 < alm.len() {
-        if alm.len() - c0 >= 2 {
-            synth_scalar_c::<FMA, 2>(
-                m,
-                lmax,
-                coef,
-                x,
-                rec,
-                &alm[c0..c0 + 2],
-                &mut acc[c0..c0 + 2],
-            );
-            c0 += 2;
+        let n = if alm.len() - c0 >= 2 { 2 } else { 1 };
+        if n == 2 {
+            synth_scalar_c::<FMA, 2>(coef, x2, rec, &alm[c0..c0 + 2], &mut acc[c0..c0 + 2]);
         } else {
-            synth_scalar_c::<FMA, 1>(
-                m,
-                lmax,
-                coef,
-                x,
-                rec,
-                &alm[c0..c0 + 1],
-                &mut acc[c0..c0 + 1],
-            );
-            c0 += 1;
+            synth_scalar_c::<FMA, 1>(coef, x2, rec, &alm[c0..c0 + 1], &mut acc[c0..c0 + 1]);
         }
+        c0 += n;
     }
 }
 
-/// `acc[c][par..par+2] += lam * alm[c][i]` (real and imaginary parts).
+/// `acc[c] += lam * alm[c][j]` (even and odd, real and imaginary parts).
 #[inline(always)]
 fn accumulate<const FMA: bool, const C: usize>(
     acc: &mut [[Lanes; 4]; C],
     lam: &Lanes,
-    alm: &[&[Complex64]; C],
-    i: usize,
-    par: usize,
+    alm: &[&[[Complex64; 2]]; C],
+    j: usize,
 ) {
     for c in 0..C {
-        let v = alm[c][i];
-        for j in 0..NV {
-            acc[c][par][j] = madd::<FMA>(lam[j], v.re, acc[c][par][j]);
-            acc[c][par + 1][j] = madd::<FMA>(lam[j], v.im, acc[c][par + 1][j]);
+        let [e, o] = alm[c][j];
+        let v = [e.re, e.im, o.re, o.im];
+        for k in 0..4 {
+            for i in 0..NV {
+                acc[c][k][i] = madd::<FMA>(lam[i], v[k], acc[c][k][i]);
+            }
         }
     }
 }
 
 #[inline(always)]
 fn synth_scalar_c<const FMA: bool, const C: usize>(
-    m: usize,
-    lmax: usize,
     coef: &[[f64; 2]],
-    x: &Lanes,
+    x2: &Lanes,
     mut rec: Rec,
-    alm: &[&[Complex64]],
+    alm: &[&[[Complex64; 2]]],
     acc_out: &mut [[Lanes; 4]],
 ) {
+    let nj = coef.len();
     let mut acc = [[[0.0; NV]; 4]; C];
-    let alm: [&[Complex64]; C] = std::array::from_fn(|c| &alm[c][..lmax + 1 - m]);
-    let coef = &coef[..lmax + 1 - m];
-    let mut l = m;
+    let alm: [&[[Complex64; 2]]; C] = std::array::from_fn(|c| &alm[c][..nj]);
+    let mut j = 0;
     // scaled phase
-    while l <= lmax && !rec.all_unscaled() {
-        let lam = rec.masked();
-        if (l - m) & 1 == 0 {
-            accumulate::<FMA, C>(&mut acc, &lam, &alm, l - m, 0);
-        } else {
-            accumulate::<FMA, C>(&mut acc, &lam, &alm, l - m, 2);
-        }
-        if l < lmax {
-            let [a, ab] = coef[l + 1 - m];
-            rec.step::<FMA>(x, 0.0, a, ab);
-            rec.rescale();
-        }
-        l += 1;
+    while j < nj && !rec.all_unscaled() {
+        accumulate::<FMA, C>(&mut acc, &rec.masked(), &alm, j);
+        let [a, b] = coef[j];
+        rec.step_x2::<FMA>(x2, a, b);
+        rec.rescale();
+        j += 1;
     }
-    // plain phase: an odd degree first if the scaled phase ended before one,
-    // then pairs (even, odd), so that every index is known at compile time
-    if l <= lmax && (l - m) & 1 == 1 {
-        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, l - m, 2);
-        if l < lmax {
-            let [a, ab] = coef[l + 1 - m];
-            rec.step::<FMA>(x, 0.0, a, ab);
-        }
-        l += 1;
+    // plain phase, two steps a pass
+    while j + 1 < nj {
+        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, j);
+        let [a, b] = coef[j];
+        rec.step_x2::<FMA>(x2, a, b);
+        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, j + 1);
+        let [a, b] = coef[j + 1];
+        rec.step_x2::<FMA>(x2, a, b);
+        j += 2;
     }
-    while l < lmax {
-        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, l - m, 0);
-        let [a1, ab1] = coef[l + 1 - m];
-        rec.step::<FMA>(x, 0.0, a1, ab1);
-        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, l + 1 - m, 2);
-        if l + 2 <= lmax {
-            let [a2, ab2] = coef[l + 2 - m];
-            rec.step::<FMA>(x, 0.0, a2, ab2);
-        }
-        l += 2;
-    }
-    if l == lmax {
-        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, l - m, 0);
+    if j < nj {
+        accumulate::<FMA, C>(&mut acc, &rec.cur, &alm, j);
     }
     for c in 0..C {
-        for j in 0..4 {
+        for k in 0..4 {
             for i in 0..NV {
-                acc_out[c][j][i] += acc[c][j][i];
+                acc_out[c][k][i] += acc[c][k][i];
             }
         }
     }
 }
 
 dispatch! {
-    /// Scalar analysis for one m and one lane group: `g[c] = [G+ re, G+ im,
-    /// G- re, G- im]` per lane (`G± = G_north ± G_south`); adds
-    /// `λ_lm G±` per lane to `acc[(l - m) * ncomp + c] = [re, im]`.
+    /// Scalar analysis for one m and one lane group, in the `x²` form
+    /// ([`EvenOdd`]): `g[c] = [G+ re, G+ im, x G- re, x G- im]` per lane
+    /// (`G± = G_north ± G_south`); adds `F_j G+` and `F_j x G-` per lane to
+    /// `acc[j * ncomp + c] = [even re, even im, odd re, odd im]`
+    /// ([`EvenOdd::analysis_result`] turns them into `a_lm`).
     pub fn anal_scalar = anal_scalar_impl(
-        m: usize,
-        lmax: usize,
         coef: &[[f64; 2]],
-        x: &Lanes,
+        x2: &Lanes,
         rec: Rec,
         g: &[[Lanes; 4]],
-        acc: &mut [[Half; 2]],
+        acc: &mut [[Half; 4]],
     );
 }
 
-/// `dst[c] += lam * g[c][par..par+2]` for every component, lanes folded.
+/// `dst[c] += lam * g[c]` for every component, lanes folded in half.
 #[inline(always)]
-fn add_scalar<const FMA: bool>(dst: &mut [[Half; 2]], lam: &Lanes, g: &[[Lanes; 4]], par: usize) {
+fn add_scalar<const FMA: bool>(dst: &mut [[Half; 4]], lam: &Lanes, g: &[[Lanes; 4]]) {
     const H: usize = NV / 2;
     for (d, gc) in dst.iter_mut().zip(g) {
-        for i in 0..H {
-            d[0][i] = madd::<FMA>(
-                lam[i],
-                gc[par][i],
-                madd::<FMA>(lam[i + H], gc[par][i + H], d[0][i]),
-            );
-            d[1][i] = madd::<FMA>(
-                lam[i],
-                gc[par + 1][i],
-                madd::<FMA>(lam[i + H], gc[par + 1][i + H], d[1][i]),
-            );
+        for k in 0..4 {
+            for i in 0..H {
+                d[k][i] = madd::<FMA>(
+                    lam[i],
+                    gc[k][i],
+                    madd::<FMA>(lam[i + H], gc[k][i + H], d[k][i]),
+                );
+            }
         }
+    }
+}
+
+/// `dst[c] += la * ga[c] + lb * gb[c]`, 16 lanes folded to 4.
+#[inline(always)]
+fn add_pair<const FMA: bool>(
+    dst: &mut [[Half; 4]],
+    la: &Lanes,
+    ga: &[[Lanes; 4]],
+    lb: &Lanes,
+    gb: &[[Lanes; 4]],
+) {
+    const H: usize = NV / 2;
+    for ((d, a), b) in dst.iter_mut().zip(ga).zip(gb) {
+        for k in 0..4 {
+            for i in 0..H {
+                let s = madd::<FMA>(la[i + H], a[k][i + H], d[k][i]);
+                let s = madd::<FMA>(lb[i], b[k][i], s);
+                let s = madd::<FMA>(lb[i + H], b[k][i + H], s);
+                d[k][i] = madd::<FMA>(la[i], a[k][i], s);
+            }
+        }
+    }
+}
+
+/// The scaled phase of one group (from step `*j`), accumulating only the
+/// lanes that are unscaled; leaves `*j` at the first step where every lane
+/// is unscaled (or past the last).
+#[inline(always)]
+fn anal_scaled<const FMA: bool>(
+    coef: &[[f64; 2]],
+    x2: &Lanes,
+    rec: &mut Rec,
+    g: &[[Lanes; 4]],
+    acc: &mut [[Half; 4]],
+    j: &mut usize,
+) {
+    let ncomp = g.len();
+    while *j < coef.len() && !rec.all_unscaled() {
+        add_scalar::<FMA>(&mut acc[*j * ncomp..], &rec.masked(), g);
+        let [a, b] = coef[*j];
+        rec.step_x2::<FMA>(x2, a, b);
+        rec.rescale();
+        *j += 1;
     }
 }
 
 #[inline(always)]
 fn anal_scalar_impl<const FMA: bool>(
-    m: usize,
-    lmax: usize,
     coef: &[[f64; 2]],
-    x: &Lanes,
+    x2: &Lanes,
     mut rec: Rec,
     g: &[[Lanes; 4]],
-    acc: &mut [[Half; 2]],
+    acc: &mut [[Half; 4]],
 ) {
     let ncomp = g.len();
-    let acc = &mut acc[..(lmax + 1 - m) * ncomp];
-    let coef = &coef[..lmax + 1 - m];
-    let mut l = m;
-    anal_scaled::<FMA>(m, lmax, coef, x, &mut rec, g, acc, &mut l);
-    if l <= lmax && (l - m) & 1 == 1 {
-        let lam = rec.cur;
-        anal_plain_one::<FMA>(
-            m,
-            lmax,
-            coef,
-            x,
-            &mut rec,
-            &lam,
-            g,
-            &mut acc[(l - m) * ncomp..],
-            l,
-        );
-        l += 1;
-    }
-    while l < lmax {
-        add_scalar::<FMA>(&mut acc[(l - m) * ncomp..], &rec.cur, g, 0);
-        let [a1, ab1] = coef[l + 1 - m];
-        rec.step::<FMA>(x, 0.0, a1, ab1);
-        add_scalar::<FMA>(&mut acc[(l + 1 - m) * ncomp..], &rec.cur, g, 2);
-        if l + 2 <= lmax {
-            let [a2, ab2] = coef[l + 2 - m];
-            rec.step::<FMA>(x, 0.0, a2, ab2);
-        }
-        l += 2;
-    }
-    if l == lmax {
-        add_scalar::<FMA>(&mut acc[(l - m) * ncomp..], &rec.cur, g, 0);
+    let nj = coef.len();
+    let acc = &mut acc[..nj * ncomp];
+    let mut j = 0;
+    anal_scaled::<FMA>(coef, x2, &mut rec, g, acc, &mut j);
+    while j < nj {
+        add_scalar::<FMA>(&mut acc[j * ncomp..], &rec.cur, g);
+        let [a, b] = coef[j];
+        rec.step_x2::<FMA>(x2, a, b);
+        j += 1;
     }
 }
 
@@ -480,181 +556,53 @@ dispatch! {
     /// recurrences advance together and their products are summed into the
     /// same accumulators, which halves the accumulator traffic per ring.
     pub fn anal_scalar_pair = anal_scalar_pair_impl(
-        m: usize,
-        lmax: usize,
         coef: &[[f64; 2]],
-        xa: &Lanes,
+        xa2: &Lanes,
         reca: Rec,
         ga: &[[Lanes; 4]],
-        xb: &Lanes,
+        xb2: &Lanes,
         recb: Rec,
         gb: &[[Lanes; 4]],
-        acc: &mut [[Half; 2]],
+        acc: &mut [[Half; 4]],
     );
-}
-
-/// The scaled phase of one group (from degree `*l`), accumulating only the
-/// lanes that are unscaled; leaves `*l` at the first degree where every lane
-/// is unscaled (or past lmax).
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn anal_scaled<const FMA: bool>(
-    m: usize,
-    lmax: usize,
-    coef: &[[f64; 2]],
-    x: &Lanes,
-    rec: &mut Rec,
-    g: &[[Lanes; 4]],
-    acc: &mut [[Half; 2]],
-    l: &mut usize,
-) {
-    let ncomp = g.len();
-    while *l <= lmax && !rec.all_unscaled() {
-        let lam = rec.masked();
-        anal_plain_one::<FMA>(
-            m,
-            lmax,
-            coef,
-            x,
-            rec,
-            &lam,
-            g,
-            &mut acc[(*l - m) * ncomp..],
-            *l,
-        );
-        rec.rescale();
-        *l += 1;
-    }
-}
-
-/// One degree of one group: adds `lam G` at degree `l`, then steps.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn anal_plain_one<const FMA: bool>(
-    m: usize,
-    lmax: usize,
-    coef: &[[f64; 2]],
-    x: &Lanes,
-    rec: &mut Rec,
-    lam: &Lanes,
-    g: &[[Lanes; 4]],
-    dst: &mut [[Half; 2]],
-    l: usize,
-) {
-    if (l - m) & 1 == 0 {
-        add_scalar::<FMA>(dst, lam, g, 0);
-    } else {
-        add_scalar::<FMA>(dst, lam, g, 2);
-    }
-    if l < lmax {
-        let [a, ab] = coef[l + 1 - m];
-        rec.step::<FMA>(x, 0.0, a, ab);
-    }
-}
-
-/// `dst[c] += la * ga[c][par..] + lb * gb[c][par..]`, 16 lanes folded to 4.
-#[inline(always)]
-fn add_pair<const FMA: bool>(
-    dst: &mut [[Half; 2]],
-    la: &Lanes,
-    ga: &[[Lanes; 4]],
-    lb: &Lanes,
-    gb: &[[Lanes; 4]],
-    par: usize,
-) {
-    const H: usize = NV / 2;
-    for ((d, a), b) in dst.iter_mut().zip(ga).zip(gb) {
-        for k in 0..2 {
-            for i in 0..H {
-                let s = madd::<FMA>(la[i + H], a[par + k][i + H], d[k][i]);
-                let s = madd::<FMA>(lb[i], b[par + k][i], s);
-                let s = madd::<FMA>(lb[i + H], b[par + k][i + H], s);
-                d[k][i] = madd::<FMA>(la[i], a[par + k][i], s);
-            }
-        }
-    }
 }
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn anal_scalar_pair_impl<const FMA: bool>(
-    m: usize,
-    lmax: usize,
     coef: &[[f64; 2]],
-    xa: &Lanes,
+    xa2: &Lanes,
     mut ra: Rec,
     ga: &[[Lanes; 4]],
-    xb: &Lanes,
+    xb2: &Lanes,
     mut rb: Rec,
     gb: &[[Lanes; 4]],
-    acc: &mut [[Half; 2]],
+    acc: &mut [[Half; 4]],
 ) {
     let ncomp = ga.len();
-    let acc = &mut acc[..(lmax + 1 - m) * ncomp];
-    let coef = &coef[..lmax + 1 - m];
-    let (mut la, mut lb) = (m, m);
-    anal_scaled::<FMA>(m, lmax, coef, xa, &mut ra, ga, acc, &mut la);
-    anal_scaled::<FMA>(m, lmax, coef, xb, &mut rb, gb, acc, &mut lb);
+    let nj = coef.len();
+    let acc = &mut acc[..nj * ncomp];
+    let (mut ja, mut jb) = (0, 0);
+    anal_scaled::<FMA>(coef, xa2, &mut ra, ga, acc, &mut ja);
+    anal_scaled::<FMA>(coef, xb2, &mut rb, gb, acc, &mut jb);
     // the group that left its scaled phase first runs alone up to the other
-    while la < lb && la <= lmax {
-        let lam = ra.cur;
-        anal_plain_one::<FMA>(
-            m,
-            lmax,
-            coef,
-            xa,
-            &mut ra,
-            &lam,
-            ga,
-            &mut acc[(la - m) * ncomp..],
-            la,
-        );
-        la += 1;
+    while ja < jb {
+        add_scalar::<FMA>(&mut acc[ja * ncomp..], &ra.cur, ga);
+        let [a, b] = coef[ja];
+        ra.step_x2::<FMA>(xa2, a, b);
+        ja += 1;
     }
-    while lb < la && lb <= lmax {
-        let lam = rb.cur;
-        anal_plain_one::<FMA>(
-            m,
-            lmax,
-            coef,
-            xb,
-            &mut rb,
-            &lam,
-            gb,
-            &mut acc[(lb - m) * ncomp..],
-            lb,
-        );
-        lb += 1;
+    while jb < ja {
+        add_scalar::<FMA>(&mut acc[jb * ncomp..], &rb.cur, gb);
+        let [a, b] = coef[jb];
+        rb.step_x2::<FMA>(xb2, a, b);
+        jb += 1;
     }
-    let mut l = la.max(lb);
-    if l > lmax {
-        return;
-    }
-    // together, parities known at compile time
-    if (l - m) & 1 == 1 {
-        add_pair::<FMA>(&mut acc[(l - m) * ncomp..], &ra.cur, ga, &rb.cur, gb, 2);
-        if l < lmax {
-            let [a, ab] = coef[l + 1 - m];
-            ra.step::<FMA>(xa, 0.0, a, ab);
-            rb.step::<FMA>(xb, 0.0, a, ab);
-        }
-        l += 1;
-    }
-    while l < lmax {
-        add_pair::<FMA>(&mut acc[(l - m) * ncomp..], &ra.cur, ga, &rb.cur, gb, 0);
-        let [a1, ab1] = coef[l + 1 - m];
-        ra.step::<FMA>(xa, 0.0, a1, ab1);
-        rb.step::<FMA>(xb, 0.0, a1, ab1);
-        add_pair::<FMA>(&mut acc[(l + 1 - m) * ncomp..], &ra.cur, ga, &rb.cur, gb, 2);
-        if l + 2 <= lmax {
-            let [a2, ab2] = coef[l + 2 - m];
-            ra.step::<FMA>(xa, 0.0, a2, ab2);
-            rb.step::<FMA>(xb, 0.0, a2, ab2);
-        }
-        l += 2;
-    }
-    if l == lmax {
-        add_pair::<FMA>(&mut acc[(l - m) * ncomp..], &ra.cur, ga, &rb.cur, gb, 0);
+    for j in ja..nj {
+        add_pair::<FMA>(&mut acc[j * ncomp..], &ra.cur, ga, &rb.cur, gb);
+        let [a, b] = coef[j];
+        ra.step_x2::<FMA>(xa2, a, b);
+        rb.step_x2::<FMA>(xb2, a, b);
     }
 }
 
@@ -950,13 +898,41 @@ mod tests {
     fn tabulated_coefficients_equal_the_formula() {
         let lmax = 300;
         let t = Tables::new(lmax);
-        let mut c = Vec::new();
-        for m in [0, 1, 7, 150, 299] {
-            t.scalar_coefficients(m, lmax, &mut c);
-            for l in m + 1..=lmax {
-                let [a, ab] = scalar_recurrence(l, m);
-                assert!((c[l - m][0] - a).abs() <= 1e-14 * a, "a l {l} m {m}");
-                assert!((c[l - m][1] - ab).abs() <= 1e-14 * a, "ab l {l} m {m}");
+        // the x² recurrence reproduces the three-term one: λ_{m+2j} =
+        // ε_{l+1} α_j F_j + ε_l α_{j-1} F_{j-1}, λ_{m+2j+1} = x α_j F_j
+        let mut eo = EvenOdd::default();
+        for m in [0, 1, 7, 150, 298, 299, 300] {
+            t.scalar_x2(m, lmax, &mut eo);
+            assert_eq!(eo.steps(), (lmax - m) / 2 + 1);
+            for x in [0.0, 0.31, -0.77, 0.999] {
+                let mut lam = vec![0.0; lmax + 1];
+                let (mut prev, mut cur) = (0.0, 1.0);
+                lam[m] = cur;
+                for l in m + 1..=lmax {
+                    let [a, ab] = scalar_recurrence(l, m);
+                    (prev, cur) = (cur, a * x * cur - ab * prev);
+                    lam[l] = cur;
+                }
+                let scale = lam.iter().fold(1.0f64, |s, v| s.max(v.abs()));
+                let (mut f_prev, mut f) = (0.0, 1.0);
+                for j in 0..eo.steps() {
+                    let l = m + 2 * j;
+                    let mut even = eo.eps[2 * j + 1] * eo.alpha[j] * f;
+                    if j > 0 {
+                        even += eo.eps[2 * j] * eo.alpha[j - 1] * f_prev;
+                    }
+                    assert!((even - lam[l]).abs() <= 1e-12 * scale, "m {m} l {l} x {x}");
+                    if l < lmax {
+                        let odd = x * eo.alpha[j] * f;
+                        assert!(
+                            (odd - lam[l + 1]).abs() <= 1e-12 * scale,
+                            "m {m} l {} x {x}",
+                            l + 1
+                        );
+                    }
+                    let [a, b] = eo.coef[j];
+                    (f_prev, f) = (f, (a * x * x + b) * f + f_prev);
+                }
             }
         }
         let mut c = Vec::new();

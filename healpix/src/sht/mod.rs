@@ -689,7 +689,13 @@ impl ShtPlan {
         }
         let off = alm_index(lmax, m, m);
         match kind {
-            Kind::Scalar => self.tables.scalar_coefficients(m, lmax, &mut s.coef2),
+            Kind::Scalar => {
+                self.tables.scalar_x2(m, lmax, &mut s.eo);
+                s.x2alm.clear();
+                for a in alms {
+                    s.eo.synthesis_coefficients(&a[off..off + lmax + 1 - m], &mut s.x2alm);
+                }
+            }
             Kind::Spin(_) => {
                 self.tables.spin_coefficients(m, spin, lmax, &mut s.coef3);
                 // E'', B'' = -c_l/2 (E, B) for l >= l0
@@ -713,16 +719,18 @@ impl ShtPlan {
             match kind {
                 Kind::Scalar => {
                     let rec = self.scalar_start(m, &idx, nvalid, mlims, b0, &s.pows);
-                    let slices: Vec<&[Complex64]> =
-                        alms.iter().map(|a| &a[off..off + lmax + 1 - m]).collect();
+                    let nj = s.eo.steps();
+                    let slices: Vec<&[[Complex64; 2]]> =
+                        s.x2alm.chunks_exact(nj).take(ncomp).collect();
+                    let x2 = x.map(|v| v * v);
                     s.acc4.clear();
                     s.acc4.resize(ncomp, [[0.0; NV]; 4]);
-                    kernels::synth_scalar(m, lmax, &s.coef2, &x, rec, &slices, &mut s.acc4);
+                    kernels::synth_scalar(&s.eo.coef, &x2, rec, &slices, &mut s.acc4);
                     for c in 0..ncomp {
                         let a = &s.acc4[c];
                         for i in 0..nvalid {
                             let even = Complex64::new(a[0][i], a[1][i]);
-                            let odd = Complex64::new(a[2][i], a[3][i]);
+                            let odd = Complex64::new(a[2][i], a[3][i]) * x[i];
                             let pb = g0 + i - b0;
                             ph[(c * 2) * BLOCK + pb] = even + odd;
                             ph[(c * 2 + 1) * BLOCK + pb] = even - odd;
@@ -847,9 +855,9 @@ impl ShtPlan {
         let off = alm_index(lmax, m, m);
         match kind {
             Kind::Scalar => {
-                self.tables.scalar_coefficients(m, lmax, &mut s.coef2);
+                self.tables.scalar_x2(m, lmax, &mut s.eo);
                 s.acc2.clear();
-                s.acc2.resize(nl * ncomp, [[0.0; NV / 2]; 2]);
+                s.acc2.resize(s.eo.steps() * ncomp, [[0.0; NV / 2]; 4]);
             }
             Kind::Spin(_) => {
                 self.tables.spin_coefficients(m, spin, lmax, &mut s.coef3);
@@ -876,25 +884,24 @@ impl ShtPlan {
                             let (n, so) = (get(c, 0, p), get(c, 1, p));
                             gc[0][i] = n.re + so.re;
                             gc[1][i] = n.im + so.im;
-                            gc[2][i] = n.re - so.re;
-                            gc[3][i] = n.im - so.im;
+                            gc[2][i] = x[i] * (n.re - so.re);
+                            gc[3][i] = x[i] * (n.im - so.im);
                         }
                     }
+                    let x2 = x.map(|v| v * v);
                     // groups go through the kernel two at a time
                     match pending.take() {
-                        Some((xa, ra, ga)) => kernels::anal_scalar_pair(
-                            m,
-                            lmax,
-                            &s.coef2,
-                            &xa,
+                        Some((xa2, ra, ga)) => kernels::anal_scalar_pair(
+                            &s.eo.coef,
+                            &xa2,
                             ra,
                             &ga,
-                            &x,
+                            &x2,
                             rec,
                             &g,
                             &mut s.acc2,
                         ),
-                        None => pending = Some((x, rec, g)),
+                        None => pending = Some((x2, rec, g)),
                     }
                 }
                 Kind::Spin(_) => {
@@ -917,8 +924,8 @@ impl ShtPlan {
                 }
             }
         }
-        if let Some((xa, ra, ga)) = pending.take() {
-            kernels::anal_scalar(m, lmax, &s.coef2, &xa, ra, &ga, &mut s.acc2);
+        if let Some((xa2, ra, ga)) = pending.take() {
+            kernels::anal_scalar(&s.eo.coef, &xa2, ra, &ga, &mut s.acc2);
         }
         // reduce lanes into the alm of this m
         match kind {
@@ -926,10 +933,18 @@ impl ShtPlan {
                 for (c, ptr) in alm_ptrs.iter().enumerate() {
                     // SAFETY: the coefficients of this m are written by this task only
                     let out = unsafe { ptr.slice(off, nl) };
-                    for (li, o) in out.iter_mut().enumerate() {
-                        let a = &s.acc2[li * ncomp + c];
-                        *o += Complex64::new(a[0].iter().sum(), a[1].iter().sum());
-                    }
+                    let acc = &s.acc2;
+                    let sum = |h: &Half| h.iter().sum::<f64>();
+                    s.eo.analysis_result(
+                        |j| {
+                            let a = &acc[j * ncomp + c];
+                            [
+                                Complex64::new(sum(&a[0]), sum(&a[1])),
+                                Complex64::new(sum(&a[2]), sum(&a[3])),
+                            ]
+                        },
+                        out,
+                    );
                 }
             }
             Kind::Spin(_) => {
@@ -958,11 +973,14 @@ impl ShtPlan {
 /// Per-thread buffers of the Legendre passes.
 #[derive(Default)]
 struct Scratch {
-    coef2: Vec<[f64; 2]>,
+    /// The scalar recurrence of the current m.
+    eo: kernels::EvenOdd,
+    /// Its synthesis coefficients per component ([`kernels::EvenOdd`]).
+    x2alm: Vec<[Complex64; 2]>,
     coef3: Vec<[f64; 3]>,
     scaled_alm: Vec<Complex64>,
     acc4: Vec<[Lanes; 4]>,
-    acc2: Vec<[Half; 2]>,
+    acc2: Vec<[Half; 4]>,
     acc8: Vec<[Half; 8]>,
     /// Start powers per pair of the current block, valid for `pow_key`
     /// = (block start, m, spin).
