@@ -77,13 +77,13 @@ impl Rec {
         out
     }
 
-    /// `next = a (x + shift) cur - b prev`; the product `a (x + shift)` is
-    /// off the dependency chain, which is one fused multiply-add long.
+    /// `next = (a x + ag) cur - prev` (the normalised spin recurrence of
+    /// [`Tables::spin_coefficients`]): two fused multiply-adds.
     #[inline(always)]
-    fn step<const FMA: bool>(&mut self, x: &Lanes, shift: f64, a: f64, b: f64) {
+    fn step_n<const FMA: bool>(&mut self, x: &Lanes, a: f64, ag: f64) {
         for i in 0..NV {
-            let ax = a * (x[i] + shift);
-            let next = madd::<FMA>(ax, self.cur[i], -b * self.prev[i]);
+            let f = madd::<FMA>(a, x[i], ag);
+            let next = madd::<FMA>(f, self.cur[i], -self.prev[i]);
             self.prev[i] = self.cur[i];
             self.cur[i] = next;
         }
@@ -261,12 +261,25 @@ impl Tables {
         }
     }
 
-    /// Spin coefficients for one m: entry `l - l0` holds
-    /// `(α_l, α_l β_l, γ_l)` for the step from `l` to `l + 1`.
-    pub fn spin_coefficients(&self, m: usize, spin: usize, lmax: usize, out: &mut Vec<[f64; 3]>) {
+    /// Spin coefficients for one m, normalised so that the recurrence is
+    /// `d~_{l+1} = A_l (x ∓ γ_l) d~_l - d~_{l-1}` with `d = N_l d~`:
+    /// `N_{l0} = N_{l0+1} = 1`, `N_{l+1} = α_l β_l N_{l-1}`,
+    /// `A_l = α_l N_l / N_{l+1}` (ducc0's normalisation; a step is two fused
+    /// multiply-adds). Entry `l - l0` of `out` holds `[A_l, A_l γ_l]` for the
+    /// step from `l` to `l + 1`, of `norm` `N_l`.
+    pub fn spin_coefficients(
+        &self,
+        m: usize,
+        spin: usize,
+        lmax: usize,
+        out: &mut Vec<[f64; 2]>,
+        norm: &mut Vec<f64>,
+    ) {
         out.clear();
+        norm.clear();
         let (mf, sf) = (m as f64, spin as f64);
         let l0 = m.max(spin);
+        norm.extend([1.0, 1.0]);
         for l in l0..lmax {
             let lf = l as f64;
             let l1 = lf + 1.0;
@@ -274,10 +287,16 @@ impl Tables {
                 * (2.0 * lf + 1.0)
                 * (self.rsq[l + 1 - m] * self.rsq[l + 1 + m])
                 * (self.rsq[l + 1 - spin] * self.rsq[l + 1 + spin]);
-            let beta = (self.sq[l - m] * self.sq[l + m]) * (self.sq[l - spin] * self.sq[l + spin])
-                / (lf * (2.0 * lf + 1.0));
+            let i = l - l0;
+            if l > l0 {
+                let beta = (self.sq[l - m] * self.sq[l + m])
+                    * (self.sq[l - spin] * self.sq[l + spin])
+                    / (lf * (2.0 * lf + 1.0));
+                norm.push(alpha * beta * norm[i - 1]);
+            }
+            let a = alpha * norm[i] / norm[i + 1];
             let gamma = mf * sf / (lf * l1);
-            out.push([alpha, alpha * beta, gamma]);
+            out.push([a, a * gamma]);
         }
     }
 }
@@ -609,7 +628,8 @@ fn anal_scalar_pair_impl<const FMA: bool>(
 dispatch! {
     avx512;
     /// Spin synthesis for one m and one lane group. `eb[f] = (E'', B'')` are
-    /// field f's coefficients already multiplied by `-c_l/2` (index `l - l0`).
+    /// field f's coefficients already multiplied by `-c_l N_l/2` (index `l - l0`,
+    /// `N_l` of [`Tables::spin_coefficients`]).
     /// Adds to `acc[f]`, per parity `p` of `l + m + s`, at `8 p + ..`:
     /// `[ΣE''W+ re, im, ΣB''W+ re, im, ΣE''W- re, im, ΣB''W- re, im]`
     /// with `W± = P ± M`.
@@ -617,7 +637,7 @@ dispatch! {
         m: usize,
         spin: usize,
         lmax: usize,
-        coef: &[[f64; 3]],
+        coef: &[[f64; 2]],
         x: &Lanes,
         p: Rec,
         mm: Rec,
@@ -659,7 +679,7 @@ fn synth_spin_impl<const FMA: bool>(
     m: usize,
     spin: usize,
     lmax: usize,
-    coef: &[[f64; 3]],
+    coef: &[[f64; 2]],
     x: &Lanes,
     p: Rec,
     mm: Rec,
@@ -690,7 +710,7 @@ fn spin_field<const FMA: bool, const ZB: bool>(
     m: usize,
     spin: usize,
     lmax: usize,
-    coef: &[[f64; 3]],
+    coef: &[[f64; 2]],
     x: &Lanes,
     p: Rec,
     mm: Rec,
@@ -715,9 +735,9 @@ fn spin_field<const FMA: bool, const ZB: bool>(
             spin_acc::<FMA, 8, ZB>(acc, &pv, &mv, ev, bv);
         }
         if l < lmax {
-            let [al, ab, ga] = coef[l - l0];
-            p.step::<FMA>(x, ga, al, ab);
-            mm.step::<FMA>(x, -ga, al, ab);
+            let [a, ag] = coef[l - l0];
+            p.step_n::<FMA>(x, a, ag);
+            mm.step_n::<FMA>(x, a, -ag);
             if scaled {
                 p.rescale();
                 mm.rescale();
@@ -733,22 +753,22 @@ fn spin_field<const FMA: bool, const ZB: bool>(
     if l <= lmax && (l + m + spin) & 1 == 1 {
         spin_acc::<FMA, 8, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
         if l < lmax {
-            let [al, ab, ga] = coef[l - l0];
-            p.step::<FMA>(x, ga, al, ab);
-            mm.step::<FMA>(x, -ga, al, ab);
+            let [a, ag] = coef[l - l0];
+            p.step_n::<FMA>(x, a, ag);
+            mm.step_n::<FMA>(x, a, -ag);
         }
         l += 1;
     }
     while l < lmax {
         spin_acc::<FMA, 0, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
-        let [al, ab, ga] = coef[l - l0];
-        p.step::<FMA>(x, ga, al, ab);
-        mm.step::<FMA>(x, -ga, al, ab);
+        let [a, ag] = coef[l - l0];
+        p.step_n::<FMA>(x, a, ag);
+        mm.step_n::<FMA>(x, a, -ag);
         spin_acc::<FMA, 8, ZB>(acc, &p.cur, &mm.cur, e[l + 1 - l0], b[l + 1 - l0]);
         if l + 2 <= lmax {
-            let [al, ab, ga] = coef[l + 1 - l0];
-            p.step::<FMA>(x, ga, al, ab);
-            mm.step::<FMA>(x, -ga, al, ab);
+            let [a, ag] = coef[l + 1 - l0];
+            p.step_n::<FMA>(x, a, ag);
+            mm.step_n::<FMA>(x, a, -ag);
         }
         l += 2;
     }
@@ -769,7 +789,7 @@ dispatch! {
         m: usize,
         spin: usize,
         lmax: usize,
-        coef: &[[f64; 3]],
+        coef: &[[f64; 2]],
         x: &Lanes,
         p: Rec,
         mm: Rec,
@@ -784,7 +804,7 @@ fn anal_spin_impl<const FMA: bool>(
     m: usize,
     spin: usize,
     lmax: usize,
-    coef: &[[f64; 3]],
+    coef: &[[f64; 2]],
     x: &Lanes,
     mut p: Rec,
     mut mm: Rec,
@@ -806,9 +826,9 @@ fn anal_spin_impl<const FMA: bool>(
             spin_add::<FMA, false>(dst, &pv, &mv, g);
         }
         if l < lmax {
-            let [al, ab, ga] = coef[l - l0];
-            p.step::<FMA>(x, ga, al, ab);
-            mm.step::<FMA>(x, -ga, al, ab);
+            let [a, ag] = coef[l - l0];
+            p.step_n::<FMA>(x, a, ag);
+            mm.step_n::<FMA>(x, a, -ag);
             p.rescale();
             mm.rescale();
             scaled = !(p.all_unscaled() && mm.all_unscaled());
@@ -818,22 +838,22 @@ fn anal_spin_impl<const FMA: bool>(
     if l <= lmax && (l + m + spin) & 1 == 1 {
         spin_add::<FMA, false>(&mut acc[(l - l0) * nf..], &p.cur, &mm.cur, g);
         if l < lmax {
-            let [al, ab, ga] = coef[l - l0];
-            p.step::<FMA>(x, ga, al, ab);
-            mm.step::<FMA>(x, -ga, al, ab);
+            let [a, ag] = coef[l - l0];
+            p.step_n::<FMA>(x, a, ag);
+            mm.step_n::<FMA>(x, a, -ag);
         }
         l += 1;
     }
     while l < lmax {
         spin_add::<FMA, true>(&mut acc[(l - l0) * nf..], &p.cur, &mm.cur, g);
-        let [al, ab, ga] = coef[l - l0];
-        p.step::<FMA>(x, ga, al, ab);
-        mm.step::<FMA>(x, -ga, al, ab);
+        let [a, ag] = coef[l - l0];
+        p.step_n::<FMA>(x, a, ag);
+        mm.step_n::<FMA>(x, a, -ag);
         spin_add::<FMA, false>(&mut acc[(l + 1 - l0) * nf..], &p.cur, &mm.cur, g);
         if l + 2 <= lmax {
-            let [al, ab, ga] = coef[l + 1 - l0];
-            p.step::<FMA>(x, ga, al, ab);
-            mm.step::<FMA>(x, -ga, al, ab);
+            let [a, ag] = coef[l + 1 - l0];
+            p.step_n::<FMA>(x, a, ag);
+            mm.step_n::<FMA>(x, a, -ag);
         }
         l += 2;
     }
@@ -935,18 +955,30 @@ mod tests {
                 }
             }
         }
-        let mut c = Vec::new();
+        // the normalised spin recurrence reproduces d^l_{m,±s}: d = N d~
+        let (mut c, mut norm) = (Vec::new(), Vec::new());
         for s in [1, 2] {
             for m in [0, 1, 2, 7, 150, 299] {
-                t.spin_coefficients(m, s, lmax, &mut c);
-                for l in m.max(s)..lmax {
-                    let want = spin_recurrence(l, m, s);
-                    for k in 0..3 {
-                        let got = c[l - m.max(s)][k];
-                        assert!(
-                            (got - want[k]).abs() <= 1e-13 * want[0],
-                            "s {s} l {l} m {m} k {k}"
-                        );
+                t.spin_coefficients(m, s, lmax, &mut c, &mut norm);
+                let l0 = m.max(s);
+                for x in [0.0, 0.42, -0.9] {
+                    for sign in [1.0, -1.0] {
+                        let (mut dp, mut d) = (0.0, 1.0);
+                        let (mut np, mut n) = (0.0, 1.0);
+                        let mut scale = 1.0f64;
+                        for l in l0..lmax {
+                            let [al, ab, ga] = spin_recurrence(l, m, s);
+                            (dp, d) = (d, al * (x + sign * ga) * d - ab * dp);
+                            let [a, ag] = c[l - l0];
+                            (np, n) = (n, (a * x + sign * ag) * n - np);
+                            let got = n * norm[l + 1 - l0];
+                            scale = scale.max(d.abs());
+                            assert!(
+                                (got - d).abs() <= 1e-12 * scale,
+                                "s {s} m {m} l {} x {x}: {got} vs {d}",
+                                l + 1
+                            );
+                        }
                     }
                 }
             }

@@ -697,14 +697,16 @@ impl ShtPlan {
                 }
             }
             Kind::Spin(_) => {
-                self.tables.spin_coefficients(m, spin, lmax, &mut s.coef3);
-                // E'', B'' = -c_l/2 (E, B) for l >= l0
+                self.tables
+                    .spin_coefficients(m, spin, lmax, &mut s.coef3, &mut s.spin_norm);
+                // E'', B'' = -c_l/2 N_l (E, B) for l >= l0
                 let l0 = m.max(spin);
                 s.scaled_alm.clear();
                 for a in alms {
                     for l in l0..=lmax {
                         let c = -0.5 * ((2 * l + 1) as f64 / (4.0 * PI)).sqrt();
-                        s.scaled_alm.push(a[off + l - m] * c);
+                        s.scaled_alm
+                            .push(a[off + l - m] * (c * s.spin_norm[l - l0]));
                     }
                 }
             }
@@ -860,7 +862,8 @@ impl ShtPlan {
                 s.acc2.resize(s.eo.steps() * ncomp, [[0.0; NV / 2]; 4]);
             }
             Kind::Spin(_) => {
-                self.tables.spin_coefficients(m, spin, lmax, &mut s.coef3);
+                self.tables
+                    .spin_coefficients(m, spin, lmax, &mut s.coef3, &mut s.spin_norm);
                 s.acc8.clear();
                 s.acc8.resize(nl * (ncomp / 2), [[0.0; NV / 2]; 8]);
             }
@@ -959,7 +962,7 @@ impl ShtPlan {
                         let sum =
                             |o: usize| Complex64::new(a[o].iter().sum(), a[o + 1].iter().sum());
                         let (s1, s2, s3, s4) = (sum(0), sum(2), sum(4), sum(6));
-                        let c = -0.5 * ((2 * l + 1) as f64 / (4.0 * PI)).sqrt();
+                        let c = -0.5 * ((2 * l + 1) as f64 / (4.0 * PI)).sqrt() * s.spin_norm[li];
                         let i_unit = Complex64::new(0.0, 1.0);
                         e[l - m] += (s1 + i_unit * s2) * c;
                         b[l - m] += (s3 - i_unit * s4) * c;
@@ -977,7 +980,9 @@ struct Scratch {
     eo: kernels::EvenOdd,
     /// Its synthesis coefficients per component ([`kernels::EvenOdd`]).
     x2alm: Vec<[Complex64; 2]>,
-    coef3: Vec<[f64; 3]>,
+    coef3: Vec<[f64; 2]>,
+    /// `N_l` of the normalised spin recurrence ([`kernels::Tables::spin_coefficients`]).
+    spin_norm: Vec<f64>,
     scaled_alm: Vec<Complex64>,
     acc4: Vec<[Lanes; 4]>,
     acc2: Vec<[Half; 4]>,
