@@ -82,12 +82,15 @@ pub fn synthesize_ring(
     let half = &mut rs.half[..n / 2 + 1];
     half.fill(Complex64::new(0.0, 0.0));
     let mut rot = Rotation::new(ring.phi0, 1.0);
-    for m in 0..=mlim {
+    // most rings hold every m on its own bin: no folding
+    let direct = if 2 * mlim < n { mlim } else { 0 };
+    half[0] = Complex64::new(coef(0).re, 0.0);
+    rot.next();
+    for (m, h) in half.iter_mut().enumerate().take(direct + 1).skip(1) {
+        *h = coef(m) * rot.next();
+    }
+    for m in direct + 1..=mlim {
         let g = coef(m) * rot.next();
-        if m == 0 {
-            half[0] += g.re;
-            continue;
-        }
         let r = m % n;
         if r == 0 {
             half[0] += 2.0 * g.re;
@@ -137,7 +140,12 @@ pub fn analyse_ring(
     let fft = &mut rs.fft[..r2c.get_scratch_len()];
     let _ = r2c.process_with_scratch(real, half, fft);
     let mut rot = Rotation::new(ring.phi0, -1.0);
-    for m in 0..=mlim {
+    // most rings hold every m on its own bin
+    let direct = if 2 * mlim <= n { mlim } else { 0 };
+    for (m, h) in half.iter().enumerate().take(direct + 1) {
+        put(m, h * rot.next() * weight);
+    }
+    for m in direct + 1..=mlim {
         let r = m % n;
         let d = if 2 * r <= n {
             half[r]
