@@ -122,13 +122,16 @@ fn timed(b: &Backend, repeat: usize, f: impl Fn() -> glass::Result<Array>) -> Cl
         b.sync()?;
         Ok((out, t.elapsed().as_secs_f64()))
     };
-    let (mut out, first) = run()?;
-    let mut times = vec![first];
-    for _ in 1..repeat {
+    let mut out = None;
+    let mut times = Vec::with_capacity(repeat);
+    for _ in 0..repeat {
+        // the previous result is dropped first: one output alive at a time
+        drop(out.take());
         let (o, t) = run()?;
-        out = o;
+        out = Some(o);
         times.push(t);
     }
+    let out = out.ok_or_else(|| CliError::Usage("--repeat must be at least 1".into()))?;
     times.sort_by(|a, b| a.total_cmp(b));
     let median = if times.len() % 2 == 1 {
         times[times.len() / 2]

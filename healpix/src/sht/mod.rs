@@ -81,6 +81,10 @@ struct Pair {
     /// `cos(θ/2)`, `sin(θ/2)` of the north ring.
     half_cos: f64,
     half_sin: f64,
+    /// The factors that advance the start powers by one m: `sin θ` and
+    /// `cos(θ/2) sin(θ/2)` as wide numbers.
+    step_scalar: Wide,
+    step_spin: Wide,
 }
 
 type R2c = Arc<dyn RealToComplex<f64>>;
@@ -189,13 +193,17 @@ impl ShtPlan {
             .map(|i| {
                 let north = rings[i];
                 let south = (i + 1 < 2 * n).then(|| rings[4 * n - 2 - i]);
+                let half_cos = ((1.0 + north.z) / 2.0).sqrt();
+                let half_sin = (north.one_minus_abs_z / 2.0).sqrt();
                 Pair {
                     north,
                     south,
                     x: north.z,
                     sin_theta: north.sin_theta,
-                    half_cos: ((1.0 + north.z) / 2.0).sqrt(),
-                    half_sin: (north.one_minus_abs_z / 2.0).sqrt(),
+                    half_cos,
+                    half_sin,
+                    step_scalar: Wide::new(north.sin_theta),
+                    step_spin: Wide::new(half_cos * half_sin),
                 }
             })
             .collect();
@@ -542,11 +550,10 @@ impl ShtPlan {
         }
         for (pw, pr) in s.pows.iter_mut().zip(&self.pairs[b0..b1]) {
             match kind {
-                Kind::Scalar => pw[0] = pw[0].mul(Wide::new(pr.sin_theta)),
+                Kind::Scalar => pw[0] = pw[0].mul(pr.step_scalar),
                 Kind::Spin(_) => {
-                    let cs = Wide::new(pr.half_cos * pr.half_sin);
-                    pw[0] = pw[0].mul(cs);
-                    pw[1] = pw[1].mul(cs);
+                    pw[0] = pw[0].mul(pr.step_spin);
+                    pw[1] = pw[1].mul(pr.step_spin);
                 }
             }
         }
