@@ -54,22 +54,6 @@ const BLOCK: usize = 64 * NV;
 /// incrementally).
 const M_CHUNK: usize = 8;
 
-/// Where the phase of `(m, component c, north 0 / south 1, pair pb of the
-/// block)` is in a block's buffer. The buffer is tiled by chunks of
-/// [`M_CHUNK`] m: a Legendre task writes (synthesis) or reads (analysis) one
-/// contiguous tile, and a ring's FFT finds its `M_CHUNK` consecutive m side
-/// by side (an m-major layout made every m of a ring a cache and TLB miss:
-/// a third of the time of the ring synthesis).
-#[inline]
-fn phase_index(m: usize, c: usize, ns: usize, pb: usize, ncomp: usize) -> usize {
-    (((m / M_CHUNK * ncomp + c) * 2 + ns) * BLOCK + pb) * M_CHUNK + m % M_CHUNK
-}
-
-/// The length of a block's phase buffer: whole tiles of [`M_CHUNK`] m.
-fn phase_len(mmax: usize, ncomp: usize) -> usize {
-    (mmax + 1).div_ceil(M_CHUNK) * M_CHUNK * ncomp * 2 * BLOCK
-}
-
 /// A north ring and its southern mirror (none for the equator ring).
 #[derive(Debug, Clone, Copy)]
 struct Pair {
@@ -109,6 +93,8 @@ pub struct ShtPlan {
     double_factorial_ratio: Vec<f64>,
     /// Tables for the recurrence coefficients.
     tables: kernels::Tables,
+    /// Ring pairs per block: [`BLOCK`], or fewer when the map has fewer.
+    block: usize,
     scratch_len: usize,
 }
 
@@ -227,6 +213,7 @@ impl ShtPlan {
             acc *= (2 * k - 1) as f64 / (2 * k) as f64;
             double_factorial_ratio.push(acc);
         }
+        let block = BLOCK.min(pairs.len()).max(1);
         Ok(ShtPlan {
             nside: n,
             lmax,
@@ -236,6 +223,7 @@ impl ShtPlan {
             ffts,
             double_factorial_ratio,
             tables: kernels::Tables::new(lmax),
+            block,
             scratch_len,
         })
     }
@@ -488,6 +476,22 @@ impl ShtPlan {
         Ok(alms)
     }
 
+    /// Where the phase of `(m, component c, north 0 / south 1, pair pb of the
+    /// block)` is in a block's buffer. The buffer is tiled by chunks of
+    /// [`M_CHUNK`] m: a Legendre task writes (synthesis) or reads (analysis)
+    /// one contiguous tile, and a ring's FFT finds its `M_CHUNK` consecutive
+    /// m side by side (an m-major layout made every m of a ring a cache and
+    /// TLB miss: a third of the time of the ring synthesis).
+    #[inline]
+    fn phase_index(&self, m: usize, c: usize, ns: usize, pb: usize, ncomp: usize) -> usize {
+        (((m / M_CHUNK * ncomp + c) * 2 + ns) * self.block + pb) * M_CHUNK + m % M_CHUNK
+    }
+
+    /// The length of a block's phase buffer: whole tiles of [`M_CHUNK`] m.
+    fn phase_len(&self, mmax: usize, ncomp: usize) -> usize {
+        (mmax + 1).div_ceil(M_CHUNK) * M_CHUNK * ncomp * 2 * self.block
+    }
+
     /// The m limit of each pair for this kind.
     fn mlims(&self, kind: Kind) -> Vec<usize> {
         self.pairs
@@ -665,10 +669,10 @@ impl ShtPlan {
         let mlims = self.mlims(kind);
         let map_ptrs: Vec<SyncPtr<f64>> =
             maps.iter_mut().map(|m| SyncPtr(m.as_mut_ptr())).collect();
-        let tile = ncomp * 2 * BLOCK * M_CHUNK;
-        let mut phase = vec![Complex64::new(0.0, 0.0); phase_len(mmax, ncomp)];
-        for b0 in (0..self.pairs.len()).step_by(BLOCK) {
-            let b1 = (b0 + BLOCK).min(self.pairs.len());
+        let tile = ncomp * 2 * self.block * M_CHUNK;
+        let mut phase = vec![Complex64::new(0.0, 0.0); self.phase_len(mmax, ncomp)];
+        for b0 in (0..self.pairs.len()).step_by(self.block) {
+            let b1 = (b0 + self.block).min(self.pairs.len());
             phase.fill(Complex64::new(0.0, 0.0));
             phase.par_chunks_mut(tile).enumerate().for_each_init(
                 Scratch::default,
@@ -684,7 +688,7 @@ impl ShtPlan {
             self.for_each_ring(b0, b1, |rs, p, ns, ring| {
                 let (_, c2r) = &self.ffts[&ring.npix];
                 for (c, ptr) in map_ptrs.iter().enumerate() {
-                    let coef = |m: usize| phase[phase_index(m, c, ns, p - b0, ncomp)];
+                    let coef = |m: usize| phase[self.phase_index(m, c, ns, p - b0, ncomp)];
                     // SAFETY: each ring is written by exactly one call
                     let out = unsafe { ptr.slice(ring.start, ring.npix) };
                     rings::synthesize_ring(ring, mlims[p], coef, c2r.as_ref(), rs, out);
@@ -713,7 +717,7 @@ impl ShtPlan {
         }
         let off = alm_index(lmax, m, m);
         // `ph` is the tile of m's chunk, which starts at index t0
-        let t0 = phase_index(m / M_CHUNK * M_CHUNK, 0, 0, 0, ncomp);
+        let t0 = self.phase_index(m / M_CHUNK * M_CHUNK, 0, 0, 0, ncomp);
         match kind {
             Kind::Scalar => {
                 self.tables.scalar_x2(m, lmax, &mut s.eo);
@@ -760,8 +764,8 @@ impl ShtPlan {
                             let even = Complex64::new(a[0][i], a[1][i]);
                             let odd = Complex64::new(a[2][i], a[3][i]) * x[i];
                             let pb = g0 + i - b0;
-                            ph[phase_index(m, c, 0, pb, ncomp) - t0] = even + odd;
-                            ph[phase_index(m, c, 1, pb, ncomp) - t0] = even - odd;
+                            ph[self.phase_index(m, c, 0, pb, ncomp) - t0] = even + odd;
+                            ph[self.phase_index(m, c, 1, pb, ncomp) - t0] = even - odd;
                         }
                     }
                 }
@@ -791,10 +795,10 @@ impl ShtPlan {
                             let un = (bp_e + bp_o) - i_unit * (em_e + em_o);
                             let us = (bp_e - bp_o) + i_unit * (em_e - em_o);
                             let pb = g0 + i - b0;
-                            ph[phase_index(m, 2 * f, 0, pb, ncomp) - t0] = qn;
-                            ph[phase_index(m, 2 * f, 1, pb, ncomp) - t0] = qs;
-                            ph[phase_index(m, 2 * f + 1, 0, pb, ncomp) - t0] = un;
-                            ph[phase_index(m, 2 * f + 1, 1, pb, ncomp) - t0] = us;
+                            ph[self.phase_index(m, 2 * f, 0, pb, ncomp) - t0] = qn;
+                            ph[self.phase_index(m, 2 * f, 1, pb, ncomp) - t0] = qs;
+                            ph[self.phase_index(m, 2 * f + 1, 0, pb, ncomp) - t0] = un;
+                            ph[self.phase_index(m, 2 * f + 1, 1, pb, ncomp) - t0] = us;
                         }
                     }
                 }
@@ -812,11 +816,11 @@ impl ShtPlan {
         }
         let mmax = self.mmax;
         let mlims = self.mlims(kind);
-        let mut phase = vec![Complex64::new(0.0, 0.0); phase_len(mmax, ncomp)];
+        let mut phase = vec![Complex64::new(0.0, 0.0); self.phase_len(mmax, ncomp)];
         let alm_ptrs: Vec<SyncPtr<Complex64>> =
             alms.iter_mut().map(|a| SyncPtr(a.as_mut_ptr())).collect();
-        for b0 in (0..self.pairs.len()).step_by(BLOCK) {
-            let b1 = (b0 + BLOCK).min(self.pairs.len());
+        for b0 in (0..self.pairs.len()).step_by(self.block) {
+            let b1 = (b0 + self.block).min(self.pairs.len());
             phase.fill(Complex64::new(0.0, 0.0));
             // FFT of every ring of the block; phases written per (ring, m)
             {
@@ -837,7 +841,7 @@ impl ShtPlan {
                             rs,
                             |m, v| {
                                 // SAFETY: (m, c, ns, p) is written by this call only
-                                unsafe { ph.write(phase_index(m, c, ns, p - b0, ncomp), v) }
+                                unsafe { ph.write(self.phase_index(m, c, ns, p - b0, ncomp), v) }
                             },
                         );
                     }
@@ -891,7 +895,7 @@ impl ShtPlan {
                 s.acc8.resize(nl * (ncomp / 2), [[0.0; NV / 2]; 8]);
             }
         }
-        let get = |c: usize, ns: usize, p: usize| ph[phase_index(m, c, ns, p - b0, ncomp)];
+        let get = |c: usize, ns: usize, p: usize| ph[self.phase_index(m, c, ns, p - b0, ncomp)];
         let mut pending: Option<(Lanes, Rec, Vec<[Lanes; 4]>)> = None;
         for g0 in (b0..b1).step_by(NV) {
             let g1 = (g0 + NV).min(b1);
