@@ -89,6 +89,15 @@ impl Rec {
         }
     }
 
+    /// One step of the spin pair: `P` with `x + γ`, `M` with `x - γ`
+    /// (`coef = [A_l, A_l γ_l]` of [`Tables::spin_coefficients`]).
+    #[inline(always)]
+    fn step_spin<const FMA: bool>(p: &mut Rec, mm: &mut Rec, x: &Lanes, coef: [f64; 2]) {
+        let [a, ag] = coef;
+        p.step_n::<FMA>(x, a, ag);
+        mm.step_n::<FMA>(x, a, -ag);
+    }
+
     /// `next = (a x² + b) cur + prev` (the [`EvenOdd`] recurrence): two
     /// fused multiply-adds, one on the dependency chain.
     #[inline(always)]
@@ -551,6 +560,24 @@ fn anal_scaled<const FMA: bool>(
     }
 }
 
+/// The plain phase of one group over the steps `j0..j1`.
+#[inline(always)]
+fn anal_plain<const FMA: bool>(
+    coef: &[[f64; 2]],
+    x2: &Lanes,
+    rec: &mut Rec,
+    g: &[[Lanes; 4]],
+    acc: &mut [[Half; 4]],
+    steps: std::ops::Range<usize>,
+) {
+    let ncomp = g.len();
+    for j in steps {
+        add_scalar::<FMA>(&mut acc[j * ncomp..], &rec.cur, g);
+        let [a, b] = coef[j];
+        rec.step_x2::<FMA>(x2, a, b);
+    }
+}
+
 #[inline(always)]
 fn anal_scalar_impl<const FMA: bool>(
     coef: &[[f64; 2]],
@@ -564,12 +591,7 @@ fn anal_scalar_impl<const FMA: bool>(
     let acc = &mut acc[..nj * ncomp];
     let mut j = 0;
     anal_scaled::<FMA>(coef, x2, &mut rec, g, acc, &mut j);
-    while j < nj {
-        add_scalar::<FMA>(&mut acc[j * ncomp..], &rec.cur, g);
-        let [a, b] = coef[j];
-        rec.step_x2::<FMA>(x2, a, b);
-        j += 1;
-    }
+    anal_plain::<FMA>(coef, x2, &mut rec, g, acc, j..nj);
 }
 
 dispatch! {
@@ -607,19 +629,9 @@ fn anal_scalar_pair_impl<const FMA: bool>(
     anal_scaled::<FMA>(coef, xa2, &mut ra, ga, acc, &mut ja);
     anal_scaled::<FMA>(coef, xb2, &mut rb, gb, acc, &mut jb);
     // the group that left its scaled phase first runs alone up to the other
-    while ja < jb {
-        add_scalar::<FMA>(&mut acc[ja * ncomp..], &ra.cur, ga);
-        let [a, b] = coef[ja];
-        ra.step_x2::<FMA>(xa2, a, b);
-        ja += 1;
-    }
-    while jb < ja {
-        add_scalar::<FMA>(&mut acc[jb * ncomp..], &rb.cur, gb);
-        let [a, b] = coef[jb];
-        rb.step_x2::<FMA>(xb2, a, b);
-        jb += 1;
-    }
-    for j in ja..nj {
+    anal_plain::<FMA>(coef, xa2, &mut ra, ga, acc, ja..jb);
+    anal_plain::<FMA>(coef, xb2, &mut rb, gb, acc, jb..ja);
+    for j in ja.max(jb)..nj {
         add_pair::<FMA>(&mut acc[j * ncomp..], &ra.cur, ga, &rb.cur, gb);
         let [a, b] = coef[j];
         ra.step_x2::<FMA>(xa2, a, b);
@@ -737,9 +749,7 @@ fn spin_field<const FMA: bool, const ZB: bool>(
             spin_acc::<FMA, 8, ZB>(acc, &pv, &mv, ev, bv);
         }
         if l < lmax {
-            let [a, ag] = coef[l - l0];
-            p.step_n::<FMA>(x, a, ag);
-            mm.step_n::<FMA>(x, a, -ag);
+            Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l - l0]);
             if scaled {
                 p.rescale();
                 mm.rescale();
@@ -755,22 +765,16 @@ fn spin_field<const FMA: bool, const ZB: bool>(
     if l <= lmax && (l + m + spin) & 1 == 1 {
         spin_acc::<FMA, 8, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
         if l < lmax {
-            let [a, ag] = coef[l - l0];
-            p.step_n::<FMA>(x, a, ag);
-            mm.step_n::<FMA>(x, a, -ag);
+            Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l - l0]);
         }
         l += 1;
     }
     while l < lmax {
         spin_acc::<FMA, 0, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
-        let [a, ag] = coef[l - l0];
-        p.step_n::<FMA>(x, a, ag);
-        mm.step_n::<FMA>(x, a, -ag);
+        Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l - l0]);
         spin_acc::<FMA, 8, ZB>(acc, &p.cur, &mm.cur, e[l + 1 - l0], b[l + 1 - l0]);
         if l + 2 <= lmax {
-            let [a, ag] = coef[l + 1 - l0];
-            p.step_n::<FMA>(x, a, ag);
-            mm.step_n::<FMA>(x, a, -ag);
+            Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l + 1 - l0]);
         }
         l += 2;
     }
@@ -828,9 +832,7 @@ fn anal_spin_impl<const FMA: bool>(
             spin_add::<FMA, false>(dst, &pv, &mv, g);
         }
         if l < lmax {
-            let [a, ag] = coef[l - l0];
-            p.step_n::<FMA>(x, a, ag);
-            mm.step_n::<FMA>(x, a, -ag);
+            Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l - l0]);
             p.rescale();
             mm.rescale();
             scaled = !(p.all_unscaled() && mm.all_unscaled());
@@ -840,22 +842,16 @@ fn anal_spin_impl<const FMA: bool>(
     if l <= lmax && (l + m + spin) & 1 == 1 {
         spin_add::<FMA, false>(&mut acc[(l - l0) * nf..], &p.cur, &mm.cur, g);
         if l < lmax {
-            let [a, ag] = coef[l - l0];
-            p.step_n::<FMA>(x, a, ag);
-            mm.step_n::<FMA>(x, a, -ag);
+            Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l - l0]);
         }
         l += 1;
     }
     while l < lmax {
         spin_add::<FMA, true>(&mut acc[(l - l0) * nf..], &p.cur, &mm.cur, g);
-        let [a, ag] = coef[l - l0];
-        p.step_n::<FMA>(x, a, ag);
-        mm.step_n::<FMA>(x, a, -ag);
+        Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l - l0]);
         spin_add::<FMA, false>(&mut acc[(l + 1 - l0) * nf..], &p.cur, &mm.cur, g);
         if l + 2 <= lmax {
-            let [a, ag] = coef[l + 1 - l0];
-            p.step_n::<FMA>(x, a, ag);
-            mm.step_n::<FMA>(x, a, -ag);
+            Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l + 1 - l0]);
         }
         l += 2;
     }

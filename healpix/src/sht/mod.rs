@@ -852,9 +852,8 @@ impl ShtPlan {
                 .into_par_iter()
                 .for_each_init(Scratch::default, |s, ci| {
                     for m in ci * M_CHUNK..((ci + 1) * M_CHUNK).min(mmax + 1) {
-                        let ph = phase.as_slice();
                         self.prepare_powers(kind, m, b0, b1, s);
-                        self.legendre_analysis(kind, m, b0, b1, ph, ncomp, &mlims, &alm_ptrs, s);
+                        self.legendre_analysis(kind, m, b0, b1, phase, ncomp, &mlims, &alm_ptrs, s);
                         self.advance_powers(kind, m, b0, b1, s);
                     }
                 });
