@@ -342,6 +342,16 @@ impl LambdaCdm {
         }
     }
 
+    /// The linear growth factor normalised to `a` at early times (the
+    /// matter-era growing mode), not to 1 today: what carries the effect of
+    /// curvature and dark energy on the amplitude of structure today.
+    pub fn growth_early_normalised(&self, z: f64) -> f64 {
+        if z <= -1.0 || z.is_nan() {
+            return f64::NAN;
+        }
+        self.growth_solution(&[-(1.0 + z).ln()])[0]
+    }
+
     /// Right-hand side of the growth equation in `ln a`:
     /// `D'' = -(2 + dlnE/dlna) D' + 3/2 Omega_m(a) D`.
     fn growth_rhs(&self, lna: f64, y: [f64; 2]) -> [f64; 2] {

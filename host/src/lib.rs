@@ -63,6 +63,7 @@ pub mod points;
 pub mod rng;
 pub mod shapes;
 pub mod shells;
+pub mod spectra;
 pub mod transformcl;
 pub mod user;
 pub mod xp;
