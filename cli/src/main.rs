@@ -29,6 +29,7 @@ mod error;
 mod pixwin;
 pub mod run;
 mod sht;
+mod spectra;
 
 pub use error::{CliError, CliResult};
 
@@ -70,6 +71,9 @@ enum Command {
     /// Write the HEALPix pixel window function (healpy `pixwin`) to a .npy
     /// file: shape (lmax+1,), or (2, lmax+1) with --pol (rows T, P).
     Pixwin(pixwin::Pixwin),
+    /// The built-in angular matter spectra of a cosmology's shells (no
+    /// CAMB), written as a .npz in glass.save_cls layout.
+    Spectra(spectra::Spectra),
 }
 
 /// SIGINT and SIGTERM go to one thread that removes the temporary files of
@@ -134,6 +138,7 @@ fn run(cli: Cli) -> CliResult<ExitCode> {
         Command::Conformance(c) => conformance::run(&open_backend(spec)?, &c),
         Command::Sht(cmd) => sht::run(&open_backend(spec)?, cmd).map(|()| ExitCode::SUCCESS),
         Command::Pixwin(p) => pixwin::run(&open_backend(spec)?, &p).map(|()| ExitCode::SUCCESS),
+        Command::Spectra(s) => spectra::run(&s).map(|()| ExitCode::SUCCESS),
     }
 }
 

@@ -42,13 +42,15 @@ pub struct Cosmology {
     pub w0: f64,
     pub wa: f64,
     pub n_s: f64,
+    /// Sum of the neutrino masses in eV (built-in spectra only).
+    pub m_nu: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sigma8: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub A_s: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum WindowKind {
     Tophat,
@@ -56,10 +58,11 @@ pub enum WindowKind {
     Cubic,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum WeightKind {
     Camb,
+    #[value(alias = "none")]
     Uniform,
     Distance,
     Volume,
@@ -91,6 +94,21 @@ pub struct Shells {
 #[serde(deny_unknown_fields, default)]
 pub struct Spectra {
     pub file: String,
+    /// The non-linear model of the built-in spectra.
+    pub nonlinear: NonLinearKind,
+}
+
+/// The non-linear matter power of the built-in spectra.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum NonLinearKind {
+    /// Takahashi et al. 2012 halofit.
+    #[serde(rename = "takahashi2012")]
+    #[value(name = "takahashi2012")]
+    Takahashi2012,
+    /// The linear spectrum.
+    #[serde(rename = "none")]
+    #[value(name = "none")]
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,6 +334,7 @@ impl Default for Cosmology {
             w0: -1.0,
             wa: 0.0,
             n_s: 0.965,
+            m_nu: 0.06,
             sigma8: Some(0.8),
             A_s: None,
         }
@@ -340,6 +359,7 @@ impl Default for Spectra {
     fn default() -> Self {
         Spectra {
             file: "bundled".into(),
+            nonlinear: NonLinearKind::Takahashi2012,
         }
     }
 }

@@ -17,7 +17,10 @@ use glass::shells::{
 };
 use ndarray::{ArrayD, IxDyn};
 
-use super::config::{Config, Nz, Shift, ShiftModel, Source, TomoMethod, WeightKind, WindowKind};
+use super::config::{
+    Config, Cosmology, NonLinearKind, Nz, Shift, ShiftModel, Source, TomoMethod, WeightKind,
+    WindowKind,
+};
 use crate::error::key_err;
 use crate::CliResult;
 
@@ -187,7 +190,7 @@ fn check_nside(nside: i64) -> CliResult<()> {
 }
 
 /// The shells of the config.
-fn shells(c: &Config, cosmo: &LambdaCdm) -> CliResult<(Vec<f64>, Vec<RadialWindow>)> {
+pub(crate) fn shells(c: &Config, cosmo: &LambdaCdm) -> CliResult<(Vec<f64>, Vec<RadialWindow>)> {
     let s = &c.shells;
     let grid = match &s.edges {
         Some(edges) => {
@@ -252,9 +255,69 @@ fn shells(c: &Config, cosmo: &LambdaCdm) -> CliResult<(Vec<f64>, Vec<RadialWindo
     Ok((grid, w))
 }
 
+/// The built-in spectra's parameters of a config's cosmology.
+pub(crate) fn spectra_parameters(co: &Cosmology) -> CliResult<glass::spectra::Parameters> {
+    let amplitude = match (co.sigma8, co.A_s) {
+        (Some(s), None) => glass::spectra::Amplitude::Sigma8(s),
+        (None, Some(a)) => glass::spectra::Amplitude::As(a),
+        (Some(_), Some(_)) => {
+            return Err(key_err("cosmology.sigma8", "give sigma8 or A_s, not both"))
+        }
+        (None, None) => {
+            return Err(key_err(
+                "cosmology.sigma8",
+                "the built-in spectra need a normalisation: give sigma8 or A_s",
+            ))
+        }
+    };
+    let p = glass::spectra::Parameters {
+        h: co.h,
+        omega_m: co.Omega_m,
+        omega_b: co.Omega_b,
+        omega_k: co.Omega_k,
+        n_s: co.n_s,
+        amplitude,
+        w0: co.w0,
+        wa: co.wa,
+        m_nu: co.m_nu,
+    };
+    p.validate()
+        .map_err(|e| key_err("cosmology", e.to_string()))?;
+    Ok(p)
+}
+
+/// The built-in spectra of a config's cosmology for `shells` to `lmax`.
+pub(crate) fn builtin_spectra(
+    c: &Config,
+    shells: &[RadialWindow],
+    lmax: usize,
+) -> CliResult<(Vec<Vec<f64>>, String)> {
+    let p = spectra_parameters(&c.cosmology)?;
+    let nonlinear = match c.spectra.nonlinear {
+        NonLinearKind::Takahashi2012 => glass::spectra::NonLinear::Takahashi2012,
+        NonLinearKind::None => glass::spectra::NonLinear::None,
+    };
+    let options = glass::spectra::MatterClsOptions {
+        nonlinear,
+        ..Default::default()
+    };
+    let cls = glass::spectra::matter_cls(&p, lmax, shells, options)
+        .map_err(|e| key_err("spectra", e.to_string()))?;
+    let model = match c.spectra.nonlinear {
+        NonLinearKind::Takahashi2012 => "Takahashi 2012 halofit",
+        NonLinearKind::None => "linear",
+    };
+    Ok((cls, format!("built-in spectra ({model}, lmax {lmax})")))
+}
+
 /// The spectra of the config and a description of where they came from.
-fn spectra(src: &Source) -> CliResult<(Vec<Vec<f64>>, String)> {
+fn spectra(src: &Source, shells: &[RadialWindow]) -> CliResult<(Vec<Vec<f64>>, String)> {
     let f = &src.config.spectra.file;
+    if f == "builtin" {
+        let c = &src.config;
+        let lmax = c.lmax.unwrap_or(2 * c.nside as usize);
+        return builtin_spectra(c, shells, lmax);
+    }
     if f == "bundled" {
         let cls = glass::user::load_cls_from(Cursor::new(BUNDLED_CLS), Path::new("bundled"))?;
         return Ok((
@@ -266,7 +329,7 @@ fn spectra(src: &Source) -> CliResult<(Vec<Vec<f64>>, String)> {
     let cls = glass::load_cls(&p).map_err(|e| {
         key_err(
             "spectra.file",
-            format!("{e} (a .npz written by glass.save_cls, or \"bundled\")"),
+            format!("{e} (a .npz written by glass.save_cls, \"bundled\" or \"builtin\")"),
         )
     })?;
     Ok((cls, p.display().to_string()))
@@ -586,7 +649,7 @@ pub fn plan(mut source: Source) -> CliResult<Plan> {
         .and_then(|c| c.with_w0wa(co.w0, co.wa))
         .map_err(|e| key_err("cosmology", e.to_string()))?;
     let (_, shells) = shells(c, &cosmo)?;
-    let (mut cls, spectra_source) = spectra(&source)?;
+    let (mut cls, spectra_source) = spectra(&source, &shells)?;
     let need = shells.len() * (shells.len() + 1) / 2;
     if cls.len() != need {
         return Err(key_err(
