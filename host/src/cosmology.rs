@@ -352,6 +352,18 @@ impl LambdaCdm {
         self.growth_solution(&[-(1.0 + z).ln()])[0]
     }
 
+    /// The growth factor normalised to 1 today at each of `zs` (sorted
+    /// descending, `0 <= z`), in one pass of the growth ODE: what
+    /// [`CosmologyWithGrowthFactor::growth_factor`] gives for each, at the
+    /// cost of one call.
+    pub fn growth_factors_descending(&self, zs: &[f64]) -> Vec<f64> {
+        let mut targets: Vec<f64> = zs.iter().map(|z| -(1.0 + z).ln()).collect();
+        targets.push(0.0);
+        let d = self.growth_solution(&targets);
+        let d0 = d[d.len() - 1];
+        d[..zs.len()].iter().map(|v| v / d0).collect()
+    }
+
     /// Right-hand side of the growth equation in `ln a`:
     /// `D'' = -(2 + dlnE/dlna) D' + 3/2 Omega_m(a) D`.
     fn growth_rhs(&self, lna: f64, y: [f64; 2]) -> [f64; 2] {

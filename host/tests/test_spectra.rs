@@ -233,11 +233,28 @@ fn cls_errors(ours: &[Vec<f64>], camb: &[Vec<f64>], n: usize) -> (AutoError, Cro
 /// its default non-Limber result there (-9.2% for shell 2 at l = 256, where
 /// ours is -10%), so the reference is suspect at those l; see the closing
 /// note of issue 13.
+/// Against `glass.ext.camb.matter_cls` with Takahashi halofit, at CAMB's
+/// default accuracy (`takahashi2012`) and at doubled accuracy
+/// (`takahashi2012_boost2`). The issue asks for 2% at every l.
+///
+/// CAMB's default accuracy loses power at high l for the thin shells at
+/// 0.1 < z < 0.5: its spectrum of shell 2 at l = 256 is 9.3% above its
+/// doubled-accuracy value, and its own Limber mode falls as far below it.
+/// Against the default-accuracy spectra the autos hold 6% for l <= 100 and
+/// 16% at every l; against the doubled-accuracy ones (cosmology a) they
+/// hold 2.5% at every l. Cross-spectra hold 3% of sqrt(C_ii C_jj) against
+/// both.
 #[test]
 fn matter_cls_against_camb() {
     use glass::spectra::{matter_cls, MatterClsOptions, NonLinear};
     let g = Golden::load("spectra_camb");
-    for c in ["a", "b"] {
+    // (cosmology, reference, tolerance of autos at l <= 100, at every l)
+    let cases = [
+        ("a", "takahashi2012", 0.06, 0.16),
+        ("b", "takahashi2012", 0.06, 0.16),
+        ("a", "takahashi2012_boost2", 0.025, 0.025),
+    ];
+    for (c, reference, tol100, tol) in cases {
         let p = params(&g, c);
         let sh = shells(&g, c);
         let opts = MatterClsOptions {
@@ -247,7 +264,7 @@ fn matter_cls_against_camb() {
         let t = std::time::Instant::now();
         let ours = matter_cls(&p, 256, &sh, opts).unwrap();
         let dt = t.elapsed().as_secs_f64();
-        let camb = camb_cls(c, "takahashi2012");
+        let camb = camb_cls(c, reference);
         assert_eq!(ours.len(), camb.len());
         assert!(ours.iter().all(|c| c.len() == 257 && c[0] == 0.0));
         let low: Vec<Vec<f64>> = ours.iter().map(|c| c[..=100].to_vec()).collect();
@@ -255,15 +272,15 @@ fn matter_cls_against_camb() {
         let (a100, _) = cls_errors(&low, &camb_low, sh.len());
         let (a, x) = cls_errors(&ours, &camb, sh.len());
         println!(
-            "cosmology {c}: auto worst {:.4} at l = {}, shell {} (l <= 100: {:.4} at l = {}, shell {}); \
-             cross worst {:.4} at l = {}, shells {},{} ({dt:.2} s)",
+            "cosmology {c} against {reference}: auto worst {:.4} at l = {}, shell {} (l <= 100: \
+             {:.4} at l = {}, shell {}); cross worst {:.4} at l = {}, shells {},{} ({dt:.2} s)",
             a.0, a.1, a.2, a100.0, a100.1, a100.2, x.0, x.1, x.2, x.3
         );
         assert!(
-            a100.0 < 0.06,
+            a100.0 < tol100,
             "cosmology {c}: auto-spectrum off by {a100:?} (l <= 100)"
         );
-        assert!(a.0 < 0.16, "cosmology {c}: auto-spectrum off by {a:?}");
+        assert!(a.0 < tol, "cosmology {c}: auto-spectrum off by {a:?}");
         assert!(x.0 < 0.03, "cosmology {c}: cross-spectrum off by {x:?}");
     }
 }
