@@ -349,3 +349,26 @@ fn matter_cls_table() {
         println!("({i},{j}) {}", line.join(" "));
     }
 }
+
+/// Curvature enters through the growth ODE: continuous at Omega_k = 0, and
+/// an open universe (less growth since matter domination) has less power
+/// today at the same A_s, a closed one more.
+#[test]
+fn curvature_changes_growth_continuously() {
+    let g = Golden::load("spectra_camb");
+    let p = params(&g, "a");
+    let flat = LinearPower::new(&p).unwrap();
+    let with_ok = |ok: f64| {
+        let mut q = p.clone();
+        q.omega_k = ok;
+        LinearPower::new(&q).unwrap()
+    };
+    let tiny = with_ok(1e-7);
+    let (open, closed) = (with_ok(0.05), with_ok(-0.05));
+    for k in [1e-3, 0.1, 1.0] {
+        for z in [0.0, 1.0] {
+            assert!((tiny.pk(k, z) / flat.pk(k, z) - 1.0).abs() < 1e-6);
+            assert!(open.pk(k, z) < flat.pk(k, z) && flat.pk(k, z) < closed.pk(k, z));
+        }
+    }
+}
