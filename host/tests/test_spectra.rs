@@ -139,33 +139,6 @@ fn halofit_against_camb() {
     }
 }
 
-#[test]
-#[ignore = "diagnostic table"]
-fn linear_power_table() {
-    let g = Golden::load("spectra_camb");
-    for c in ["a", "b"] {
-        let lin = LinearPower::new(&params(&g, c)).unwrap();
-        let hf = Halofit::new(&lin);
-        let k = g.vec(&format!("{c}_k"));
-        let z = g.vec(&format!("{c}_z"));
-        let want = g.get(&format!("{c}_pk_linear"));
-        let wt = g.get(&format!("{c}_pk_takahashi2012"));
-        for (iz, &zz) in z.iter().enumerate() {
-            let nl = hf.pk(&k, zz).unwrap();
-            let mut line = format!("{c} z={zz}:");
-            for ik in (0..k.len()).step_by(12) {
-                line += &format!(
-                    " {:.1e}:{:+.2}/{:+.2}",
-                    k[ik],
-                    100.0 * (lin.pk(k[ik], zz) / want[&[iz, ik][..]] - 1.0),
-                    100.0 * (nl[ik] / wt[&[iz, ik][..]] - 1.0)
-                );
-            }
-            println!("{line}");
-        }
-    }
-}
-
 /// The shells of cosmology `c`: tophats of its redshift grid with
 /// `camb_tophat_weight` (the weight ramps from 0 at z = 0 to 1 at z = 0.1).
 fn shells(g: &Golden, c: &str) -> Vec<glass::shells::RadialWindow> {
@@ -315,15 +288,21 @@ fn matter_cls_bad_input() {
         .contains("sigma8"));
 }
 
+/// A table of the errors of selected spectra of cosmology a at selected l,
+/// for looking at, not a check:
+/// `GLASS_NON_LIMBER_LMAX=0 GLASS_SPECTRA_REF=takahashi2012 cargo test
+/// --release -p glass --test test_spectra matter_cls_table -- --ignored --nocapture`.
 #[test]
 #[ignore = "diagnostic table"]
 fn matter_cls_table() {
     use glass::spectra::{matter_cls, MatterClsOptions, NonLinear};
     let g = Golden::load("spectra_camb");
-    let nll: usize = std::env::var("NLL")
+    let nll: usize = std::env::var("GLASS_NON_LIMBER_LMAX")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(500);
+    let reference =
+        std::env::var("GLASS_SPECTRA_REF").unwrap_or_else(|_| "takahashi2012_boost2".into());
     let p = params(&g, "a");
     let sh = shells(&g, "a");
     let ours = matter_cls(
@@ -336,7 +315,7 @@ fn matter_cls_table() {
         },
     )
     .unwrap();
-    let camb = camb_cls("a", "takahashi2012");
+    let camb = camb_cls("a", &reference);
     let idx = |i: usize, j: usize| i * (i + 1) / 2 + (i - j);
     for (i, j) in [(0, 0), (2, 2), (4, 4), (9, 9), (9, 8)] {
         let line: Vec<String> = [2, 10, 100, 200, 230, 240, 245, 250, 253, 255, 256]
