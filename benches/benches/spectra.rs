@@ -3,7 +3,7 @@
 //! `glass::spectra::matter_cls` for the 10 shells of the performance
 //! anchors (tophats of `redshift_grid(0, 1, dz=0.1)` with the CAMB ramp
 //! weight; h = 0.7, Omega_c = 0.25, Omega_b = 0.05, m_nu = 0.06 eV,
-//! A_s = 2e-9, n_s = 0.965; Takahashi halofit) at lmax 256 and 1024, on one
+//! A_s = 2e-9, n_s = 0.965; HMcode-2020, the default) at lmax 256 and 1024, on one
 //! thread (a private rayon pool) and on the global pool. Ids:
 //! `spectra.matter_cls/threads1/lmax1024`, ...
 //!

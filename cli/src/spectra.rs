@@ -58,7 +58,7 @@ pub struct Spectra {
     /// Largest multipole.
     #[arg(long)]
     lmax: usize,
-    /// Non-linear model (HMcode-2020, CAMB's default, is not built in yet).
+    /// Non-linear model (default: the config's spectra.nonlinear, hmcode2020).
     #[arg(long, value_enum)]
     nonlinear: Option<NonLinearKind>,
     /// The output, a .npz in glass.save_cls layout.

@@ -94,6 +94,51 @@ fn sigma8_normalisation_round_trips() {
     }
 }
 
+/// HMcode-2020's boost `P_nl / P_lin` against CAMB's, and the non-linear
+/// power itself.
+#[test]
+fn hmcode_against_camb() {
+    let g = Golden::load("spectra_camb");
+    for c in ["a", "b"] {
+        let lin = LinearPower::new(&params(&g, c)).unwrap();
+        let hm = glass::spectra::HmCode::new(&lin).unwrap();
+        let k = g.vec(&format!("{c}_k"));
+        let z = g.vec(&format!("{c}_z"));
+        let plin = g.get(&format!("{c}_pk_linear"));
+        let pnl = g.get(&format!("{c}_pk_hmcode2020"));
+        let mut w = (0.0, 0.0, 0.0);
+        for (iz, &zz) in z.iter().enumerate() {
+            let nl = hm.pk(&k, zz).unwrap();
+            for (ik, &kk) in k.iter().enumerate() {
+                let ours = nl[ik] / lin.pk(kk, zz);
+                let camb = pnl[&[iz, ik][..]] / plin[&[iz, ik][..]];
+                let e = (ours / camb - 1.0).abs();
+                if e > w.0 {
+                    w = (e, kk, zz);
+                }
+            }
+        }
+        let (e, kk, zz) = worst(&g, c, "pk_hmcode2020", 1e-3, 10.0, &|k, z| {
+            hm.pk(k, z).unwrap()
+        });
+        println!(
+            "cosmology {c}: hmcode2020 boost worst {:.4e} at k = {:.4e}, z = {}; P_nl worst {e:.4e} at k = {kk:.4e}, z = {zz} (k > 1e-3)",
+            w.0, w.1, w.2
+        );
+        assert!(
+            w.0 < 0.007,
+            "cosmology {c}: HMcode boost off by {} at k = {}, z = {}",
+            w.0,
+            w.1,
+            w.2
+        );
+        assert!(
+            e < 0.01,
+            "cosmology {c}: HMcode P(k) off by {e} at k = {kk}, z = {zz}"
+        );
+    }
+}
+
 /// Halofit's boost `P_nl / P_lin` against CAMB's (the linear emulator's
 /// error cancels), and the non-linear power itself.
 #[test]
@@ -226,12 +271,19 @@ fn matter_cls_against_camb() {
         ("a", "takahashi2012", 0.06, 0.16),
         ("b", "takahashi2012", 0.06, 0.16),
         ("a", "takahashi2012_boost2", 0.025, 0.025),
+        ("a", "hmcode2020", 0.06, 0.16),
+        ("b", "hmcode2020", 0.06, 0.16),
     ];
     for (c, reference, tol100, tol) in cases {
+        let nonlinear = if reference.starts_with("hmcode") {
+            NonLinear::HmCode2020
+        } else {
+            NonLinear::Takahashi2012
+        };
         let p = params(&g, c);
         let sh = shells(&g, c);
         let opts = MatterClsOptions {
-            nonlinear: NonLinear::Takahashi2012,
+            nonlinear,
             ..Default::default()
         };
         let t = std::time::Instant::now();

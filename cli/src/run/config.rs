@@ -101,6 +101,10 @@ pub struct Spectra {
 /// The non-linear matter power of the built-in spectra.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 pub enum NonLinearKind {
+    /// HMcode-2020 (Mead et al. 2021), CAMB's default.
+    #[serde(rename = "hmcode2020")]
+    #[value(name = "hmcode2020")]
+    HmCode2020,
     /// Takahashi et al. 2012 halofit.
     #[serde(rename = "takahashi2012")]
     #[value(name = "takahashi2012")]
@@ -359,7 +363,7 @@ impl Default for Spectra {
     fn default() -> Self {
         Spectra {
             file: "bundled".into(),
-            nonlinear: NonLinearKind::Takahashi2012,
+            nonlinear: NonLinearKind::HmCode2020,
         }
     }
 }

@@ -294,6 +294,7 @@ pub(crate) fn builtin_spectra(
 ) -> CliResult<(Vec<Vec<f64>>, String)> {
     let p = spectra_parameters(&c.cosmology)?;
     let nonlinear = match c.spectra.nonlinear {
+        NonLinearKind::HmCode2020 => glass::spectra::NonLinear::HmCode2020,
         NonLinearKind::Takahashi2012 => glass::spectra::NonLinear::Takahashi2012,
         NonLinearKind::None => glass::spectra::NonLinear::None,
     };
@@ -304,6 +305,7 @@ pub(crate) fn builtin_spectra(
     let cls = glass::spectra::matter_cls(&p, lmax, shells, options)
         .map_err(|e| key_err("spectra", e.to_string()))?;
     let model = match c.spectra.nonlinear {
+        NonLinearKind::HmCode2020 => "HMcode-2020",
         NonLinearKind::Takahashi2012 => "Takahashi 2012 halofit",
         NonLinearKind::None => "linear",
     };

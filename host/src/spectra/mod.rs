@@ -4,17 +4,20 @@
 //! - [`LinearPower`]: the linear `P_lin(k, z)` of LambdaCDM with massive
 //!   neutrinos, curvature and w0wa dark energy, normalised by `A_s` or
 //!   `sigma8` (the syren-new symbolic emulator of CAMB, see [`linear`]);
-//! - [`halofit`]: the non-linear `P(k, z)` of Takahashi et al. 2012;
+//! - [`hmcode`]: the non-linear `P(k, z)` of HMcode-2020 (CAMB's default),
+//!   and [`halofit`]: that of Takahashi et al. 2012;
 //! - [`matter_cls`]: their projection onto the shells' windows, Limber with
 //!   a beyond-Limber correction at low `l` (see [`projection`]).
 //!
 //! Host-side `f64` throughout: these are setup-sized computations.
 
 pub mod halofit;
+pub mod hmcode;
 pub mod linear;
 pub mod projection;
 
 pub use halofit::Halofit;
+pub use hmcode::HmCode;
 pub use linear::LinearPower;
 pub use projection::{matter_cls, MatterClsOptions, NonLinear};
 

@@ -40,7 +40,7 @@ use crate::cosmology::{Cosmology, LambdaCdm};
 use crate::error::{Error, Result};
 use crate::shells::RadialWindow;
 
-use super::{Halofit, LinearPower, Parameters};
+use super::{Halofit, HmCode, LinearPower, Parameters};
 
 /// The non-linear model of the matter power.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +49,8 @@ pub enum NonLinear {
     None,
     /// Takahashi et al. 2012 halofit.
     Takahashi2012,
+    /// HMcode-2020 (Mead et al. 2021), CAMB's default.
+    HmCode2020,
 }
 
 /// Options of [`matter_cls`].
@@ -63,7 +65,7 @@ pub struct MatterClsOptions {
 impl Default for MatterClsOptions {
     fn default() -> Self {
         MatterClsOptions {
-            nonlinear: NonLinear::Takahashi2012,
+            nonlinear: NonLinear::HmCode2020,
             non_limber_lmax: 500,
         }
     }
@@ -95,7 +97,12 @@ impl PowerTable {
     const DLNK: f64 = 20.723_265_836_946_41 / 576.0;
 
     fn new(zmax: f64, f: &PowerAt<'_>) -> Result<PowerTable> {
-        let nz = ((zmax / 0.02).ceil() as usize).max(1) + 1;
+        Self::new_with_step(zmax, 0.02, f)
+    }
+
+    /// As [`PowerTable::new`], with rows every `step` (about) in z.
+    fn new_with_step(zmax: f64, step: f64, f: &PowerAt<'_>) -> Result<PowerTable> {
+        let nz = ((zmax / step).ceil() as usize).max(1) + 1;
         let dz = zmax.max(1e-3) / (nz - 1) as f64;
         let ks: Vec<f64> = (0..Self::NK)
             .map(|i| (Self::LNK_MIN + Self::DLNK * i as f64).exp())
@@ -111,6 +118,31 @@ impl PowerTable {
             dz,
             nz,
             lnp: rows.into_iter().flatten().map(f64::ln).collect(),
+        })
+    }
+
+    /// The table of a costly non-linear model `nl` as the linear power
+    /// `lin` times the non-linear boost `nl / lin`, the boost computed
+    /// every 0.1 in redshift and interpolated linearly in between (it is
+    /// smooth in z: the interpolation moves the spectra by less than 1e-3).
+    fn boosted(zmax: f64, lin: &PowerAt<'_>, nl: &PowerAt<'_>) -> Result<PowerTable> {
+        let coarse = PowerTable::new_with_step(zmax, 0.1, &|k: &[f64], z| {
+            let (n, l) = (nl(k, z)?, lin(k, z)?);
+            Ok(n.iter().zip(&l).map(|(n, l)| n / l).collect())
+        })?;
+        PowerTable::new(zmax, &|k: &[f64], z| {
+            let l = lin(k, z)?;
+            let y = z / coarse.dz;
+            let iz = (y.floor().max(0.0) as usize).min(coarse.nz - 2);
+            let t = (y - iz as f64).clamp(0.0, 1.0);
+            let (r0, r1) = (
+                &coarse.lnp[iz * coarse.nk..(iz + 1) * coarse.nk],
+                &coarse.lnp[(iz + 1) * coarse.nk..(iz + 2) * coarse.nk],
+            );
+            Ok(l.iter()
+                .enumerate()
+                .map(|(i, l)| l * (r0[i] * (1.0 - t) + r1[i] * t).exp())
+                .collect())
         })
     }
 
@@ -309,6 +341,14 @@ pub fn matter_cls(
         NonLinear::Takahashi2012 => {
             let hf = Halofit::new(&lin);
             PowerTable::new(zmax, &|k: &[f64], z| hf.pk(k, z))?
+        }
+        NonLinear::HmCode2020 => {
+            let hm = HmCode::new(&lin)?;
+            PowerTable::boosted(
+                zmax,
+                &|k: &[f64], z| Ok(k.iter().map(|&k| lin.pk(k, z)).collect()),
+                &|k: &[f64], z| hm.pk(k, z),
+            )?
         }
     };
     let radial = Radial::new(&bg, zmax);
