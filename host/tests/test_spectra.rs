@@ -216,15 +216,20 @@ type AutoError = (f64, usize, usize);
 /// Worst cross-spectrum error: (error, l, shell, shell).
 type CrossError = (f64, usize, usize, usize);
 
-/// Worst error over l = 2..=lmax: auto-spectra relative, cross-spectra
+/// Worst error over the multipoles `ls`: auto-spectra relative, cross-spectra
 /// relative to sqrt(C_ii C_jj); returns (auto error, l, i), (cross, l, i, j).
-fn cls_errors(ours: &[Vec<f64>], camb: &[Vec<f64>], n: usize) -> (AutoError, CrossError) {
+fn cls_errors(
+    ours: &[Vec<f64>],
+    camb: &[Vec<f64>],
+    n: usize,
+    ls: std::ops::RangeInclusive<usize>,
+) -> (AutoError, CrossError) {
     let idx = |i: usize, j: usize| i * (i + 1) / 2 + (i - j);
     let (mut wa, mut wc) = ((0.0, 0, 0), (0.0, 0, 0, 0));
     for i in 0..n {
         for j in 0..=i {
             let (o, c) = (&ours[idx(i, j)], &camb[idx(i, j)]);
-            for l in 2..c.len() {
+            for l in ls.clone() {
                 if i == j {
                     let e = (o[l] / c[l] - 1.0).abs();
                     if e > wa.0 {
@@ -259,22 +264,27 @@ fn cls_errors(ours: &[Vec<f64>], camb: &[Vec<f64>], n: usize) -> (AutoError, Cro
 /// 0.1 < z < 0.5: its spectrum of shell 2 at l = 256 is 9.3% above its
 /// doubled-accuracy value, and its own Limber mode falls as far below it.
 /// Against the default-accuracy spectra the autos hold 6% for l <= 100 and
-/// 16% at every l; against the doubled-accuracy ones (cosmology a) they
-/// hold 2.5% at every l. Cross-spectra hold 3% of sqrt(C_ii C_jj) against
-/// both.
+/// 16% at every l; against the doubled-accuracy ones 2.5% for l >= 10 and
+/// 5.5% below (at l = 2 the higher shells of cosmology b fall 3-5% short:
+/// the beyond-Limber correction is Newtonian, without CAMB's relativistic
+/// terms on horizon scales). Cross-spectra hold 3% of sqrt(C_ii C_jj)
+/// against both.
 #[test]
 fn matter_cls_against_camb() {
     use glass::spectra::{matter_cls, MatterClsOptions, NonLinear};
     let g = Golden::load("spectra_camb");
-    // (cosmology, reference, tolerance of autos at l <= 100, at every l)
+    // (cosmology, reference, [(l range, tolerance of the autos)])
+    let default_accuracy = [(2..=100, 0.06), (2..=256, 0.16)];
+    let doubled_accuracy = [(2..=9, 0.055), (10..=256, 0.025)];
     let cases = [
-        ("a", "takahashi2012", 0.06, 0.16),
-        ("b", "takahashi2012", 0.06, 0.16),
-        ("a", "takahashi2012_boost2", 0.025, 0.025),
-        ("a", "hmcode2020", 0.06, 0.16),
-        ("b", "hmcode2020", 0.06, 0.16),
+        ("a", "takahashi2012", default_accuracy.clone()),
+        ("b", "takahashi2012", default_accuracy.clone()),
+        ("a", "takahashi2012_boost2", doubled_accuracy.clone()),
+        ("b", "takahashi2012_boost2", doubled_accuracy.clone()),
+        ("a", "hmcode2020", default_accuracy.clone()),
+        ("b", "hmcode2020", default_accuracy),
     ];
-    for (c, reference, tol100, tol) in cases {
+    for (c, reference, tolerances) in cases {
         let nonlinear = if reference.starts_with("hmcode") {
             NonLinear::HmCode2020
         } else {
@@ -292,20 +302,22 @@ fn matter_cls_against_camb() {
         let camb = camb_cls(c, reference);
         assert_eq!(ours.len(), camb.len());
         assert!(ours.iter().all(|c| c.len() == 257 && c[0] == 0.0));
-        let low: Vec<Vec<f64>> = ours.iter().map(|c| c[..=100].to_vec()).collect();
-        let camb_low: Vec<Vec<f64>> = camb.iter().map(|c| c[..=100].to_vec()).collect();
-        let (a100, _) = cls_errors(&low, &camb_low, sh.len());
-        let (a, x) = cls_errors(&ours, &camb, sh.len());
+        let (_, x) = cls_errors(&ours, &camb, sh.len(), 2..=256);
         println!(
-            "cosmology {c} against {reference}: auto worst {:.4} at l = {}, shell {} (l <= 100: \
-             {:.4} at l = {}, shell {}); cross worst {:.4} at l = {}, shells {},{} ({dt:.2} s)",
-            a.0, a.1, a.2, a100.0, a100.1, a100.2, x.0, x.1, x.2, x.3
+            "cosmology {c} against {reference}: cross worst {:.4} at l = {}, shells {},{} ({dt:.2} s)",
+            x.0, x.1, x.2, x.3
         );
-        assert!(
-            a100.0 < tol100,
-            "cosmology {c}: auto-spectrum off by {a100:?} (l <= 100)"
-        );
-        assert!(a.0 < tol, "cosmology {c}: auto-spectrum off by {a:?}");
+        for (ls, tol) in tolerances {
+            let (a, _) = cls_errors(&ours, &camb, sh.len(), ls.clone());
+            println!(
+                "  autos, l in {ls:?}: worst {:.4} at l = {}, shell {}",
+                a.0, a.1, a.2
+            );
+            assert!(
+                a.0 < tol,
+                "cosmology {c}: auto-spectrum off by {a:?} (l in {ls:?})"
+            );
+        }
         assert!(x.0 < 0.03, "cosmology {c}: cross-spectrum off by {x:?}");
     }
 }

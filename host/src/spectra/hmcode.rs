@@ -348,23 +348,31 @@ impl HmCode {
         let nd = 2.85;
         let alpha = (1.875 * 1.603f64.powf(neff)).clamp(0.5, 2.0);
         let g2 = gz * gz;
+        // per mass, what the one-halo integrand needs besides k
+        let bloat: Vec<f64> = nu.iter().map(|n| n.powf(eta)).collect();
+        let weight: Vec<f64> = (0..NM).map(|i| g_st(nu[i]) * masses[i]).collect();
+        let cd: Vec<f64> = conc.iter().map(|c| c * dolag).collect();
         Ok(k.iter()
             .map(|&kk| {
                 let d2l = kk.powi(3) * self.lin.pk(kk, z) / (2.0 * PI * PI);
                 let pdw = d2l + ((-(kk * sigv).powi(2)).exp() - 1.0) * self.wiggle_at(kk) * g2;
                 let x = (kk / kd).powf(nd);
                 let p2h = (pdw * (1.0 - fd * x / (1.0 + x))).max(0.0);
+                let x4 = (kk / kstar).powi(4);
+                // the one-halo term is below 1e-12 of the two-halo term there
+                if x4 < 1e-12 {
+                    return p2h * 2.0 * PI * PI / kk.powi(3);
+                }
                 let mut s = 0.0;
                 let mut prev: Option<(f64, f64)> = None;
                 for i in 0..NM {
-                    let w = nfw_window(kk * nu[i].powf(eta), rv[i], conc[i] * dolag);
-                    let f = g_st(nu[i]) * w * w * masses[i];
+                    let w = nfw_window(kk * bloat[i], rv[i], cd[i]);
+                    let f = weight[i] * w * w;
                     if let Some((n0, f0)) = prev {
                         s += 0.5 * (nu[i] - n0) * (f + f0);
                     }
                     prev = Some((nu[i], f));
                 }
-                let x4 = (kk / kstar).powi(4);
                 let p1h = s / rho * (1.0 - self.f_nu).powi(2) * kk.powi(3) / (2.0 * PI * PI) * x4
                     / (1.0 + x4);
                 let d2 = (p2h.powf(alpha) + p1h.powf(alpha)).powf(1.0 / alpha);
