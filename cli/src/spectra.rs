@@ -28,10 +28,13 @@ pub struct Spectra {
     /// All matter today: CDM, baryons and massive neutrinos.
     #[arg(long = "omega-m", allow_negative_numbers = true)]
     omega_m: Option<f64>,
+    /// Baryons today.
     #[arg(long = "omega-b", allow_negative_numbers = true)]
     omega_b: Option<f64>,
+    /// Curvature today (Omega_de = 1 - Omega_m - Omega_k).
     #[arg(long = "omega-k", allow_negative_numbers = true)]
     omega_k: Option<f64>,
+    /// Scalar spectral index.
     #[arg(long = "n-s", allow_negative_numbers = true)]
     n_s: Option<f64>,
     /// Primordial amplitude at 0.05/Mpc (instead of the config's sigma8 or A_s).
@@ -40,8 +43,10 @@ pub struct Spectra {
     /// rms linear density in 8 Mpc/h spheres today.
     #[arg(long, allow_negative_numbers = true)]
     sigma8: Option<f64>,
+    /// Dark energy equation of state today.
     #[arg(long, allow_negative_numbers = true)]
     w0: Option<f64>,
+    /// Its evolution: w(a) = w0 + wa (1 - a).
     #[arg(long, allow_negative_numbers = true)]
     wa: Option<f64>,
     /// Sum of the neutrino masses in eV.
