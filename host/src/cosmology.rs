@@ -328,7 +328,7 @@ impl LambdaCdm {
     }
 
     /// Transverse distance for a line-of-sight comoving distance `dc`.
-    fn transverse(&self, dc: f64) -> f64 {
+    pub(crate) fn transverse(&self, dc: f64) -> f64 {
         let ok = self.omega_k0();
         let dh = self.hubble_distance();
         if ok > 0.0 {
@@ -362,6 +362,11 @@ impl LambdaCdm {
         let d = self.growth_solution(&targets);
         let d0 = d[d.len() - 1];
         d[..zs.len()].iter().map(|v| v / d0).collect()
+    }
+
+    /// Dark energy density parameter at `z`, `Omega_de0 X(a) / E(z)^2`.
+    pub fn omega_de(&self, z: f64) -> f64 {
+        self.omega_de0 * self.de_scaling(1.0 / (1.0 + z)) / self.e2(z)
     }
 
     /// Right-hand side of the growth equation in `ln a`:

@@ -12,7 +12,8 @@
 //! `Delta^2_H = a y^{3 f1} / (1 + b y^{f2} + (c f3 y)^{3 - gamma}) / (1 + nu / y^2)`,
 //!
 //! with the coefficients of Takahashi et al. 2012 eqs. (A6)-(A13) (their
-//! `Omega_de (1 + w)` term evaluated with `w(a)`), `f1..f3` interpolated
+//! `Omega_de (1 + w)` term evaluated with `w(a)`; `Omega_m(z)`, `Omega_de(z)`
+//! of the background, curvature included), `f1..f3` interpolated
 //! between the open and the flat fits of Smith et al. by
 //! `Omega_de / (1 - Omega_m)`, and CAMB's massive-neutrino terms (Bird,
 //! Viel & Haehnelt 2012 as refitted for Takahashi's version): `beta +=
@@ -21,27 +22,18 @@
 //! the quasi-linear bracket. Like CAMB, the power is linear below
 //! `k = 0.005 h/Mpc` and at redshifts where `sigma(R = 0.01 Mpc/h) < 1`.
 
+use crate::cosmology::Cosmology;
 use crate::error::{Error, Result};
 
-use super::LinearPower;
+use super::{kgrid, LinearPower};
 
 /// CAMB's `Min_kh_nonlinear`: below it the spectrum is linear.
 pub const MIN_KH_NONLINEAR: f64 = 0.005;
-
-/// The log-k grid on which the filtered variances are summed: the
-/// integrands are smooth in `ln k` and cut off by `exp(-k^2 R^2)`, so the
-/// trapezoidal rule converges fast; 1e-5 to 1e4 h/Mpc with 64 points per
-/// decade.
-const LNK_MIN: f64 = -11.512_925_464_970_229; // ln 1e-5
-const LNK_MAX: f64 = 9.210_340_371_976_184; // ln 1e4
-const NK: usize = 577;
 
 /// Takahashi et al. 2012 halofit for one linear spectrum.
 #[derive(Clone, Debug)]
 pub struct Halofit {
     lin: LinearPower,
-    omega_m: f64,
-    omega_de: f64,
     w0: f64,
     wa: f64,
     f_nu: f64,
@@ -69,8 +61,6 @@ impl Halofit {
         let p = lin.parameters();
         Halofit {
             lin: lin.clone(),
-            omega_m: p.omega_m,
-            omega_de: 1.0 - p.omega_m - p.omega_k,
             w0: p.w0,
             wa: p.wa,
             f_nu: p.omega_nu() / p.omega_m,
@@ -117,40 +107,22 @@ impl Halofit {
         pq + ph
     }
 
-    /// `Omega_m(a)` and `Omega_de(a)` with curvature, as CAMB's halofit.
-    fn omegas(&self, a: f64) -> (f64, f64) {
-        let (om, ov, w, wa) = (self.omega_m, self.omega_de, self.w0, self.wa);
-        let qa2 = a.powf(-1.0 - 3.0 * (w + wa)) * (-3.0 * (1.0 - a) * wa).exp();
-        let omega_t = 1.0 + (om + ov - 1.0) / (1.0 - om - ov + ov * qa2 + om / a);
-        let omega_m = omega_t * om / (om + ov * a * qa2);
-        let omega_v = omega_t * ov * qa2 / (ov * qa2 + om / a);
-        (omega_m, omega_v)
-    }
-
     /// The non-linear scale and the fitted coefficients at `z`; `None`
     /// where the field is linear at `R = 0.01 Mpc/h`.
     fn coefficients(&self, z: f64) -> Result<Option<Coefficients>> {
-        // Delta^2_L on the log-k grid
-        let dlnk = (LNK_MAX - LNK_MIN) / (NK - 1) as f64;
-        let grid: Vec<(f64, f64)> = (0..NK)
-            .map(|i| {
-                let k = (LNK_MIN + dlnk * i as f64).exp();
-                let d2 = k.powi(3) * self.lin.pk(k, z) / (2.0 * std::f64::consts::PI.powi(2));
-                (k, d2)
-            })
-            .collect();
+        let d2l = kgrid::delta2(&self.lin, z);
+        let ks: Vec<f64> = (0..kgrid::NK).map(kgrid::k).collect();
         // sum1 = sigma^2, sum2 = -dsigma^2/dln R, sum3 as CAMB's wint
         let moments = |r: f64| {
             let (mut s1, mut s2, mut s3) = (0.0, 0.0, 0.0);
-            for (i, &(k, d2)) in grid.iter().enumerate() {
-                let w = if i == 0 || i == NK - 1 { 0.5 } else { 1.0 };
-                let x2 = (k * r).powi(2);
-                let e = (-x2).exp() * d2 * w;
+            for (i, &d2) in d2l.iter().enumerate() {
+                let x2 = (ks[i] * r).powi(2);
+                let e = (-x2).exp() * d2 * kgrid::weight(i);
                 s1 += e;
                 s2 += 2.0 * x2 * e;
                 s3 += 4.0 * x2 * (1.0 - x2) * e;
             }
-            (s1 * dlnk, s2 * dlnk, s3 * dlnk)
+            (s1, s2, s3)
         };
         let (lo, hi) = (-2.0_f64, 3.5_f64);
         if moments(10f64.powf(lo)).0 < 1.0 {
@@ -180,7 +152,8 @@ impl Halofit {
         let n = -3.0 - d1;
         let cur = -d2;
         let aa = 1.0 / (1.0 + z);
-        let (om_m, om_v) = self.omegas(aa);
+        let bg = self.lin.background();
+        let (om_m, om_v) = (bg.omega_m(z), bg.omega_de(z));
         let fnu = self.f_nu;
         let wde = om_v * (1.0 + self.w0 + self.wa * (1.0 - aa));
         let (n2, n3, n4) = (n * n, n * n * n, n * n * n * n);

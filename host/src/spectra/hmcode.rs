@@ -29,8 +29,10 @@
 
 use crate::error::Result;
 
-use super::linear::tophat_window;
-use super::LinearPower;
+use crate::cosmology::Cosmology;
+
+use super::linear::{eh98_nowiggle_transfer, free_streaming_y, tophat_window};
+use super::{kgrid, lerp_index, LinearPower};
 
 const PI: f64 = std::f64::consts::PI;
 /// The mean matter density today per `Omega_m`, in h^2 Msun / Mpc^3.
@@ -38,19 +40,11 @@ const RHO_CRIT: f64 = 2.775e11;
 /// `T_CMB / 2.7 K`.
 const THETA27: f64 = 2.7255 / 2.7;
 
-/// The log-k grid (h/Mpc) of the variance integrals: 1e-5 to 1e4, 64 per decade.
-const LNK_MIN: f64 = -11.512_925_464_970_229;
-const NK: usize = 577;
-const DLNK: f64 = 20.723_265_836_946_41 / 576.0;
-
 /// HMcode-2020 for one linear spectrum.
 #[derive(Clone, Debug)]
 pub struct HmCode {
     lin: LinearPower,
     omega_m: f64,
-    omega_de: f64,
-    w0: f64,
-    wa: f64,
     f_nu: f64,
     n_s: f64,
     h: f64,
@@ -100,9 +94,6 @@ impl HmCode {
         let mut hm = HmCode {
             lin: lin.clone(),
             omega_m: p.omega_m,
-            omega_de: 1.0 - p.omega_m - p.omega_k,
-            w0: p.w0,
-            wa: p.wa,
             f_nu: p.omega_nu() / p.omega_m,
             n_s: p.n_s,
             h: p.h,
@@ -121,27 +112,12 @@ impl HmCode {
     }
 
     fn interp_a(&self, v: &[f64], a: f64) -> f64 {
-        let x = (a - A_MIN) / (1.0 - A_MIN) * (NA - 1) as f64;
-        let i = (x.floor().max(0.0) as usize).min(NA - 2);
-        let t = x - i as f64;
-        v[i] + t * (v[i + 1] - v[i])
+        lerp_index(v, (a - A_MIN) / (1.0 - A_MIN) * (NA - 1) as f64)
     }
 
     /// Growth normalised to 1 today.
     fn grow(&self, z: f64) -> f64 {
         self.interp_a(&self.growth, 1.0 / (1.0 + z))
-    }
-
-    fn hubble2(&self, z: f64) -> f64 {
-        let a = 1.0 / (1.0 + z);
-        let x = a.powf(-3.0 * (1.0 + self.w0 + self.wa)) * (-3.0 * self.wa * (1.0 - a)).exp();
-        self.omega_m * (1.0 + z).powi(3)
-            + self.omega_de * x
-            + (1.0 - self.omega_m - self.omega_de) * (1.0 + z).powi(2)
-    }
-
-    fn omega_m_z(&self, z: f64) -> f64 {
-        self.omega_m * (1.0 + z).powi(3) / self.hubble2(z)
     }
 
     /// Mead 2017 eq. A3.
@@ -153,7 +129,7 @@ impl HmCode {
         let a = 1.0 / (1.0 + z);
         let lg = self.gnorm * self.grow(z);
         let bg = self.interp_a(&self.acc, a);
-        (lg / a, bg / a, self.omega_m_z(z).log10())
+        (lg / a, bg / a, self.lin.background().omega_m(z).log10())
     }
 
     fn delta_c(&self, z: f64) -> f64 {
@@ -182,9 +158,7 @@ impl HmCode {
         let pcb = (5.0 - (1.0 + 24.0 * (1.0 - fnu)).sqrt()) / 4.0;
         let zeq = 2.5e4 * self.omega_m * self.h * self.h / THETA27.powi(4);
         let d = (1.0 + zeq) * self.gnorm * self.grow(z);
-        let q = k * self.h * THETA27 * THETA27 / (self.omega_m * self.h * self.h);
-        let nnu = 1.0;
-        let yfs = 17.2 * fnu * (1.0 + 0.488 * fnu.powf(-7.0 / 6.0)) * (nnu * q / fnu).powi(2);
+        let yfs = free_streaming_y(k, self.omega_m, self.h, fnu, 1.0);
         let dd = (d / (1.0 + yfs)).powf(0.7);
         let dcb = (1.0 + dd).powf(pcb / 0.7);
         let dcbnu = ((1.0 - fnu).powf(0.7 / pcb) + dd).powf(pcb / 0.7);
@@ -193,16 +167,13 @@ impl HmCode {
 
     /// `Delta^2_L(k)` at z on the log-k grid, all matter and cold.
     fn delta2_grid(&self, z: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-        let mut ks = Vec::with_capacity(NK);
-        let mut all = Vec::with_capacity(NK);
-        let mut cold = Vec::with_capacity(NK);
-        for i in 0..NK {
-            let k = (LNK_MIN + DLNK * i as f64).exp();
-            let d2 = k.powi(3) * self.lin.pk(k, z) / (2.0 * PI * PI);
-            ks.push(k);
-            all.push(d2);
-            cold.push(d2 * self.cold_ratio(k, z).powi(2));
-        }
+        let ks: Vec<f64> = (0..kgrid::NK).map(kgrid::k).collect();
+        let all = kgrid::delta2(&self.lin, z);
+        let cold = all
+            .iter()
+            .zip(&ks)
+            .map(|(d2, &k)| d2 * self.cold_ratio(k, z).powi(2))
+            .collect();
         (ks, all, cold)
     }
 
@@ -210,19 +181,8 @@ impl HmCode {
     fn make_wiggle(&self) -> Vec<f64> {
         let p = self.lin.parameters();
         let (om, ob, h) = (p.omega_m, p.omega_b, p.h);
-        let nowiggle = |k: f64| {
-            let wm = om * h * h;
-            let wb = ob * h * h;
-            let rb = ob / om;
-            let s = 44.5 * (9.83 / wm).ln() / (1.0 + 10.0 * wb.powf(0.75)).sqrt();
-            let alpha = 1.0 - 0.328 * (431.0 * wm).ln() * rb + 0.38 * (22.3 * wm).ln() * rb * rb;
-            let gamma = om * h * (alpha + (1.0 - alpha) / (1.0 + (0.43 * k * s * h).powi(4)));
-            let q = k * THETA27 * THETA27 / gamma;
-            let l = (2.0 * std::f64::consts::E + 1.8 * q).ln();
-            let c = 14.2 + 731.0 / (1.0 + 62.5 * q);
-            let t = l / (l + c * q * q);
-            k.powf(self.n_s + 3.0) * t * t
-        };
+        let nowiggle =
+            |k: f64| k.powf(self.n_s + 3.0) * eh98_nowiggle_transfer(k, om, ob, h).powi(2);
         let d2 = |k: f64| k.powi(3) * self.lin.pk(k, 0.0) / (2.0 * PI * PI);
         let norm = d2(0.03) / nowiggle(0.03);
         let lnk: Vec<f64> = (0..NW).map(|i| wiggle_k(i).ln()).collect();
@@ -255,9 +215,7 @@ impl HmCode {
         if !(0.0..=(NW - 1) as f64).contains(&x) {
             return 0.0;
         }
-        let i = (x.floor() as usize).min(NW - 2);
-        let t = x - i as f64;
-        self.wiggle[i] + t * (self.wiggle[i + 1] - self.wiggle[i])
+        lerp_index(&self.wiggle, x)
     }
 
     /// The non-linear power at each `k` (h/Mpc) at redshift `z`, in (Mpc/h)^3.
@@ -267,14 +225,8 @@ impl HmCode {
     /// None at present; the signature matches [`super::Halofit::pk`].
     pub fn pk(&self, k: &[f64], z: f64) -> Result<Vec<f64>> {
         let (ks, d2all, d2cold) = self.delta2_grid(z);
-        let trap = |f: &dyn Fn(usize) -> f64| {
-            let mut s = 0.0;
-            for i in 0..NK {
-                let w = if i == 0 || i == NK - 1 { 0.5 } else { 1.0 };
-                s += w * f(i);
-            }
-            s * DLNK
-        };
+        let trap =
+            |f: &dyn Fn(usize) -> f64| (0..kgrid::NK).map(|i| kgrid::weight(i) * f(i)).sum::<f64>();
         let sigma_cold = |r: f64| {
             trap(&|i| {
                 let w = tophat_window(ks[i] * r);

@@ -42,9 +42,11 @@ pub struct LinearPower {
     p: Parameters,
     /// `A_s` times 1e9 that the spectrum is evaluated with.
     as9: f64,
-    /// The curved and the flat model for the growth correction, when
-    /// `Omega_k != 0`.
-    curved: Option<(LambdaCdm, LambdaCdm)>,
+    /// The background of `p`.
+    bg: LambdaCdm,
+    /// The flat model of the same `Omega_m` for the growth correction,
+    /// when `Omega_k != 0`.
+    flat: Option<LambdaCdm>,
 }
 
 impl LinearPower {
@@ -56,17 +58,16 @@ impl LinearPower {
     /// As [`Parameters::validate`].
     pub fn new(p: &Parameters) -> Result<Self> {
         p.validate()?;
-        let curved = if p.omega_k != 0.0 {
-            let c = p.background()?;
-            let f = LambdaCdm::flat(100.0 * p.h, p.omega_m)?.with_w0wa(p.w0, p.wa)?;
-            Some((c, f))
+        let flat = if p.omega_k != 0.0 {
+            Some(LambdaCdm::flat(100.0 * p.h, p.omega_m)?.with_w0wa(p.w0, p.wa)?)
         } else {
             None
         };
         let mut lin = LinearPower {
             p: p.clone(),
             as9: 1.0,
-            curved,
+            bg: p.background()?,
+            flat,
         };
         lin.as9 = match p.amplitude {
             super::Amplitude::As(a_s) => a_s * 1e9,
@@ -81,6 +82,11 @@ impl LinearPower {
     /// The cosmological parameters.
     pub fn parameters(&self) -> &Parameters {
         &self.p
+    }
+
+    /// The background model of the parameters.
+    pub fn background(&self) -> &LambdaCdm {
+        &self.bg
     }
 
     /// `A_s`, given or implied by `sigma8`.
@@ -105,8 +111,8 @@ impl LinearPower {
         let r = growth_correction_r(om, w0, wa, a);
         let s = 10f64.powf(log10_s(k, om, ob, h, mnu, w0, wa));
         let mut pk = eh * d * d * f * r * s;
-        if let Some((c, flat)) = &self.curved {
-            let g = c.growth_early_normalised(z) / flat.growth_early_normalised(z);
+        if let Some(flat) = &self.flat {
+            let g = self.bg.growth_early_normalised(z) / flat.growth_early_normalised(z);
             pk *= g * g;
         }
         pk
@@ -150,16 +156,7 @@ pub(crate) fn tophat_window(x: f64) -> f64 {
 /// matter-era transfer normalisation `(2 k^2 c^2 / 5 Omega_m H0^2)^2`
 /// (without the growth factor).
 fn eisenstein_hu_nw(k: f64, as9: f64, om: f64, ob: f64, h: f64, ns: f64) -> f64 {
-    let fb = ob / om;
-    let omh2 = om * h * h;
-    let obh2 = ob * h * h;
-    let s = 44.5 * (9.83 / omh2).ln() / (1.0 + 10.0 * obh2.powf(0.75)).sqrt();
-    let alpha_gamma = 1.0 - 0.328 * (431.0 * omh2).ln() * fb + 0.38 * (22.3 * omh2).ln() * fb * fb;
-    let gamma = om * h * (alpha_gamma + (1.0 - alpha_gamma) / (1.0 + (0.43 * k * h * s).powi(4)));
-    let q = k * THETA27 * THETA27 / gamma;
-    let c0 = 14.2 + 731.0 / (1.0 + 62.5 * q);
-    let l0 = (2.0 * std::f64::consts::E + 1.8 * q).ln();
-    let t = l0 / (l0 + c0 * q * q);
+    let t = eh98_nowiggle_transfer(k, om, ob, h);
     // c / (100 km/s/Mpc) = 2998 Mpc/h, as the fit was made
     let norm = 2.0 * k * k * 2998.0 * 2998.0 / 5.0 / om;
     2.0 * std::f64::consts::PI.powi(2) / k.powi(3)
@@ -169,6 +166,29 @@ fn eisenstein_hu_nw(k: f64, as9: f64, om: f64, ob: f64, h: f64, ns: f64) -> f64 
         * norm
         * t
         * t
+}
+
+/// The Eisenstein & Hu 1998 zero-baryon ("no wiggle") transfer function,
+/// eqs. (26), (28)-(31), at `k` in h/Mpc.
+pub(crate) fn eh98_nowiggle_transfer(k: f64, om: f64, ob: f64, h: f64) -> f64 {
+    let fb = ob / om;
+    let omh2 = om * h * h;
+    let obh2 = ob * h * h;
+    let s = 44.5 * (9.83 / omh2).ln() / (1.0 + 10.0 * obh2.powf(0.75)).sqrt();
+    let alpha_gamma = 1.0 - 0.328 * (431.0 * omh2).ln() * fb + 0.38 * (22.3 * omh2).ln() * fb * fb;
+    let gamma = om * h * (alpha_gamma + (1.0 - alpha_gamma) / (1.0 + (0.43 * k * h * s).powi(4)));
+    let q = k * THETA27 * THETA27 / gamma;
+    let c0 = 14.2 + 731.0 / (1.0 + 62.5 * q);
+    let l0 = (2.0 * std::f64::consts::E + 1.8 * q).ln();
+    l0 / (l0 + c0 * q * q)
+}
+
+/// The neutrino free-streaming variable `y_fs` of Eisenstein & Hu 1997
+/// (eq. 14) at `k` in h/Mpc, for a neutrino fraction `fnu` of `Omega_m`
+/// carried by `nnu` massive species.
+pub(crate) fn free_streaming_y(k: f64, om: f64, h: f64, fnu: f64, nnu: f64) -> f64 {
+    let q = k * h * THETA27 * THETA27 / (om * h * h);
+    17.2 * fnu * (1.0 + 0.488 * fnu.powf(-7.0 / 6.0)) * (nnu * q / fnu).powi(2)
 }
 
 /// The growth factor with neutrino free-streaming (Eisenstein & Hu 1997,
@@ -192,8 +212,7 @@ fn growth_cbnu(k: f64, om: f64, ob: f64, h: f64, mnu: f64, w0: f64, wa: f64, a: 
     let fcb = fc + fb;
     let pcb = 0.25 * (5.0 - (1.0 + 24.0 * fcb).sqrt());
     let nnu = if mnu != 0.0 { 3.0 } else { 0.0 };
-    let q = k * h * THETA27 * THETA27 / (om * h * h);
-    let yfs = 17.2 * fnu * (1.0 + 0.488 / fnu.powf(7.0 / 6.0)) * (nnu * q / fnu).powi(2);
+    let yfs = free_streaming_y(k, om, h, fnu, nnu);
     let dcbnu =
         (fcb.powf(0.7 / pcb) + (d1 / (1.0 + yfs)).powf(0.7)).powf(pcb / 0.7) * d1.powf(1.0 - pcb);
     dcbnu / (1.0 + zeq)

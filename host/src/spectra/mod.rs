@@ -22,6 +22,53 @@ pub use linear::LinearPower;
 pub use projection::{matter_cls, MatterClsOptions, NonLinear};
 
 use crate::cosmology::LambdaCdm;
+
+/// The log-k grid (h/Mpc) of the spectra's variance integrals and power
+/// tables: 1e-5 to 1e4 with 64 points per decade. The integrands are
+/// smooth in `ln k` and cut off at both ends, so the trapezoidal rule on it
+/// converges fast.
+pub(crate) mod kgrid {
+    use super::LinearPower;
+
+    /// `ln 1e-5`.
+    pub const LNK_MIN: f64 = -11.512_925_464_970_229;
+    /// Points.
+    pub const NK: usize = 577;
+    /// Spacing in `ln k`: `ln 1e9 / 576`.
+    pub const DLNK: f64 = 20.723_265_836_946_41 / 576.0;
+
+    /// The `i`-th wavenumber.
+    pub fn k(i: usize) -> f64 {
+        (LNK_MIN + DLNK * i as f64).exp()
+    }
+
+    /// The trapezoidal weight of point `i` in `∫ dln k`.
+    pub fn weight(i: usize) -> f64 {
+        if i == 0 || i == NK - 1 {
+            0.5 * DLNK
+        } else {
+            DLNK
+        }
+    }
+
+    /// `Delta^2_L(k) = k^3 P_lin(k, z) / 2 pi^2` on the grid.
+    pub fn delta2(lin: &LinearPower, z: f64) -> Vec<f64> {
+        (0..NK)
+            .map(|i| {
+                let k = k(i);
+                k.powi(3) * lin.pk(k, z) / (2.0 * std::f64::consts::PI.powi(2))
+            })
+            .collect()
+    }
+}
+
+/// Linear interpolation in a table on a uniform grid at the fractional
+/// index `x`, extrapolating linearly beyond its ends.
+pub(crate) fn lerp_index(v: &[f64], x: f64) -> f64 {
+    let i = (x.floor().max(0.0) as usize).min(v.len() - 2);
+    let t = x - i as f64;
+    v[i] + t * (v[i + 1] - v[i])
+}
 use crate::error::{Error, Result};
 
 /// How the primordial amplitude is given.

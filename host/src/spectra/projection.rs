@@ -40,7 +40,7 @@ use crate::cosmology::{Cosmology, LambdaCdm};
 use crate::error::{Error, Result};
 use crate::shells::RadialWindow;
 
-use super::{Halofit, HmCode, LinearPower, Parameters};
+use super::{kgrid, lerp_index, Halofit, HmCode, LinearPower, Parameters};
 
 /// The non-linear model of the matter power.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,23 +79,15 @@ pub const ZMAX_SUPPORTED: f64 = 6.0;
 /// `P(k, z)` at many `k` (h/Mpc) and one `z`, in (Mpc/h)^3.
 type PowerAt<'a> = dyn Fn(&[f64], f64) -> Result<Vec<f64>> + Sync + 'a;
 
-/// `P(k, z)` tabulated on a grid of `ln k` (h/Mpc) and `z`, interpolated
-/// bilinearly in `ln P`.
+/// `P(k, z)` tabulated on the log-k grid of [`kgrid`] and a uniform grid
+/// of `z`, interpolated bilinearly in `ln P`.
 struct PowerTable {
-    lnk0: f64,
-    dlnk: f64,
-    nk: usize,
     dz: f64,
     nz: usize,
     lnp: Vec<f64>,
 }
 
 impl PowerTable {
-    // 64 points per decade from 1e-5 to 1e4 h/Mpc
-    const LNK_MIN: f64 = -11.512_925_464_970_229;
-    const NK: usize = 577;
-    const DLNK: f64 = 20.723_265_836_946_41 / 576.0;
-
     fn new(zmax: f64, f: &PowerAt<'_>) -> Result<PowerTable> {
         Self::new_with_step(zmax, 0.02, f)
     }
@@ -104,17 +96,12 @@ impl PowerTable {
     fn new_with_step(zmax: f64, step: f64, f: &PowerAt<'_>) -> Result<PowerTable> {
         let nz = ((zmax / step).ceil() as usize).max(1) + 1;
         let dz = zmax.max(1e-3) / (nz - 1) as f64;
-        let ks: Vec<f64> = (0..Self::NK)
-            .map(|i| (Self::LNK_MIN + Self::DLNK * i as f64).exp())
-            .collect();
+        let ks: Vec<f64> = (0..kgrid::NK).map(kgrid::k).collect();
         let rows: Vec<Vec<f64>> = (0..nz)
             .into_par_iter()
             .map(|iz| f(&ks, dz * iz as f64))
             .collect::<Result<_>>()?;
         Ok(PowerTable {
-            lnk0: Self::LNK_MIN,
-            dlnk: Self::DLNK,
-            nk: Self::NK,
             dz,
             nz,
             lnp: rows.into_iter().flatten().map(f64::ln).collect(),
@@ -131,33 +118,33 @@ impl PowerTable {
             Ok(n.iter().zip(&l).map(|(n, l)| n / l).collect())
         })?;
         PowerTable::new(zmax, &|k: &[f64], z| {
-            let l = lin(k, z)?;
-            let y = z / coarse.dz;
-            let iz = (y.floor().max(0.0) as usize).min(coarse.nz - 2);
-            let t = (y - iz as f64).clamp(0.0, 1.0);
-            let (r0, r1) = (
-                &coarse.lnp[iz * coarse.nk..(iz + 1) * coarse.nk],
-                &coarse.lnp[(iz + 1) * coarse.nk..(iz + 2) * coarse.nk],
-            );
-            Ok(l.iter()
+            let (iz, t) = coarse.z_cell(z);
+            let (r0, r1) = (coarse.row(iz), coarse.row(iz + 1));
+            Ok(lin(k, z)?
+                .iter()
                 .enumerate()
                 .map(|(i, l)| l * (r0[i] * (1.0 - t) + r1[i] * t).exp())
                 .collect())
         })
     }
 
-    /// `P(k, z)`, `k` in h/Mpc, extrapolated as a power law in `k` beyond the grid.
-    fn eval(&self, k: f64, z: f64) -> f64 {
-        let x = (k.ln() - self.lnk0) / self.dlnk;
-        let ik = (x.floor().max(0.0) as usize).min(self.nk - 2);
-        let tk = x - ik as f64;
+    /// Row `iz` of `ln P`.
+    fn row(&self, iz: usize) -> &[f64] {
+        &self.lnp[iz * kgrid::NK..(iz + 1) * kgrid::NK]
+    }
+
+    /// The z cell of `z` and the weight of its upper row (clamped to the table).
+    fn z_cell(&self, z: f64) -> (usize, f64) {
         let y = z / self.dz;
         let iz = (y.floor().max(0.0) as usize).min(self.nz - 2);
-        let tz = (y - iz as f64).clamp(0.0, 1.0);
-        let at = |iz: usize| {
-            let r = &self.lnp[iz * self.nk..(iz + 1) * self.nk];
-            r[ik] + tk * (r[ik + 1] - r[ik])
-        };
+        (iz, (y - iz as f64).clamp(0.0, 1.0))
+    }
+
+    /// `P(k, z)`, `k` in h/Mpc, extrapolated as a power law in `k` beyond the grid.
+    fn eval(&self, k: f64, z: f64) -> f64 {
+        let x = (k.ln() - kgrid::LNK_MIN) / kgrid::DLNK;
+        let (iz, tz) = self.z_cell(z);
+        let at = |iz: usize| lerp_index(self.row(iz), x);
         (at(iz) * (1.0 - tz) + at(iz + 1) * tz).exp()
     }
 }
@@ -187,19 +174,7 @@ impl Radial {
         let mut d = bg.growth_factors_descending(&desc);
         d.reverse();
         let dh = bg.hubble_distance();
-        let ok = bg.omega_k0();
-        let fk = chi
-            .iter()
-            .map(|&x| {
-                if ok > 0.0 {
-                    dh / ok.sqrt() * (ok.sqrt() * x / dh).sinh()
-                } else if ok < 0.0 {
-                    dh / (-ok).sqrt() * ((-ok).sqrt() * x / dh).sin()
-                } else {
-                    x
-                }
-            })
-            .collect();
+        let fk = chi.iter().map(|&x| bg.transverse(x)).collect();
         Radial {
             dz,
             chi,
@@ -211,10 +186,7 @@ impl Radial {
     }
 
     fn lerp(&self, v: &[f64], z: f64) -> f64 {
-        let x = z / self.dz;
-        let i = (x.floor().max(0.0) as usize).min(v.len() - 2);
-        let t = x - i as f64;
-        v[i] + t * (v[i + 1] - v[i])
+        lerp_index(v, z / self.dz)
     }
 
     /// The redshift at comoving distance `x`, or `None` beyond the table.
