@@ -10,12 +10,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::Args;
-use glass::cosmology::LambdaCdm;
-
 use crate::run::config::{self, NonLinearKind, WeightKind, WindowKind};
-use crate::run::plan::{builtin_spectra, shells};
+use crate::run::plan::{background, builtin_spectra, shells};
 use crate::{CliError, CliResult};
+use clap::Args;
 
 #[derive(Args)]
 pub struct Spectra {
@@ -115,11 +113,7 @@ pub fn run(a: &Spectra) -> CliResult<()> {
     if a.lmax == 0 {
         return Err(CliError::Usage("--lmax must be at least 1".into()));
     }
-    let co = &c.cosmology;
-    let cosmo = LambdaCdm::new(100.0 * co.h, co.Omega_m, 1.0 - co.Omega_m - co.Omega_k)
-        .and_then(|x| x.with_w0wa(co.w0, co.wa))
-        .map_err(|e| CliError::Usage(format!("cosmology: {e}")))?;
-    let (_, windows) = shells(c, &cosmo)?;
+    let (_, windows) = shells(c, &background(&c.cosmology)?)?;
     let t = Instant::now();
     let (cls, what) = builtin_spectra(c, &windows, a.lmax)?;
     let dt = t.elapsed().as_secs_f64();

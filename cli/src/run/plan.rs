@@ -255,14 +255,33 @@ pub(crate) fn shells(c: &Config, cosmo: &LambdaCdm) -> CliResult<(Vec<f64>, Vec<
     Ok((grid, w))
 }
 
+/// The normalisation of a config's cosmology: at most one of `sigma8` and
+/// `A_s`, positive.
+fn check_normalisation(co: &Cosmology) -> CliResult<()> {
+    if co.sigma8.is_some() && co.A_s.is_some() {
+        return Err(key_err("cosmology.sigma8", "give sigma8 or A_s, not both"));
+    }
+    for (k, v) in [("cosmology.sigma8", co.sigma8), ("cosmology.A_s", co.A_s)] {
+        if let Some(v) = v.filter(|v| !(v.is_finite() && *v > 0.0)) {
+            return Err(key_err(k, format!("must be positive, got {v}")));
+        }
+    }
+    Ok(())
+}
+
+/// The background (distances, growth) of a config's cosmology.
+pub(crate) fn background(co: &Cosmology) -> CliResult<LambdaCdm> {
+    LambdaCdm::new(100.0 * co.h, co.Omega_m, 1.0 - co.Omega_m - co.Omega_k)
+        .and_then(|c| c.with_w0wa(co.w0, co.wa))
+        .map_err(|e| key_err("cosmology", e.to_string()))
+}
+
 /// The built-in spectra's parameters of a config's cosmology.
 pub(crate) fn spectra_parameters(co: &Cosmology) -> CliResult<glass::spectra::Parameters> {
+    check_normalisation(co)?;
     let amplitude = match (co.sigma8, co.A_s) {
-        (Some(s), None) => glass::spectra::Amplitude::Sigma8(s),
+        (Some(s), _) => glass::spectra::Amplitude::Sigma8(s),
         (None, Some(a)) => glass::spectra::Amplitude::As(a),
-        (Some(_), Some(_)) => {
-            return Err(key_err("cosmology.sigma8", "give sigma8 or A_s, not both"))
-        }
         (None, None) => {
             return Err(key_err(
                 "cosmology.sigma8",
@@ -638,18 +657,8 @@ pub fn plan(mut source: Source) -> CliResult<Plan> {
     if c.realisations == 0 {
         return Err(key_err("realisations", "must be at least 1"));
     }
-    let co = &c.cosmology;
-    if co.sigma8.is_some() && co.A_s.is_some() {
-        return Err(key_err("cosmology.sigma8", "give sigma8 or A_s, not both"));
-    }
-    for (k, v) in [("cosmology.sigma8", co.sigma8), ("cosmology.A_s", co.A_s)] {
-        if let Some(v) = v.filter(|v| !(v.is_finite() && *v > 0.0)) {
-            return Err(key_err(k, format!("must be positive, got {v}")));
-        }
-    }
-    let cosmo = LambdaCdm::new(100.0 * co.h, co.Omega_m, 1.0 - co.Omega_m - co.Omega_k)
-        .and_then(|c| c.with_w0wa(co.w0, co.wa))
-        .map_err(|e| key_err("cosmology", e.to_string()))?;
+    check_normalisation(&c.cosmology)?;
+    let cosmo = background(&c.cosmology)?;
     let (_, shells) = shells(c, &cosmo)?;
     let (mut cls, spectra_source) = spectra(&source, &shells)?;
     let need = shells.len() * (shells.len() + 1) / 2;
