@@ -60,6 +60,10 @@ def main(out):
     lmax = run["lmax"]
     nside = run["nside"]
     print(f"run: {nshell} shells, nside {nside}, lmax {lmax}, backend {run['backend']['name']}")
+    failed = [r for r in run["realisations"] if r.get("status", "complete") != "complete"]
+    for r in failed:
+        print(f"note: r{r['realisation']:04d} failed ({r.get('error')}): not checked")
+    run["realisations"] = [r for r in run["realisations"] if r not in failed]
     sums = dict(run["checksums"])
     for r in run["realisations"]:
         sums.update(r["checksums"])

@@ -18,6 +18,11 @@ pub enum CliError {
     /// An output that cannot be written (what and why).
     #[error("{0}")]
     Output(String),
+    /// An error that another process reports: under MPI, rank 0 prints the
+    /// error of a step that failed on some rank; the other ranks exit 2
+    /// without a word.
+    #[error("reported by rank 0")]
+    Elsewhere,
 }
 
 pub type CliResult<T> = Result<T, CliError>;

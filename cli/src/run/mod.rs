@@ -10,13 +10,21 @@
 //! DIR/r0000/cls_measured.npz          spectra of the generated δ maps
 //! DIR/r0000/figures/*.png             maps, n(z), spectra, shear
 //! DIR/r0000/realisation.json          written last: the realisation is complete
-//! DIR/run.json              written last of all: versions, timings, counts, checksums
+//! DIR/run.json              written last of all: versions, timings, counts, checksums,
+//!                           the status of every realisation
 //! ```
 //!
 //! Every file goes to a temporary name and is renamed when complete, so an
 //! interrupted run leaves no file that looks complete; `--resume` redoes
 //! the realisations without `realisation.json`, and those whose files do
-//! not match its checksums.
+//! not match its checksums. Everything under `rNNNN/` depends on the
+//! config and `r` only, byte for byte: what changes from run to run
+//! (timings, memory, the MPI rank that computed it) goes to `run.json`.
+//!
+//! A realisation that fails (an I/O error, bad input found late) is
+//! recorded in `run.json` as failed with its error; the others go on, and
+//! the run exits 2 naming the failed ones. With the `mpi` feature under
+//! `mpirun`, the realisations are spread over the ranks ([`ranks`]).
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -37,6 +45,7 @@ pub mod figures;
 mod fuzz_config;
 pub mod output;
 pub mod plan;
+pub mod ranks;
 pub mod simulate;
 
 use config::FieldModel;
@@ -177,6 +186,8 @@ struct Bar {
     bar: Option<indicatif::ProgressBar>,
     log: bool,
     start: Instant,
+    /// Shells per realisation.
+    shells: usize,
 }
 
 impl Progress for Bar {
@@ -192,12 +203,44 @@ impl Progress for Bar {
             );
         }
     }
+
+    fn done_elsewhere(&mut self, r: usize, rank: usize) {
+        if let Some(b) = &self.bar {
+            b.set_message(format!("r{r:04} done on rank {rank}"));
+            b.inc(self.shells as u64);
+        } else if self.log {
+            eprintln!(
+                "glass run: r{r:04} done on rank {rank} ({:.1} s)",
+                self.start.elapsed().as_secs_f64()
+            );
+        }
+    }
 }
 
 /// Runs `glass run`; `open` opens the backend (after the config is
-/// checked, so that a bad config is reported before a slow load).
+/// checked, so that a bad config is reported before a slow load). With
+/// the `mpi` feature under `mpirun`, on every rank of the job
+/// ([`ranks`]).
 pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<()> {
-    let t_all = Instant::now();
+    let ranks = ranks::Ranks::init()?;
+    run_on(&ranks, args, open)
+}
+
+/// The plan of a run, its backend, and the time planning took.
+struct Prepared {
+    plan: plan::Plan,
+    xp: Backend,
+    t_plan: f64,
+    memory: u64,
+}
+
+/// Every rank: the config, the plan, the backend, the memory and disk
+/// checks (and, with `--dry-run`, the plan printed by rank 0).
+fn prepare(
+    args: &RunArgs,
+    open: &dyn Fn() -> CliResult<Backend>,
+    root: bool,
+) -> CliResult<Prepared> {
     let mut source = config::load(args.config.as_deref())?;
     if let Some(s) = args.seed {
         source.config.seed = s;
@@ -213,7 +256,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
     let nreal = plan.config().realisations;
     let t_plan = t.elapsed().as_secs_f64();
     let xp = open()?;
-    if !args.quiet {
+    if !args.quiet && root {
         for n in &plan.notes {
             eprintln!("glass run: note: {n}");
         }
@@ -221,7 +264,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
     let mem = plan.memory_estimate();
     let (per, shared_disk) = plan.disk_estimate();
     let disk = per * nreal as u64 + shared_disk;
-    if args.dry_run {
+    if args.dry_run && root {
         print!("{}", plan::describe(&plan, nreal));
         println!("backend: {} {}", xp.name(), xp.info().version);
         println!("output: {}", args.output.display());
@@ -249,11 +292,17 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
             )));
         }
     }
-    if args.dry_run {
-        return Ok(());
-    }
+    Ok(Prepared {
+        plan,
+        xp,
+        t_plan,
+        memory: mem,
+    })
+}
 
-    // the output directory
+/// Rank 0: the output directory, checked (`--overwrite`, `--resume`) and
+/// made, with the resolved config in it.
+fn prepare_output(args: &RunArgs, plan: &plan::Plan) -> CliResult<()> {
     let out = &args.output;
     let key = resume_key(plan.config());
     if out.exists() {
@@ -311,17 +360,26 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
         }
     }
     std::fs::create_dir_all(out).map_err(io_err(out))?;
-    let c = plan.config().clone();
     write_atomic(
         &out.join("config.json"),
-        &json_bytes(&serde_json::to_value(&c).unwrap_or(Value::Null)),
-    )?;
+        &json_bytes(&serde_json::to_value(plan.config()).unwrap_or(Value::Null)),
+    )
+}
 
-    // the inputs shared by every realisation
+/// Every rank: the inputs shared by the realisations (the same on each);
+/// rank 0 writes the shared files. Also the seconds each step took, and
+/// the files written.
+fn shared_inputs(
+    args: &RunArgs,
+    p: &Prepared,
+    root: bool,
+) -> CliResult<(Shared, BTreeMap<String, f64>, Vec<PathBuf>)> {
+    let (plan, xp, out) = (&p.plan, &p.xp, &args.output);
+    let c = plan.config();
     let mut seconds: BTreeMap<String, f64> = BTreeMap::new();
-    seconds.insert("plan".into(), t_plan);
+    seconds.insert("plan".into(), p.t_plan);
     let t = Instant::now();
-    let shift = plan::shift(&c);
+    let shift = plan::shift(c);
     let fields = match c.fields.model {
         FieldModel::Gaussian => gaussian_fields(&plan.shells),
         FieldModel::Lognormal => lognormal_fields(&plan.shells, Some(&*shift)),
@@ -338,7 +396,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
     let t = Instant::now();
     let solved = solve_gaussian_spectra(&fields, &cls)?;
     seconds.insert("solve_gaussian_spectra".into(), t.elapsed().as_secs_f64());
-    if !solved.not_converged.is_empty() && !args.quiet {
+    if !solved.not_converged.is_empty() && !args.quiet && root {
         eprintln!(
             "glass run: warning: the Gaussian spectra of the field pairs {:?} did not converge",
             solved.not_converged
@@ -357,18 +415,112 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
     let mut files: Vec<PathBuf> = vec![out.join("config.json")];
     if c.outputs.spectra {
         let p = out.join("cls_input.npz");
-        glass::save_cls(&p, &plan.cls)?;
+        if root {
+            glass::save_cls(&p, &plan.cls)?;
+        }
         files.push(p);
         let p = out.join("gls.npz");
-        glass::save_cls(&p, &shared.gls)?;
+        if root {
+            glass::save_cls(&p, &shared.gls)?;
+        }
         files.push(p);
     }
+    Ok((shared, seconds, files))
+}
+
+/// Rank 0 with `--resume`: the outcomes of the realisations already
+/// complete and intact, and the indices of those still to simulate.
+fn completed(args: &RunArgs, nreal: usize) -> (Vec<Value>, Vec<usize>) {
+    let mut done = Vec::new();
+    let mut todo = Vec::new();
+    for r in 0..nreal {
+        let marker = args
+            .output
+            .join(format!("r{r:04}"))
+            .join("realisation.json");
+        if args.resume && marker.is_file() {
+            let v: Value = std::fs::read(&marker)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or(Value::Null);
+            match verify(&args.output, &v) {
+                Ok(()) => {
+                    let mut v = v;
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("resumed".into(), Value::Bool(true));
+                    }
+                    done.push(v);
+                    continue;
+                }
+                Err(why) => {
+                    if !args.quiet {
+                        eprintln!("glass run: r{r:04} is not intact ({why}): simulating it again");
+                    }
+                }
+            }
+        }
+        todo.push(r);
+    }
+    (done, todo)
+}
+
+/// Simulates realisation `r` into `DIR/rNNNN/` (made afresh), its
+/// `realisation.json` last.
+fn one_realisation(
+    p: &Prepared,
+    shared: &Shared,
+    out: &Path,
+    r: usize,
+    progress: &mut dyn Progress,
+) -> CliResult<Value> {
+    let dir = out.join(format!("r{r:04}"));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    let report = simulate::realisation(&p.xp, &p.plan, shared, r, &dir, progress)?;
+    let mut v = realisation_json(out, r, &report, &report.files)?;
+    write_atomic(&dir.join("realisation.json"), &json_bytes(&v))?;
+    // what differs from run to run goes to run.json only
+    if let Some(o) = v.as_object_mut() {
+        o.insert("seconds".into(), json!(report.seconds));
+        o.insert("peak_memory_bytes".into(), json!(peak_rss_bytes()));
+    }
+    Ok(v)
+}
+
+fn run_on(
+    ranks: &ranks::Ranks,
+    args: &RunArgs,
+    open: &dyn Fn() -> CliResult<Backend>,
+) -> CliResult<()> {
+    let t_all = Instant::now();
+    let root = ranks.is_root();
+    let p = ranks.agree(prepare(args, open, root))?;
+    if args.dry_run {
+        return Ok(());
+    }
+    ranks.agree(if root {
+        prepare_output(args, &p.plan)
+    } else {
+        Ok(())
+    })?;
+    let (shared, seconds, files) = ranks.agree(shared_inputs(args, &p, root))?;
+    let out = &args.output;
+    let c = p.plan.config();
+    let nreal = c.realisations;
+    let nshell = p.plan.shells.len();
 
     // the realisations
-    let quiet = args.quiet;
+    let (mut outcomes, todo) = if root {
+        completed(args, nreal)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let quiet = args.quiet || !root;
     let terminal = std::io::stderr().is_terminal();
     let bar = if !quiet && terminal {
-        let b = indicatif::ProgressBar::new((nreal * plan.shells.len()) as u64);
+        let b = indicatif::ProgressBar::new((nreal * nshell) as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template(
                 "{elapsed_precise} [{bar:30}] {pos}/{len} shells, ETA {eta} {msg}",
@@ -376,6 +528,7 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
         );
+        b.inc((outcomes.len() * nshell) as u64);
         Some(b)
     } else {
         None
@@ -384,52 +537,32 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
         bar,
         log: !quiet,
         start: Instant::now(),
+        shells: nshell,
     };
-    let mut realisations = Vec::new();
-    for r in 0..nreal {
-        let dir = out.join(format!("r{r:04}"));
-        let done = dir.join("realisation.json");
-        if args.resume && done.is_file() {
-            let v: Value = std::fs::read(&done)
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .unwrap_or(Value::Null);
-            match verify(out, &v) {
-                Ok(()) => {
-                    if let Some(b) = &progress.bar {
-                        b.inc(plan.shells.len() as u64);
-                    }
-                    realisations.push(v);
-                    continue;
-                }
-                Err(why) => {
-                    if !quiet {
-                        eprintln!("glass run: r{r:04} is not intact ({why}): simulating it again");
-                    }
-                }
-            }
-        }
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
-        }
-        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        let report = simulate::realisation(&xp, &plan, &shared, r, &dir, &mut progress)?;
-        let v = realisation_json(out, r, &report, &report.files, &report.seconds)?;
-        write_atomic(&done, &json_bytes(&v))?;
-        realisations.push(v);
-    }
+    outcomes.extend(ranks.distribute(&todo, &mut progress, &mut |r, progress| {
+        one_realisation(&p, &shared, out, r, progress).unwrap_or_else(|e| ranks::failed(r, &e))
+    }));
     if let Some(b) = &progress.bar {
         b.finish_and_clear();
     }
+    if !root {
+        return Ok(());
+    }
+    outcomes.sort_by_key(|v| v["realisation"].as_u64());
+    let failed: Vec<&Value> = outcomes
+        .iter()
+        .filter(|v| v["status"] != "complete")
+        .collect();
 
     let checksums = checksums(out, &files, &BTreeMap::new())?;
     let run = json!({
         "program": {"name": "glass-rs", "version": env!("CARGO_PKG_VERSION")},
-        "backend": {"name": xp.name(), "version": xp.info().version, "api_version": xp.info().api_version,
+        "backend": {"name": p.xp.name(), "version": p.xp.info().version, "api_version": p.xp.info().api_version,
                     "threads": rayon::current_num_threads()},
-        "config": serde_json::to_value(&c).unwrap_or(Value::Null),
-        "config_file": plan.source.path.as_ref().map(|p| p.display().to_string()),
-        "spectra": plan.spectra_source,
+        "ranks": ranks.size(),
+        "config": serde_json::to_value(c).unwrap_or(Value::Null),
+        "config_file": p.plan.source.path.as_ref().map(|p| p.display().to_string()),
+        "spectra": p.plan.spectra_source,
         "seed": c.seed,
         "stream_keys": {
             "realisation": "[Realisation(r)]",
@@ -439,19 +572,41 @@ pub fn run(args: &RunArgs, open: &dyn Fn() -> CliResult<Backend>) -> CliResult<(
             "photoz": "[Realisation(r), Shell(i), Stage(sample), Stage(\"photoz\")] at the galaxy index",
             "shapes": "[Realisation(r), Shell(i), Stage(sample), Stage(\"shapes\")] at the galaxy index",
         },
-        "nside": plan.nside,
-        "lmax": plan.lmax,
-        "shells": plan.shells.iter().map(|w| json!({"zmin": w.za[0], "zmax": w.za.last(), "zeff": w.zeff})).collect::<Vec<_>>(),
+        "nside": p.plan.nside,
+        "lmax": p.plan.lmax,
+        "shells": p.plan.shells.iter().map(|w| json!({"zmin": w.za[0], "zmax": w.za.last(), "zeff": w.zeff})).collect::<Vec<_>>(),
         "seconds": seconds,
         "seconds_total": t_all.elapsed().as_secs_f64(),
         "peak_memory_bytes": peak_rss_bytes(),
-        "estimated_peak_memory_bytes": mem,
-        "realisations": realisations,
+        "estimated_peak_memory_bytes": p.memory,
+        "status": if failed.is_empty() { "complete" } else { "incomplete" },
+        "realisations": outcomes,
         "checksums": checksums,
     });
     write_atomic(&out.join("run.json"), &json_bytes(&run))?;
-    if !quiet {
-        let ngal: u64 = realisations
+    if !failed.is_empty() {
+        let list: Vec<String> = failed
+            .iter()
+            .take(3)
+            .map(|v| {
+                format!(
+                    "r{:04}: {}",
+                    v["realisation"].as_u64().unwrap_or(u64::MAX),
+                    v["error"].as_str().unwrap_or("?")
+                )
+            })
+            .collect();
+        let more = if failed.len() > 3 { "; …" } else { "" };
+        return Err(CliError::Output(format!(
+            "{} of {nreal} realisations failed ({}{more}); the others are complete, see {}: \
+             mend the cause, then glass run --resume simulates what is missing",
+            failed.len(),
+            list.join("; "),
+            out.join("run.json").display()
+        )));
+    }
+    if !args.quiet {
+        let ngal: u64 = outcomes
             .iter()
             .filter_map(|r| r["galaxies"].as_object())
             .flat_map(|o| o.values().filter_map(Value::as_u64))
@@ -510,13 +665,7 @@ fn rel(out: &Path, p: &Path) -> String {
     p.strip_prefix(out).unwrap_or(p).display().to_string()
 }
 
-fn realisation_json(
-    out: &Path,
-    r: usize,
-    report: &Report,
-    files: &[PathBuf],
-    seconds: &BTreeMap<&'static str, f64>,
-) -> CliResult<Value> {
+fn realisation_json(out: &Path, r: usize, report: &Report, files: &[PathBuf]) -> CliResult<Value> {
     let checksums = checksums(out, files, &report.sha256)?;
     let galaxies: BTreeMap<&String, u64> = report
         .counts
@@ -525,12 +674,11 @@ fn realisation_json(
         .collect();
     Ok(json!({
         "realisation": r,
+        "status": "complete",
         "galaxies": galaxies,
         "counts_per_shell_and_bin": report.counts,
         "column_sums": report.sums,
         "map_moments": report.moments,
-        "seconds": seconds,
-        "peak_memory_bytes": peak_rss_bytes(),
         "checksums": checksums,
     }))
 }

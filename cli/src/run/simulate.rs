@@ -43,6 +43,9 @@ use crate::{CliError, CliResult};
 pub trait Progress {
     /// Shell `i` of `n` is done, with this many galaxies in it.
     fn shell_done(&mut self, realisation: usize, i: usize, n: usize, galaxies: u64);
+    /// Under MPI, on rank 0: another rank completed (or failed) this
+    /// realisation.
+    fn done_elsewhere(&mut self, _realisation: usize, _rank: usize) {}
 }
 
 /// Inputs shared by all realisations.
