@@ -16,27 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use support::{glass, run};
-
-/// A small survey: nside 32, 10 shells, one sample with photo-z,
-/// tomography and shapes.
-const SMALL: &str = r#"
-nside = 32
-[[galaxies]]
-name = "galaxies"
-density = 0.001
-[galaxies.nz]
-model = "smail"
-z_mode = 0.5
-[galaxies.photoz]
-sigma_0 = 0.05
-[galaxies.tomography]
-method = "equal_dens"
-nbins = 4
-[galaxies.shapes]
-model = "intnorm"
-sigma_e = 0.26
-"#;
+use support::{glass, run, SMALL};
 
 fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("glass-mpi-test-{}-{name}", std::process::id()));
@@ -45,10 +25,29 @@ fn tmpdir(name: &str) -> PathBuf {
     d
 }
 
+/// The tests' small survey at nside 32 (a realisation takes long enough
+/// for a rank to be killed in the middle of one).
 fn config(dir: &Path) -> PathBuf {
     let cfg = dir.join("small.toml");
-    std::fs::write(&cfg, SMALL).unwrap();
+    std::fs::write(
+        &cfg,
+        SMALL
+            .replace("nside = 16", "nside = 32")
+            .replace("density = 0.0005", "density = 0.001"),
+    )
+    .unwrap();
     cfg
+}
+
+/// `glass --threads 1 run -q` of `cfg` with `extra` into `out`, as one
+/// process (the feature build started without mpirun); asserts success.
+fn single(out: &Path, cfg: &Path, extra: &[&str]) {
+    let (code, o, e) = run(glass()
+        .args(["--threads", "1", "run", "-q", "--output"])
+        .arg(out)
+        .arg(cfg)
+        .args(extra));
+    assert_eq!(code, 0, "{o}{e}");
 }
 
 /// `mpirun -n N --oversubscribe [--allow-run-as-root] glass --threads 1
@@ -139,19 +138,7 @@ fn realisations_over_ranks_are_those_of_one_process() {
     let n = NREAL.to_string();
     // one process: the feature build started without mpirun
     let one = dir.join("one");
-    let (code, o, e) = run(glass()
-        .args([
-            "--threads",
-            "1",
-            "run",
-            "-q",
-            "--realisations",
-            &n,
-            "--output",
-        ])
-        .arg(&one)
-        .arg(&cfg));
-    assert_eq!(code, 0, "{o}{e}");
+    single(&one, &cfg, &["--realisations", &n]);
     assert_eq!(json(&one.join("run.json"))["ranks"], 1);
     for ranks in [3, 2] {
         let out = dir.join(format!("n{ranks}"));
@@ -230,19 +217,7 @@ fn a_rank_killed_mid_run_leaves_nothing_complete_and_resume_completes() {
     let cfg = config(&dir);
     let n = NREAL.to_string();
     let one = dir.join("one");
-    let (code, o, e) = run(glass()
-        .args([
-            "--threads",
-            "1",
-            "run",
-            "-q",
-            "--realisations",
-            &n,
-            "--output",
-        ])
-        .arg(&one)
-        .arg(&cfg));
-    assert_eq!(code, 0, "{o}{e}");
+    single(&one, &cfg, &["--realisations", &n]);
 
     let out = dir.join("killed");
     let mut job = mpirun(3)
@@ -318,19 +293,7 @@ fn a_failed_realisation_is_reported_and_the_others_complete() {
     let dir = tmpdir("fail");
     let cfg = config(&dir);
     let out = dir.join("out");
-    let (code, o, e) = run(glass()
-        .args([
-            "--threads",
-            "1",
-            "run",
-            "-q",
-            "--realisations",
-            "1",
-            "--output",
-        ])
-        .arg(&out)
-        .arg(&cfg));
-    assert_eq!(code, 0, "{o}{e}");
+    single(&out, &cfg, &["--realisations", "1"]);
     // an I/O error found late: where r0003 goes there is a file
     std::fs::write(out.join("r0003"), b"not a directory").unwrap();
     let (code, _, e) = run(mpirun(3)

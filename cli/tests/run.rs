@@ -9,7 +9,7 @@ mod support;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-use support::{glass, run};
+use support::{glass, run, SMALL};
 
 fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("glass-run-test-{}-{name}", std::process::id()));
@@ -17,26 +17,6 @@ fn tmpdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
-
-/// The default survey, smaller: nside 16 (lmax 32), a tenth of the
-/// galaxies.
-const SMALL: &str = r#"
-nside = 16
-[[galaxies]]
-name = "galaxies"
-density = 0.0005
-[galaxies.nz]
-model = "smail"
-z_mode = 0.5
-[galaxies.photoz]
-sigma_0 = 0.05
-[galaxies.tomography]
-method = "equal_dens"
-nbins = 4
-[galaxies.shapes]
-model = "intnorm"
-sigma_e = 0.26
-"#;
 
 fn json(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()

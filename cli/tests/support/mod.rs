@@ -25,3 +25,23 @@ pub fn run(c: &mut Command) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The default survey, smaller: nside 16 (lmax 32), a tenth of the
+/// galaxies.
+pub const SMALL: &str = r#"
+nside = 16
+[[galaxies]]
+name = "galaxies"
+density = 0.0005
+[galaxies.nz]
+model = "smail"
+z_mode = 0.5
+[galaxies.photoz]
+sigma_0 = 0.05
+[galaxies.tomography]
+method = "equal_dens"
+nbins = 4
+[galaxies.shapes]
+model = "intnorm"
+sigma_e = 0.26
+"#;
