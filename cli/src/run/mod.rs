@@ -239,8 +239,9 @@ struct Prepared {
 fn prepare(
     args: &RunArgs,
     open: &dyn Fn() -> CliResult<Backend>,
-    root: bool,
+    ranks: &ranks::Ranks,
 ) -> CliResult<Prepared> {
+    let root = ranks.is_root();
     let mut source = config::load(args.config.as_deref())?;
     if let Some(s) = args.seed {
         source.config.seed = s;
@@ -268,15 +269,38 @@ fn prepare(
         print!("{}", plan::describe(&plan, nreal));
         println!("backend: {} {}", xp.name(), xp.info().version);
         println!("output: {}", args.output.display());
+        if ranks.size() > 1 {
+            println!(
+                "ranks: {} ({} on this node, each simulating one realisation at a time)",
+                ranks.size(),
+                ranks.local()
+            );
+        }
     }
     let mib = |b: u64| b as f64 / (1u64 << 20) as f64;
     if let Some(avail) = available_memory() {
-        if mem > avail {
+        // every rank on this node holds a realisation at once
+        let need = mem * ranks.local() as u64;
+        if need > avail {
+            let per_rank = if ranks.local() > 1 {
+                format!(
+                    " ({:.0} MiB for each of {} ranks on this node)",
+                    mib(mem),
+                    ranks.local()
+                )
+            } else {
+                String::new()
+            };
             return Err(CliError::Output(format!(
-                "the run needs about {:.0} MiB of memory, {:.0} MiB are available: lower nside \
-                 (or lmax), or the number of shells",
-                mib(mem),
-                mib(avail)
+                "the run needs about {:.0} MiB of memory{per_rank}, {:.0} MiB are available: \
+                 lower nside (or lmax), or the number of shells{}",
+                mib(need),
+                mib(avail),
+                if ranks.local() > 1 {
+                    ", or run fewer ranks per node"
+                } else {
+                    ""
+                }
             )));
         }
     }
@@ -496,7 +520,7 @@ fn run_on(
 ) -> CliResult<()> {
     let t_all = Instant::now();
     let root = ranks.is_root();
-    let p = ranks.agree(prepare(args, open, root))?;
+    let p = ranks.agree(prepare(args, open, ranks))?;
     if args.dry_run {
         return Ok(());
     }

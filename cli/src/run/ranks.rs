@@ -28,6 +28,8 @@ use crate::{CliError, CliResult};
 pub struct Ranks {
     rank: usize,
     size: usize,
+    /// Ranks on this node (sharing its memory), this one included.
+    local: usize,
     #[cfg(feature = "mpi")]
     mpi: Option<mpi_job::Job>,
 }
@@ -47,6 +49,7 @@ impl Ranks {
         Ranks {
             rank: 0,
             size: 1,
+            local: 1,
             #[cfg(feature = "mpi")]
             mpi: None,
         }
@@ -59,10 +62,11 @@ impl Ranks {
         #[cfg(feature = "mpi")]
         {
             let job = mpi_job::Job::init()?;
-            let (rank, size) = (job.rank(), job.size());
+            let (rank, size, local) = (job.rank(), job.size(), job.local());
             Ok(Ranks {
                 rank,
                 size,
+                local,
                 mpi: (size > 1).then_some(job),
             })
         }
@@ -76,6 +80,11 @@ impl Ranks {
 
     pub fn size(&self) -> usize {
         self.size
+    }
+
+    /// The ranks on this node (which share its memory), this one included.
+    pub fn local(&self) -> usize {
+        self.local
     }
 
     /// Whether this is rank 0, which writes the shared files and reports.
@@ -180,6 +189,11 @@ mod mpi_job {
 
         pub fn size(&self) -> usize {
             self.world.size() as usize
+        }
+
+        /// The ranks that share this node's memory.
+        pub fn local(&self) -> usize {
+            self.world.split_shared(self.world.rank()).size() as usize
         }
 
         pub fn agree<T>(&self, result: CliResult<T>) -> CliResult<T> {
