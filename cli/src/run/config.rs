@@ -332,15 +332,15 @@ impl Default for Cosmology {
     fn default() -> Self {
         Cosmology {
             h: 0.7,
-            Omega_m: 0.3,
+            Omega_m: 0.3013,
             Omega_b: 0.05,
             Omega_k: 0.0,
             w0: -1.0,
             wa: 0.0,
             n_s: 0.965,
             m_nu: 0.06,
-            sigma8: Some(0.8),
-            A_s: None,
+            sigma8: None,
+            A_s: Some(2e-9),
         }
     }
 }
@@ -505,6 +505,7 @@ mod tests {
             "[shells]\nnum = 4\n",
             "[shells]\nzmax = 2.0\n",
             "[cosmology]\nA_s = 2.1e-9\n",
+            "[cosmology]\nsigma8 = 0.8\n",
         ] {
             let config = parse(text, "t.toml").unwrap();
             let dir = std::env::temp_dir();
@@ -540,7 +541,7 @@ mod tests {
         };
         let e = with("nbins = 4", "nbins = 4294967296");
         assert!(e.contains("tomography.nbins") && e.contains("1000"), "{e}");
-        let e = with("sigma8 = 0.8", "sigma8 = -1");
+        let e = with("A_s = 2e-9\n# sigma8 = 0.8", "sigma8 = -1");
         assert!(
             e.contains("cosmology.sigma8") && e.contains("positive"),
             "{e}"
