@@ -55,6 +55,8 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // as the `glass` command does (GLASS_SYSTEM_MALLOC=1: glibc's defaults)
+    glass::memory::retain_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
         return Err("usage: pipeline CLS.npz NSIDE [REPEATS] [LMAX]".into());

@@ -111,6 +111,8 @@ fn handle_interrupts() {
 }
 
 fn main() -> ExitCode {
+    // freed arrays are reused instead of faulted in again (glass::memory)
+    glass::memory::retain_freed_memory();
     handle_interrupts();
     let cli = Cli::parse();
     match run(cli) {

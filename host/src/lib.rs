@@ -54,6 +54,7 @@ pub mod grf;
 pub mod harmonics;
 pub mod healpix;
 pub mod lensing;
+pub mod memory;
 /// `.npy` files to and from backend arrays, for the `glass` command; not
 /// part of GLASS's API.
 #[doc(hidden)]
