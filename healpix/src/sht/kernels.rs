@@ -644,9 +644,22 @@ dispatch! {
     /// Spin synthesis for one m and one lane group. `eb[f] = (E'', B'')` are
     /// field f's coefficients already multiplied by `-c_l N_l/2` (index `l - l0`,
     /// `N_l` of [`Tables::spin_coefficients`]).
-    /// Adds to `acc[f]`, per parity `p` of `l + m + s`, at `8 p + ..`:
-    /// `[ΣE''W+ re, im, ΣB''W+ re, im, ΣE''W- re, im, ΣB''W- re, im]`
-    /// with `W± = P ± M`.
+    ///
+    /// The north ring needs `S_P = Σ P (E'' + iB'')` and `S_M = Σ M (E'' - iB'')`
+    /// (`Q = S_P + S_M`, `U = -i (S_P - S_M)`), the south ring, where `P` and
+    /// `M` trade places and pick up `σ_l = (-1)^(l+m+s)`, `Σ σ M (E'' + iB'')`
+    /// and `Σ σ P (E'' - iB'')`. Folding the parity into the coefficients
+    /// (ducc0's scheme), four complex sums serve both rings:
+    /// `X1 = Σ_even P E'' + Σ_odd P iB''`, `X2 = Σ_even P iB'' + Σ_odd P E''`,
+    /// `Y1 = Σ_even M E'' - Σ_odd M iB''`, `Y2 = -Σ_even M iB'' + Σ_odd M E''`
+    /// (even and odd: the parity of `l + m + s`), so that `S_P = X1 + X2`,
+    /// `S_M = Y1 + Y2`, `Σ σ M (E'' + iB'') = Y1 - Y2`,
+    /// `Σ σ P (E'' - iB'') = X1 - X2`. Eight lane vectors of sums stay in
+    /// registers (the former layout, per parity and `W± = P ± M`, needed
+    /// sixteen, which lived in memory); a degree costs eight fused
+    /// multiply-adds, four without B-mode, besides the two recurrences.
+    ///
+    /// Adds to `acc[f]`: `[X1 re, im, X2 re, im, Y1 re, im, Y2 re, im]`.
     pub fn synth_spin = synth_spin_impl(
         m: usize,
         spin: usize,
@@ -656,33 +669,37 @@ dispatch! {
         p: Rec,
         mm: Rec,
         eb: &[(&[Complex64], &[Complex64])],
-        acc: &mut [[Lanes; 16]],
+        acc: &mut [[Lanes; 8]],
     );
 }
 
-/// One degree of the spin synthesis into the sums at `PAR` (0 or 8).
-/// With `ZB` (a field without B-mode) the four B sums are skipped: they
-/// stay zero, and the E sums are the same operations as without `ZB`.
+/// One degree of the spin synthesis into the folded sums of
+/// [`synth_spin`], for `l + m + s` odd (`ODD`) or even. With `ZB` (a field
+/// without B-mode) the `iB''` terms are skipped: they are zero, and the
+/// `E''` terms are the same operations as without `ZB`.
 #[inline(always)]
-fn spin_acc<const FMA: bool, const PAR: usize, const ZB: bool>(
-    acc: &mut [Lanes; 16],
+fn spin_acc<const FMA: bool, const ODD: bool, const ZB: bool>(
+    s: &mut [Lanes; 8],
     pv: &Lanes,
     mv: &Lanes,
     ev: Complex64,
     bv: Complex64,
 ) {
+    // E'' goes to X1, Y1 for even parity and to X2, Y2 for odd; iB'' to the
+    // others (+ for P, - for M); iB'' = (-B''.im, B''.re)
+    let (xe, xb) = if ODD { (2, 0) } else { (0, 2) };
+    let (ye, yb) = (xe + 4, xb + 4);
     for i in 0..NV {
-        let wp = pv[i] + mv[i];
-        let wm = pv[i] - mv[i];
-        acc[PAR][i] = madd::<FMA>(wp, ev.re, acc[PAR][i]);
-        acc[PAR + 1][i] = madd::<FMA>(wp, ev.im, acc[PAR + 1][i]);
-        acc[PAR + 4][i] = madd::<FMA>(wm, ev.re, acc[PAR + 4][i]);
-        acc[PAR + 5][i] = madd::<FMA>(wm, ev.im, acc[PAR + 5][i]);
+        let (p, m) = (pv[i], mv[i]);
+        s[xe][i] = madd::<FMA>(p, ev.re, s[xe][i]);
+        s[xe + 1][i] = madd::<FMA>(p, ev.im, s[xe + 1][i]);
+        s[ye][i] = madd::<FMA>(m, ev.re, s[ye][i]);
+        s[ye + 1][i] = madd::<FMA>(m, ev.im, s[ye + 1][i]);
         if !ZB {
-            acc[PAR + 2][i] = madd::<FMA>(wp, bv.re, acc[PAR + 2][i]);
-            acc[PAR + 3][i] = madd::<FMA>(wp, bv.im, acc[PAR + 3][i]);
-            acc[PAR + 6][i] = madd::<FMA>(wm, bv.re, acc[PAR + 6][i]);
-            acc[PAR + 7][i] = madd::<FMA>(wm, bv.im, acc[PAR + 7][i]);
+            s[xb][i] = madd::<FMA>(p, -bv.im, s[xb][i]);
+            s[xb + 1][i] = madd::<FMA>(p, bv.re, s[xb + 1][i]);
+            s[yb][i] = madd::<FMA>(m, bv.im, s[yb][i]);
+            s[yb + 1][i] = madd::<FMA>(m, -bv.re, s[yb + 1][i]);
         }
     }
 }
@@ -698,26 +715,30 @@ fn synth_spin_impl<const FMA: bool>(
     p: Rec,
     mm: Rec,
     eb: &[(&[Complex64], &[Complex64])],
-    acc_out: &mut [[Lanes; 16]],
+    acc_out: &mut [[Lanes; 8]],
 ) {
     let l0 = m.max(spin);
     for (f, (e, b)) in eb.iter().enumerate() {
         // one field at a time, sums in registers (recurrence recomputed per
-        // field: cheap next to the eight sums)
+        // field: cheap next to the sums)
         let (e, b) = (&e[..lmax + 1 - l0], &b[..lmax + 1 - l0]);
         let coef = &coef[..lmax - l0];
-        // the sums stay in memory: sixteen lane vectors do not fit registers
-        let acc = &mut acc_out[f];
         // a field without B-mode (all of lensing) skips half the sums
-        if b.iter().all(|v| v.re == 0.0 && v.im == 0.0) {
-            spin_field::<FMA, true>(m, spin, lmax, coef, x, p, mm, e, b, acc);
+        let sums = if b.iter().all(|v| v.re == 0.0 && v.im == 0.0) {
+            spin_field::<FMA, true>(m, spin, lmax, coef, x, p, mm, e, b)
         } else {
-            spin_field::<FMA, false>(m, spin, lmax, coef, x, p, mm, e, b, acc);
+            spin_field::<FMA, false>(m, spin, lmax, coef, x, p, mm, e, b)
+        };
+        for (o, s) in acc_out[f].iter_mut().zip(&sums) {
+            for i in 0..NV {
+                o[i] += s[i];
+            }
         }
     }
 }
 
-/// The degrees `l0..=lmax` of one field of [`synth_spin_impl`].
+/// The folded sums of one field of [`synth_spin_impl`] over the degrees
+/// `l0..=lmax` (returned, so that they live in registers).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn spin_field<const FMA: bool, const ZB: bool>(
@@ -730,9 +751,9 @@ fn spin_field<const FMA: bool, const ZB: bool>(
     mm: Rec,
     e: &[Complex64],
     b: &[Complex64],
-    acc: &mut [Lanes; 16],
-) {
+) -> [Lanes; 8] {
     let l0 = m.max(spin);
+    let mut s = [[0.0; NV]; 8];
     let (mut p, mut mm) = (p, mm);
     let mut l = l0;
     let mut scaled = !(p.all_unscaled() && mm.all_unscaled());
@@ -744,9 +765,9 @@ fn spin_field<const FMA: bool, const ZB: bool>(
         };
         let (ev, bv) = (e[l - l0], b[l - l0]);
         if (l + m + spin) & 1 == 0 {
-            spin_acc::<FMA, 0, ZB>(acc, &pv, &mv, ev, bv);
+            spin_acc::<FMA, false, ZB>(&mut s, &pv, &mv, ev, bv);
         } else {
-            spin_acc::<FMA, 8, ZB>(acc, &pv, &mv, ev, bv);
+            spin_acc::<FMA, true, ZB>(&mut s, &pv, &mv, ev, bv);
         }
         if l < lmax {
             Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l - l0]);
@@ -763,24 +784,25 @@ fn spin_field<const FMA: bool, const ZB: bool>(
     }
     // plain phase, parities known at compile time
     if l <= lmax && (l + m + spin) & 1 == 1 {
-        spin_acc::<FMA, 8, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+        spin_acc::<FMA, true, ZB>(&mut s, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
         if l < lmax {
             Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l - l0]);
         }
         l += 1;
     }
     while l < lmax {
-        spin_acc::<FMA, 0, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+        spin_acc::<FMA, false, ZB>(&mut s, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
         Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l - l0]);
-        spin_acc::<FMA, 8, ZB>(acc, &p.cur, &mm.cur, e[l + 1 - l0], b[l + 1 - l0]);
+        spin_acc::<FMA, true, ZB>(&mut s, &p.cur, &mm.cur, e[l + 1 - l0], b[l + 1 - l0]);
         if l + 2 <= lmax {
             Rec::step_spin::<FMA>(&mut p, &mut mm, x, coef[l + 1 - l0]);
         }
         l += 2;
     }
     if l == lmax {
-        spin_acc::<FMA, 0, ZB>(acc, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+        spin_acc::<FMA, false, ZB>(&mut s, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
     }
+    s
 }
 
 dispatch! {

@@ -282,6 +282,17 @@ impl ShtPlan {
         Ok(())
     }
 
+    /// An output of `rows` rows of `len` values, one after another.
+    fn check_out(what: &str, got: usize, rows: usize, len: usize) -> Result<()> {
+        if got != rows * len {
+            return value_error(format!(
+                "output for {rows} {what} of {len} values has {got} values; it needs {}",
+                rows * len
+            ));
+        }
+        Ok(())
+    }
+
     fn check_spin(spin: usize) -> Result<()> {
         if spin == 0 {
             return value_error(
@@ -298,10 +309,19 @@ impl ShtPlan {
 
     /// Several alm at once, sharing one Legendre pass.
     pub fn alm2map_many(&self, alms: &[&[Complex64]]) -> Result<Vec<Vec<f64>>> {
+        let mut maps = vec![0.0; alms.len() * self.npix];
+        self.alm2map_into(alms, &mut maps)?;
+        Ok(split_rows(maps, self.npix))
+    }
+
+    /// [`Self::alm2map_many`] into `maps`, the maps one after another
+    /// (`alms.len() * npix` values, every one overwritten): no copy for a
+    /// caller that keeps them as one array.
+    pub fn alm2map_into(&self, alms: &[&[Complex64]], maps: &mut [f64]) -> Result<()> {
         self.check_alm(alms)?;
-        let mut maps = vec![vec![0.0; self.npix]; alms.len()];
-        self.synthesis(Kind::Scalar, alms, &mut maps);
-        Ok(maps)
+        Self::check_out("maps", maps.len(), alms.len(), self.npix)?;
+        self.synthesis(Kind::Scalar, alms, maps);
+        Ok(())
     }
 
     /// healpy `map2alm(map, lmax, mmax, iter, use_weights)`: `ring_weights`
@@ -329,9 +349,25 @@ impl ShtPlan {
         iter: usize,
         ring_weights: Option<&[f64]>,
     ) -> Result<Vec<Vec<Complex64>>> {
+        let mut alms = vec![Complex64::new(0.0, 0.0); maps.len() * self.nalm()];
+        self.map2alm_into(maps, iter, ring_weights, &mut alms)?;
+        Ok(split_rows(alms, self.nalm()))
+    }
+
+    /// [`Self::map2alm_many`] into `alms`, one after another
+    /// (`maps.len() * nalm` values, every one overwritten).
+    pub fn map2alm_into(
+        &self,
+        maps: &[&[f64]],
+        iter: usize,
+        ring_weights: Option<&[f64]>,
+        alms: &mut [Complex64],
+    ) -> Result<()> {
         self.check_maps(maps)?;
+        Self::check_out("alm", alms.len(), maps.len(), self.nalm())?;
         let w = self.pair_weights(ring_weights)?;
-        self.iterate(Kind::Scalar, maps, iter, &w)
+        self.iterate(Kind::Scalar, maps, iter, &w, alms);
+        Ok(())
     }
 
     /// healpy `map2alm(maps, lmax, mmax, use_pixel_weights=True)`: every
@@ -351,7 +387,9 @@ impl ShtPlan {
     ) -> Result<Vec<Vec<Complex64>>> {
         self.check_maps(maps)?;
         let w = self.pixel_quadrature(weights)?;
-        self.iterate(Kind::Scalar, maps, 0, &w)
+        let mut alms = vec![Complex64::new(0.0, 0.0); maps.len() * self.nalm()];
+        self.iterate(Kind::Scalar, maps, 0, &w, &mut alms);
+        Ok(split_rows(alms, self.nalm()))
     }
 
     /// healpy `alm2map_spin([E, B], nside, spin, lmax, mmax)`: the maps
@@ -373,17 +411,31 @@ impl ShtPlan {
         spin: usize,
         fields: &[(&[Complex64], &[Complex64])],
     ) -> Result<Vec<[Vec<f64>; 2]>> {
-        Self::check_spin(spin)?;
-        let flat: Vec<&[Complex64]> = fields.iter().flat_map(|(e, b)| [*e, *b]).collect();
-        self.check_alm(&flat)?;
-        let mut maps = vec![vec![0.0; self.npix]; flat.len()];
-        self.synthesis(Kind::Spin(spin), &flat, &mut maps);
-        let mut it = maps.into_iter();
+        let mut maps = vec![0.0; 2 * fields.len() * self.npix];
+        self.alm2map_spin_into(spin, fields, &mut maps)?;
+        let mut it = split_rows(maps, self.npix).into_iter();
         let mut out = Vec::with_capacity(fields.len());
         while let (Some(q), Some(u)) = (it.next(), it.next()) {
             out.push([q, u]);
         }
         Ok(out)
+    }
+
+    /// [`Self::alm2map_spin_many`] into `maps`: `Q0, U0, Q1, U1, ..` one
+    /// after another (`2 fields.len() * npix` values, every one
+    /// overwritten).
+    pub fn alm2map_spin_into(
+        &self,
+        spin: usize,
+        fields: &[(&[Complex64], &[Complex64])],
+        maps: &mut [f64],
+    ) -> Result<()> {
+        Self::check_spin(spin)?;
+        let flat: Vec<&[Complex64]> = fields.iter().flat_map(|(e, b)| [*e, *b]).collect();
+        self.check_alm(&flat)?;
+        Self::check_out("maps", maps.len(), flat.len(), self.npix)?;
+        self.synthesis(Kind::Spin(spin), &flat, maps);
+        Ok(())
     }
 
     /// healpy `map2alm_spin([Q, U], spin, lmax, mmax)` (healpy does not
@@ -397,13 +449,31 @@ impl ShtPlan {
         iter: usize,
         ring_weights: Option<&[f64]>,
     ) -> Result<[Vec<Complex64>; 2]> {
-        Self::check_spin(spin)?;
-        self.check_maps(&[q, u])?;
-        let w = self.pair_weights(ring_weights)?;
-        let mut out = self.iterate(Kind::Spin(spin), &[q, u], iter, &w)?;
+        let mut eb = vec![Complex64::new(0.0, 0.0); 2 * self.nalm()];
+        self.map2alm_spin_into(spin, q, u, iter, ring_weights, &mut eb)?;
+        let mut out = split_rows(eb, self.nalm());
         let b = out.pop().unwrap_or_default();
         let e = out.pop().unwrap_or_default();
         Ok([e, b])
+    }
+
+    /// [`Self::map2alm_spin`] into `eb`: `E` then `B` (`2 nalm` values,
+    /// every one overwritten).
+    pub fn map2alm_spin_into(
+        &self,
+        spin: usize,
+        q: &[f64],
+        u: &[f64],
+        iter: usize,
+        ring_weights: Option<&[f64]>,
+        eb: &mut [Complex64],
+    ) -> Result<()> {
+        Self::check_spin(spin)?;
+        self.check_maps(&[q, u])?;
+        Self::check_out("alm", eb.len(), 2, self.nalm())?;
+        let w = self.pair_weights(ring_weights)?;
+        self.iterate(Kind::Spin(spin), &[q, u], iter, &w, eb);
+        Ok(())
     }
 
     /// Uniform, ring or pixel weights: `4π/npix (1 + w_ring)` per ring
@@ -450,30 +520,32 @@ impl ShtPlan {
         Ok(q)
     }
 
+    /// The analysis of `maps` with `iter` Jacobi iterations into `alms`
+    /// (the rows one after another, overwritten).
     fn iterate(
         &self,
         kind: Kind,
         maps: &[&[f64]],
         iter: usize,
         w: &Quadrature,
-    ) -> Result<Vec<Vec<Complex64>>> {
-        let mut alms = vec![vec![Complex64::new(0.0, 0.0); self.nalm()]; maps.len()];
-        self.analysis(kind, maps, w, &mut alms);
+        alms: &mut [Complex64],
+    ) {
+        alms.fill(Complex64::new(0.0, 0.0));
+        self.analysis(kind, maps, w, alms);
         if iter > 0 {
-            let mut resid: Vec<Vec<f64>> = vec![vec![0.0; self.npix]; maps.len()];
+            let mut resid = vec![0.0; maps.len() * self.npix];
             for _ in 0..iter {
-                let refs: Vec<&[Complex64]> = alms.iter().map(|a| a.as_slice()).collect();
+                let refs: Vec<&[Complex64]> = alms.chunks_exact(self.nalm()).collect();
                 self.synthesis(kind, &refs, &mut resid);
-                for (r, m) in resid.iter_mut().zip(maps) {
+                for (r, m) in resid.chunks_exact_mut(self.npix).zip(maps) {
                     for (r, &m) in r.iter_mut().zip(m.iter()) {
                         *r = m - *r;
                     }
                 }
-                let rrefs: Vec<&[f64]> = resid.iter().map(|r| r.as_slice()).collect();
-                self.analysis(kind, &rrefs, w, &mut alms);
+                let rrefs: Vec<&[f64]> = resid.chunks_exact(self.npix).collect();
+                self.analysis(kind, &rrefs, w, alms);
             }
         }
-        Ok(alms)
     }
 
     /// Where the phase of `(m, component c, north 0 / south 1, pair pb of the
@@ -658,17 +730,20 @@ impl ShtPlan {
         );
     }
 
-    /// Synthesis of `maps` from `alms` (every pixel is written); for spin,
-    /// `alms = [E0, B0, E1, B1, ..]` and `maps = [Q0, U0, ..]`.
-    fn synthesis(&self, kind: Kind, alms: &[&[Complex64]], maps: &mut [Vec<f64>]) {
+    /// Synthesis of `maps` (the rows one after another) from `alms` (every
+    /// pixel is written); for spin, `alms = [E0, B0, E1, B1, ..]` and
+    /// `maps = [Q0, U0, ..]`.
+    fn synthesis(&self, kind: Kind, alms: &[&[Complex64]], maps: &mut [f64]) {
         let ncomp = alms.len();
         if ncomp == 0 {
             return;
         }
         let mmax = self.mmax;
         let mlims = self.mlims(kind);
-        let map_ptrs: Vec<SyncPtr<f64>> =
-            maps.iter_mut().map(|m| SyncPtr(m.as_mut_ptr())).collect();
+        let map_ptrs: Vec<SyncPtr<f64>> = maps
+            .chunks_exact_mut(self.npix)
+            .map(|m| SyncPtr(m.as_mut_ptr()))
+            .collect();
         let tile = ncomp * 2 * self.block * M_CHUNK;
         let mut phase = vec![Complex64::new(0.0, 0.0); self.phase_len(mmax, ncomp)];
         for b0 in (0..self.pairs.len()).step_by(self.block) {
@@ -781,19 +856,21 @@ impl ShtPlan {
                             )
                         })
                         .collect();
-                    let mut acc = vec![[[0.0; NV]; 16]; nf];
+                    let mut acc = vec![[[0.0; NV]; 8]; nf];
                     kernels::synth_spin(m, spin, lmax, &s.coef3, &x, p, mm, &eb, &mut acc);
                     let i_unit = Complex64::new(0.0, 1.0);
                     for (f, a) in acc.iter().enumerate() {
                         for i in 0..nvalid {
                             let z = |o: usize| Complex64::new(a[o][i], a[o + 1][i]);
-                            // parity even at 0.., odd at 8..
-                            let (ep_e, bp_e, em_e, bm_e) = (z(0), z(2), z(4), z(6));
-                            let (ep_o, bp_o, em_o, bm_o) = (z(8), z(10), z(12), z(14));
-                            let qn = (ep_e + ep_o) + i_unit * (bm_e + bm_o);
-                            let qs = (ep_e - ep_o) - i_unit * (bm_e - bm_o);
-                            let un = (bp_e + bp_o) - i_unit * (em_e + em_o);
-                            let us = (bp_e - bp_o) + i_unit * (em_e - em_o);
+                            // the folded sums of kernels::synth_spin
+                            let (x1, x2, y1, y2) = (z(0), z(2), z(4), z(6));
+                            // north: S_P, S_M; south: P and M trade places
+                            let (sp_n, sm_n) = (x1 + x2, y1 + y2);
+                            let (sp_s, sm_s) = (y1 - y2, x1 - x2);
+                            let qn = sp_n + sm_n;
+                            let un = -i_unit * (sp_n - sm_n);
+                            let qs = sp_s + sm_s;
+                            let us = -i_unit * (sp_s - sm_s);
                             let pb = g0 + i - b0;
                             ph[self.phase_index(m, 2 * f, 0, pb, ncomp) - t0] = qn;
                             ph[self.phase_index(m, 2 * f, 1, pb, ncomp) - t0] = qs;
@@ -806,10 +883,10 @@ impl ShtPlan {
         }
     }
 
-    /// Analysis of `maps` added to `alms`; for spin, `maps = [Q0, U0, ..]`
+    /// Analysis of `maps` added to `alms` (the rows one after another); for spin, `maps = [Q0, U0, ..]`
     /// and `alms = [E0, B0, ..]`. `w` is the pixel weight per ring pair
     /// (times a factor per pixel for full pixel weights).
-    fn analysis(&self, kind: Kind, maps: &[&[f64]], w: &Quadrature, alms: &mut [Vec<Complex64>]) {
+    fn analysis(&self, kind: Kind, maps: &[&[f64]], w: &Quadrature, alms: &mut [Complex64]) {
         let ncomp = maps.len();
         if ncomp == 0 {
             return;
@@ -817,8 +894,10 @@ impl ShtPlan {
         let mmax = self.mmax;
         let mlims = self.mlims(kind);
         let mut phase = vec![Complex64::new(0.0, 0.0); self.phase_len(mmax, ncomp)];
-        let alm_ptrs: Vec<SyncPtr<Complex64>> =
-            alms.iter_mut().map(|a| SyncPtr(a.as_mut_ptr())).collect();
+        let alm_ptrs: Vec<SyncPtr<Complex64>> = alms
+            .chunks_exact_mut(self.nalm())
+            .map(|a| SyncPtr(a.as_mut_ptr()))
+            .collect();
         for b0 in (0..self.pairs.len()).step_by(self.block) {
             let b1 = (b0 + self.block).min(self.pairs.len());
             phase.fill(Complex64::new(0.0, 0.0));
@@ -1017,4 +1096,13 @@ struct Scratch {
     /// = (block start, m, spin).
     pows: Vec<[Wide; 2]>,
     pow_key: Option<(usize, usize, usize)>,
+}
+
+/// Rows of `len` values, one after another, as one vector each (no copy for
+/// one row).
+fn split_rows<T: Clone>(flat: Vec<T>, len: usize) -> Vec<Vec<T>> {
+    if flat.len() == len {
+        return vec![flat];
+    }
+    flat.chunks_exact(len.max(1)).map(<[T]>::to_vec).collect()
 }

@@ -115,15 +115,11 @@ fn rows<'a, T: Clone>(
     Ok((shape[..nd - 1].to_vec(), data))
 }
 
-/// The rows as one array of shape `lead + (len,)` (no copy for one row).
-fn from_rows<T: Clone>(lead: &[usize], len: usize, mut rows: Vec<Vec<T>>) -> BResult<ArrayD<T>> {
+/// Rows of `len` values, one after another, as one array of shape
+/// `lead + (len,)` (no copy).
+fn from_flat<T>(lead: &[usize], len: usize, flat: Vec<T>) -> BResult<ArrayD<T>> {
     let mut shape = lead.to_vec();
     shape.push(len);
-    let flat: Vec<T> = if rows.len() == 1 {
-        rows.pop().unwrap_or_default()
-    } else {
-        rows.into_iter().flatten().collect()
-    };
     ArrayD::from_shape_vec(IxDyn(&shape), flat).map_err(|e| BackendError::internal(format!("{e}")))
 }
 
@@ -170,18 +166,17 @@ pub fn call<A: AsRef<NdArray> + 'static>(
             let plan = plans.plan(nside, lmax, mmax).map_err(|e| herr(name, e))?;
             let (lead, alms) = rows(name, "alm", alm, plan.nalm(), spin_op)?;
             let refs: Vec<&[Complex64]> = alms.chunks(plan.nalm().max(1)).collect();
-            let maps = if spin_op {
+            // the maps are written in place into the result's buffer
+            let mut maps = vec![0.0; refs.len() * plan.npix()];
+            if spin_op {
                 let fields: Vec<(&[Complex64], &[Complex64])> =
                     refs.chunks(2).map(|c| (c[0], c[1])).collect();
-                plan.alm2map_spin_many(spin, &fields)
-                    .map_err(|e| herr(name, e))?
-                    .into_iter()
-                    .flatten()
-                    .collect()
+                plan.alm2map_spin_into(spin, &fields, &mut maps)
             } else {
-                plan.alm2map_many(&refs).map_err(|e| herr(name, e))?
-            };
-            one(NdArray::Float64(from_rows(&lead, plan.npix(), maps)?))
+                plan.alm2map_into(&refs, &mut maps)
+            }
+            .map_err(|e| herr(name, e))?;
+            one(NdArray::Float64(from_flat(&lead, plan.npix(), maps)?))
         }
         Op::HealpixMap2alm | Op::HealpixMap2almSpin => {
             let spin_op = op == Op::HealpixMap2almSpin;
@@ -202,21 +197,18 @@ pub fn call<A: AsRef<NdArray> + 'static>(
             let plan = plans.plan(nside, lmax, mmax).map_err(|e| herr(name, e))?;
             let (lead, maps) = rows(name, "map", map, npix, spin_op)?;
             let refs: Vec<&[f64]> = maps.chunks(npix.max(1)).collect();
-            let alms: Vec<Vec<Complex64>> = if spin_op {
-                let mut out = Vec::new();
-                for qu in refs.chunks(2) {
-                    let [e, b] = plan
-                        .map2alm_spin(spin, qu[0], qu[1], iter, w.as_deref())
+            let nalm = plan.nalm();
+            let mut alms = vec![Complex64::new(0.0, 0.0); refs.len() * nalm];
+            if spin_op {
+                for (qu, eb) in refs.chunks(2).zip(alms.chunks_exact_mut(2 * nalm)) {
+                    plan.map2alm_spin_into(spin, qu[0], qu[1], iter, w.as_deref(), eb)
                         .map_err(|e| herr(name, e))?;
-                    out.push(e);
-                    out.push(b);
                 }
-                out
             } else {
-                plan.map2alm_many(&refs, iter, w.as_deref())
-                    .map_err(|e| herr(name, e))?
-            };
-            one(NdArray::Complex128(from_rows(&lead, plan.nalm(), alms)?))
+                plan.map2alm_into(&refs, iter, w.as_deref(), &mut alms)
+                    .map_err(|e| herr(name, e))?;
+            }
+            one(NdArray::Complex128(from_flat(&lead, nalm, alms)?))
         }
         Op::HealpixAng2pix => {
             let nside = args.int(0)?;
