@@ -6,11 +6,13 @@
 use std::path::Path;
 
 use glass_backend_api::DType;
-use ndarray::{ArrayD, IxDyn};
-use ndarray_npy::{ReadNpyError, ReadNpyExt, WriteNpyExt};
+use ndarray::ArrayD;
+use ndarray_npy::{ReadNpyError, ReadNpyExt};
 use num_complex::Complex64;
 
-use crate::{Array, Backend, Error, Result};
+use std::io::Write;
+
+use crate::{Array, Backend, Error, IndexItem, Result};
 
 fn file_err(path: &Path, what: impl std::fmt::Display) -> Error {
     Error::file(path, what)
@@ -30,8 +32,17 @@ fn try_read<T: ndarray_npy::ReadableElement + glass_backend_api::Element + Clone
 ) -> Result<Option<Array>> {
     match read_as::<T>(path) {
         Ok(a) => {
-            let data: Vec<T> = a.as_standard_layout().iter().cloned().collect();
-            backend.asarray(&data, a.shape()).map(Some)
+            // a file in C order is handed over as read (no second copy)
+            let std = a.as_standard_layout();
+            let owned: Vec<T>;
+            let data: &[T] = match std.as_slice() {
+                Some(s) => s,
+                None => {
+                    owned = std.iter().cloned().collect();
+                    &owned
+                }
+            };
+            backend.asarray(data, a.shape()).map(Some)
         }
         Err(ReadNpyError::WrongDescriptor(_)) => Ok(None),
         Err(e) => Err(file_err(path, e)),
@@ -233,20 +244,176 @@ pub fn write_all(items: &[(&Array, &Path)]) -> Result<()> {
     Ok(())
 }
 
-fn write_npy(x: &Array, path: &Path, f: &mut crate::user::AtomicFile) -> Result<()> {
-    let shape = IxDyn(x.shape());
-    let shape_err = |e: ndarray::ShapeError| Error::internal("npy::write", e);
-    match x.dtype() {
-        DType::Float64 => ArrayD::from_shape_vec(shape, x.to_vec::<f64>()?)
-            .map_err(shape_err)?
-            .write_npy(f),
-        DType::Complex128 => ArrayD::from_shape_vec(shape, x.to_vec::<Complex64>()?)
-            .map_err(shape_err)?
-            .write_npy(f),
-        DType::Int64 => ArrayD::from_shape_vec(shape, x.to_vec::<i64>()?)
-            .map_err(shape_err)?
-            .write_npy(f),
-        other => return Err(file_err(path, format!("cannot write dtype {other:?}"))),
+/// Elements downloaded at a time when an array is written: the file is
+/// written piece by piece, so that writing a map does not need a second
+/// copy of it in memory (8 MiB pieces of float64).
+const WRITE_PIECE: usize = 1 << 20;
+
+/// The `.npy` header (format version 1.0) of a C-order array: magic,
+/// version, header length, and the dictionary with at least 21 spaces of
+/// padding and the newline, to a multiple of 64 bytes: the bytes
+/// `ndarray_npy` writes (NumPy's layout, but for a trailing `, ` in the
+/// dictionary), so that files are unchanged by writing in pieces.
+fn npy_header(descr: &str, shape: &[usize]) -> Option<Vec<u8>> {
+    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+    let shape = match dims.len() {
+        1 => format!("({},)", dims[0]),
+        _ => format!("({})", dims.join(", ")),
+    };
+    let mut dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}}}");
+    // room for 21 more digits, so that a writer could grow the shape in place
+    let total = (10 + dict.len() + 21 + 1).div_ceil(64) * 64;
+    dict.extend(std::iter::repeat_n(' ', total - 11 - dict.len()));
+    dict.push('\n');
+    let len = u16::try_from(dict.len()).ok()?;
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend(len.to_le_bytes());
+    out.extend(dict.bytes());
+    Some(out)
+}
+
+/// The elements of `x` (C order), as little-endian bytes, downloaded in
+/// pieces of at most [`WRITE_PIECE`] elements (along the first axis, and
+/// within one row when a row is larger).
+fn write_data(x: &Array, out: &mut impl std::io::Write, path: &Path) -> Result<()> {
+    let rows = x.shape().first().copied().unwrap_or(1);
+    if x.size() <= WRITE_PIECE || rows == 0 {
+        let bytes: Vec<u8> = match x.dtype() {
+            DType::Float64 => x
+                .to_vec::<f64>()?
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect(),
+            DType::Complex128 => x
+                .to_vec::<Complex64>()?
+                .iter()
+                .flat_map(|v| v.re.to_le_bytes().into_iter().chain(v.im.to_le_bytes()))
+                .collect(),
+            DType::Int64 => x
+                .to_vec::<i64>()?
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect(),
+            other => return Err(file_err(path, format!("cannot write dtype {other:?}"))),
+        };
+        return out.write_all(&bytes).map_err(|e| file_err(path, e));
     }
-    .map_err(|e| file_err(path, e))
+    let row = x.size() / rows;
+    if row > WRITE_PIECE {
+        for r in 0..rows {
+            write_data(&x.get(&[IndexItem::Int(r as i64)])?, out, path)?;
+        }
+        return Ok(());
+    }
+    let step = WRITE_PIECE / row;
+    for r0 in (0..rows).step_by(step) {
+        let r1 = (r0 + step).min(rows);
+        let piece = x.get(&[IndexItem::Slice {
+            start: r0 as i64,
+            has_start: true,
+            stop: r1 as i64,
+            has_stop: true,
+            step: 1,
+        }])?;
+        write_data(&piece, out, path)?;
+    }
+    Ok(())
+}
+
+fn write_npy(x: &Array, path: &Path, f: &mut crate::user::AtomicFile) -> Result<()> {
+    let descr = match x.dtype() {
+        DType::Float64 => "<f8",
+        DType::Complex128 => "<c16",
+        DType::Int64 => "<i8",
+        other => return Err(file_err(path, format!("cannot write dtype {other:?}"))),
+    };
+    let header = npy_header(descr, x.shape()).ok_or_else(|| {
+        file_err(
+            path,
+            format!("shape {:?} does not fit a .npy header", x.shape()),
+        )
+    })?;
+    let mut out = std::io::BufWriter::new(f);
+    out.write_all(&header).map_err(|e| file_err(path, e))?;
+    write_data(x, &mut out, path)?;
+    out.flush().map_err(|e| file_err(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::IxDyn;
+    use ndarray_npy::WriteNpyExt;
+
+    /// The header and data written piece by piece are the bytes
+    /// `ndarray_npy` writes for the whole array, for every dtype and for
+    /// shapes that are written whole, by row batches and within rows.
+    #[test]
+    fn pieces_write_the_bytes_of_the_whole_array() {
+        let backend = Backend::embedded_ndarray().unwrap();
+        let dir = std::env::temp_dir().join(format!("glass-npy-pieces-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let n = WRITE_PIECE;
+        for shape in [
+            vec![],
+            vec![0],
+            vec![5],
+            vec![3, 4],
+            vec![2 * n + 3],
+            vec![3, n + 1],
+            vec![n / 2 + 1, 3],
+        ] {
+            let size: usize = shape.iter().product();
+            let f: Vec<f64> = (0..size).map(|i| i as f64 * 0.5 - 7.0).collect();
+            let c: Vec<Complex64> = f.iter().map(|&v| Complex64::new(v, -2.0 * v)).collect();
+            let i: Vec<i64> = (0..size as i64).map(|v| v * 3 - 5).collect();
+            let expect = |a: &dyn Fn(&mut Vec<u8>)| {
+                let mut v = Vec::new();
+                a(&mut v);
+                v
+            };
+            let ix = IxDyn(&shape);
+            let cases: Vec<(Array, Vec<u8>)> = vec![
+                (
+                    backend.asarray(&f, &shape).unwrap(),
+                    expect(&|v| {
+                        ArrayD::from_shape_vec(ix.clone(), f.clone())
+                            .unwrap()
+                            .write_npy(v)
+                            .unwrap()
+                    }),
+                ),
+                (
+                    backend.asarray(&c, &shape).unwrap(),
+                    expect(&|v| {
+                        ArrayD::from_shape_vec(ix.clone(), c.clone())
+                            .unwrap()
+                            .write_npy(v)
+                            .unwrap()
+                    }),
+                ),
+                (
+                    backend.asarray(&i, &shape).unwrap(),
+                    expect(&|v| {
+                        ArrayD::from_shape_vec(ix.clone(), i.clone())
+                            .unwrap()
+                            .write_npy(v)
+                            .unwrap()
+                    }),
+                ),
+            ];
+            for (k, (a, want)) in cases.iter().enumerate() {
+                let path = dir.join(format!("a{k}.npy"));
+                write(a, &path).unwrap();
+                let got = std::fs::read(&path).unwrap();
+                assert!(
+                    got == *want,
+                    "shape {shape:?}, case {k}: bytes differ:\n{:?}\n{:?}",
+                    String::from_utf8_lossy(&got[..got.len().min(140)]),
+                    String::from_utf8_lossy(&want[..want.len().min(140)])
+                );
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
