@@ -128,6 +128,11 @@ impl Rec {
 /// and `GLASS_SIMD`). The AVX-512 build is the same code: a lane group
 /// ([`Lanes`], eight doubles) is one 512-bit register there.
 ///
+/// `dispatch! { avx512 wide; ... }` also passes the kernel a second const
+/// parameter, `true` in its AVX-512 build only (32 registers of eight
+/// doubles: [`synth_spin`] keeps its sums there in one pass, where the
+/// narrower builds run two).
+///
 /// `dispatch! { avx512; ... }` gives a kernel its AVX-512 build; without
 /// it, the kernel runs its AVX2+FMA build when AVX-512 is chosen. Measured
 /// on this project's machine (one thread, lmax = 2 nside, medians of 5
@@ -137,13 +142,18 @@ impl Rec {
 /// (measured again after the `x²` recurrence of [`EvenOdd`]: 0.35 s against
 /// 0.29 s for map2alm at nside 512).
 macro_rules! dispatch {
+    (avx512 wide; $(#[$meta:meta])* pub fn $name:ident = $imp:ident ( $($arg:ident : $ty:ty),* $(,)? );) => {
+        dispatch!(@build true, [true, false], [true, true], [false, false],
+            $(#[$meta])* pub fn $name = $imp($($arg: $ty),*););
+    };
     (avx512; $(#[$meta:meta])* pub fn $name:ident = $imp:ident ( $($arg:ident : $ty:ty),* $(,)? );) => {
-        dispatch!(@build true, $(#[$meta])* pub fn $name = $imp($($arg: $ty),*););
+        dispatch!(@build true, [true], [true], [false], $(#[$meta])* pub fn $name = $imp($($arg: $ty),*););
     };
     ($(#[$meta:meta])* pub fn $name:ident = $imp:ident ( $($arg:ident : $ty:ty),* $(,)? );) => {
-        dispatch!(@build false, $(#[$meta])* pub fn $name = $imp($($arg: $ty),*););
+        dispatch!(@build false, [true], [true], [false], $(#[$meta])* pub fn $name = $imp($($arg: $ty),*););
     };
-    (@build $wide:tt, $(#[$meta:meta])* pub fn $name:ident = $imp:ident ( $($arg:ident : $ty:ty),* );) => {
+    (@build $wide:tt, [$($g2:tt),*], [$($g5:tt),*], [$($gp:tt),*],
+        $(#[$meta:meta])* pub fn $name:ident = $imp:ident ( $($arg:ident : $ty:ty),* );) => {
         $(#[$meta])*
         #[allow(clippy::too_many_arguments)]
         pub fn $name($($arg: $ty),*) {
@@ -152,25 +162,25 @@ macro_rules! dispatch {
                 #[target_feature(enable = "avx2,fma")]
                 #[allow(clippy::too_many_arguments)]
                 unsafe fn avx2($($arg: $ty),*) {
-                    $imp::<true>($($arg),*)
+                    $imp::<$($g2),*>($($arg),*)
                 }
                 let kernels = $crate::simd::kernels();
-                dispatch!(@wide $wide, kernels, $imp($($arg: $ty),*));
+                dispatch!(@wide $wide, [$($g5),*], kernels, $imp($($arg: $ty),*));
                 if kernels.has_avx2_fma() {
                     // SAFETY: the AVX2+FMA and AVX-512 builds are only
                     // chosen when the CPU has AVX2 and FMA
                     return unsafe { avx2($($arg),*) };
                 }
             }
-            $imp::<false>($($arg),*)
+            $imp::<$($gp),*>($($arg),*)
         }
     };
     // the AVX-512 build and its call, for the kernels that have one
-    (@wide true, $kernels:ident, $imp:ident ( $($arg:ident : $ty:ty),* )) => {
+    (@wide true, [$($g5:tt),*], $kernels:ident, $imp:ident ( $($arg:ident : $ty:ty),* )) => {
         #[target_feature(enable = "avx512f,avx2,fma")]
         #[allow(clippy::too_many_arguments)]
         unsafe fn avx512($($arg: $ty),*) {
-            $imp::<true>($($arg),*)
+            $imp::<$($g5),*>($($arg),*)
         }
         if $kernels == $crate::simd::Kernels::Avx512 {
             // SAFETY: `Avx512` is only chosen when the CPU has AVX-512F,
@@ -178,7 +188,7 @@ macro_rules! dispatch {
             return unsafe { avx512($($arg),*) };
         }
     };
-    (@wide false, $kernels:ident, $imp:ident ( $($arg:ident : $ty:ty),* )) => {};
+    (@wide false, [$($g5:tt),*], $kernels:ident, $imp:ident ( $($arg:ident : $ty:ty),* )) => {};
 }
 
 /// The scalar recurrence `λ_lm = a_lm x λ_{l-1,m} - a_lm b_lm λ_{l-2,m}`
@@ -640,7 +650,7 @@ fn anal_scalar_pair_impl<const FMA: bool>(
 }
 
 dispatch! {
-    avx512;
+    avx512 wide;
     /// Spin synthesis for one m and one lane group. `eb[f] = (E'', B'')` are
     /// field f's coefficients already multiplied by `-c_l N_l/2` (index `l - l0`,
     /// `N_l` of [`Tables::spin_coefficients`]).
@@ -657,7 +667,11 @@ dispatch! {
     /// `Σ σ P (E'' - iB'') = X1 - X2`. Eight lane vectors of sums stay in
     /// registers (the former layout, per parity and `W± = P ± M`, needed
     /// sixteen, which lived in memory); a degree costs eight fused
-    /// multiply-adds, four without B-mode, besides the two recurrences.
+    /// multiply-adds, four without B-mode, besides the two recurrences. The
+    /// AVX-512 build runs `P` and `M` together (thirty-two registers); the
+    /// AVX2 and portable builds, whose sixteen registers hold half as many
+    /// lanes, run them in two passes ([`spin_pass`]), four sums each. The
+    /// operations per sum are the same either way, and so are the results.
     ///
     /// Adds to `acc[f]`: `[X1 re, im, X2 re, im, Y1 re, im, Y2 re, im]`.
     pub fn synth_spin = synth_spin_impl(
@@ -706,7 +720,7 @@ fn spin_acc<const FMA: bool, const ODD: bool, const ZB: bool>(
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn synth_spin_impl<const FMA: bool>(
+fn synth_spin_impl<const FMA: bool, const WIDE: bool>(
     m: usize,
     spin: usize,
     lmax: usize,
@@ -724,10 +738,12 @@ fn synth_spin_impl<const FMA: bool>(
         let (e, b) = (&e[..lmax + 1 - l0], &b[..lmax + 1 - l0]);
         let coef = &coef[..lmax - l0];
         // a field without B-mode (all of lensing) skips half the sums
-        let sums = if b.iter().all(|v| v.re == 0.0 && v.im == 0.0) {
-            spin_field::<FMA, true>(m, spin, lmax, coef, x, p, mm, e, b)
-        } else {
-            spin_field::<FMA, false>(m, spin, lmax, coef, x, p, mm, e, b)
+        let zb = b.iter().all(|v| v.re == 0.0 && v.im == 0.0);
+        let sums = match (WIDE, zb) {
+            (true, true) => spin_field::<FMA, true>(m, spin, lmax, coef, x, p, mm, e, b),
+            (true, false) => spin_field::<FMA, false>(m, spin, lmax, coef, x, p, mm, e, b),
+            (false, true) => spin_passes::<FMA, true>(m, spin, lmax, coef, x, p, mm, e, b),
+            (false, false) => spin_passes::<FMA, false>(m, spin, lmax, coef, x, p, mm, e, b),
         };
         for (o, s) in acc_out[f].iter_mut().zip(&sums) {
             for i in 0..NV {
@@ -801,6 +817,113 @@ fn spin_field<const FMA: bool, const ZB: bool>(
     }
     if l == lmax {
         spin_acc::<FMA, false, ZB>(&mut s, &p.cur, &mm.cur, e[l - l0], b[l - l0]);
+    }
+    s
+}
+
+/// The folded sums of [`spin_field`] from two passes, `P` then `M`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn spin_passes<const FMA: bool, const ZB: bool>(
+    m: usize,
+    spin: usize,
+    lmax: usize,
+    coef: &[[f64; 2]],
+    x: &Lanes,
+    p: Rec,
+    mm: Rec,
+    e: &[Complex64],
+    b: &[Complex64],
+) -> [Lanes; 8] {
+    let [x1r, x1i, x2r, x2i] = spin_pass::<FMA, ZB, false>(m, spin, lmax, coef, x, p, e, b);
+    let [y1r, y1i, y2r, y2i] = spin_pass::<FMA, ZB, true>(m, spin, lmax, coef, x, mm, e, b);
+    [x1r, x1i, x2r, x2i, y1r, y1i, y2r, y2i]
+}
+
+/// One degree of one spin recurrence (`M` if `MINUS`, else `P`) into its
+/// two folded sums of [`synth_spin`]: `s = [X1 or Y1 re, im, X2 or Y2 re,
+/// im]`, `E''` to the first for even `l + m + s`, to the second for odd,
+/// and `+iB''` (`P`) or `-iB''` (`M`) to the other; the operations of
+/// [`spin_acc`] for this recurrence.
+#[inline(always)]
+fn spin_acc1<const FMA: bool, const ODD: bool, const ZB: bool, const MINUS: bool>(
+    s: &mut [Lanes; 4],
+    v: &Lanes,
+    ev: Complex64,
+    bv: Complex64,
+) {
+    let (xe, xb) = if ODD { (2, 0) } else { (0, 2) };
+    // ±iB'' = (∓B''.im, ±B''.re)
+    let (br, bi) = if MINUS {
+        (bv.im, -bv.re)
+    } else {
+        (-bv.im, bv.re)
+    };
+    for i in 0..NV {
+        s[xe][i] = madd::<FMA>(v[i], ev.re, s[xe][i]);
+        s[xe + 1][i] = madd::<FMA>(v[i], ev.im, s[xe + 1][i]);
+        if !ZB {
+            s[xb][i] = madd::<FMA>(v[i], br, s[xb][i]);
+            s[xb + 1][i] = madd::<FMA>(v[i], bi, s[xb + 1][i]);
+        }
+    }
+}
+
+/// One pass of [`spin_passes`]: the recurrence `r` (`P`, or `M` if
+/// `MINUS`: `x - γ`) over `l0..=lmax`, its scaled phase masked as in
+/// [`spin_field`].
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn spin_pass<const FMA: bool, const ZB: bool, const MINUS: bool>(
+    m: usize,
+    spin: usize,
+    lmax: usize,
+    coef: &[[f64; 2]],
+    x: &Lanes,
+    r: Rec,
+    e: &[Complex64],
+    b: &[Complex64],
+) -> [Lanes; 4] {
+    let l0 = m.max(spin);
+    let mut s = [[0.0; NV]; 4];
+    let mut r = r;
+    let step = |r: &mut Rec, [a, ag]: [f64; 2]| {
+        r.step_n::<FMA>(x, a, if MINUS { -ag } else { ag });
+    };
+    let mut l = l0;
+    let mut scaled = !r.all_unscaled();
+    while l <= lmax && scaled {
+        let v = r.masked();
+        if (l + m + spin) & 1 == 0 {
+            spin_acc1::<FMA, false, ZB, MINUS>(&mut s, &v, e[l - l0], b[l - l0]);
+        } else {
+            spin_acc1::<FMA, true, ZB, MINUS>(&mut s, &v, e[l - l0], b[l - l0]);
+        }
+        if l < lmax {
+            step(&mut r, coef[l - l0]);
+            r.rescale();
+            scaled = !r.all_unscaled();
+        }
+        l += 1;
+    }
+    if l <= lmax && (l + m + spin) & 1 == 1 {
+        spin_acc1::<FMA, true, ZB, MINUS>(&mut s, &r.cur, e[l - l0], b[l - l0]);
+        if l < lmax {
+            step(&mut r, coef[l - l0]);
+        }
+        l += 1;
+    }
+    while l < lmax {
+        spin_acc1::<FMA, false, ZB, MINUS>(&mut s, &r.cur, e[l - l0], b[l - l0]);
+        step(&mut r, coef[l - l0]);
+        spin_acc1::<FMA, true, ZB, MINUS>(&mut s, &r.cur, e[l + 1 - l0], b[l + 1 - l0]);
+        if l + 2 <= lmax {
+            step(&mut r, coef[l + 1 - l0]);
+        }
+        l += 2;
+    }
+    if l == lmax {
+        spin_acc1::<FMA, false, ZB, MINUS>(&mut s, &r.cur, e[l - l0], b[l - l0]);
     }
     s
 }
